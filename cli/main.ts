@@ -1,0 +1,32 @@
+/**
+ * `snf` entry point: only wiring. Each command lives in cli/commands/<name>.ts and exports
+ * `register(program)`; this file builds the program and maps errors to exit codes.
+ */
+import { Command, CommanderError } from 'commander';
+import { SnfError } from '../sdk/errors';
+import { COMMANDS } from './commands';
+
+export function buildProgram(): Command {
+  const program = new Command('snf')
+    .description('SNF — Serverless Network Functions on OpenFaaS')
+    .version(require('../../package.json').version)
+    .showHelpAfterError()
+    .exitOverride();
+  for (const register of COMMANDS) register(program);
+  return program;
+}
+
+export async function main(argv: string[]): Promise<number> {
+  const program = buildProgram();
+  try {
+    await program.parseAsync(argv);
+    return typeof process.exitCode === 'number' ? process.exitCode : 0;
+  } catch (err) {
+    if (err instanceof CommanderError) return err.exitCode;
+    if (err instanceof SnfError) {
+      process.stderr.write(`snf: ${err.code}: ${err.message}\n`);
+      return err.code === 'SNF_ERR_USAGE' ? 2 : 1;
+    }
+    throw err;
+  }
+}

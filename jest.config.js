@@ -1,0 +1,18 @@
+// Four suites (TESTING.md): unit (pure, seconds), integration (real Redis/Kafka),
+// e2e (real processes), chaos (kill -9 under load). `npm test` runs all of them.
+const tsJest = ['ts-jest', { isolatedModules: true, diagnostics: false }];
+const project = (name, extra = {}) => ({
+  displayName: name,
+  testEnvironment: 'node',
+  transform: { '^.+\\.ts$': tsJest },
+  testMatch: [`<rootDir>/test/${name}/**/*.test.ts`],
+  ...extra,
+});
+module.exports = {
+  projects: [
+    project('unit'),
+    project('integration'),
+    project('e2e'),
+    project('chaos'),
+  ],
+};

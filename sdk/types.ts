@@ -1,0 +1,71 @@
+/**
+ * The NF programming model: what a network function is, what it receives and what it returns.
+ * Function authors import only from `sdk/` (see sdk/README.md).
+ *
+ * Contract in one paragraph: the runtime calls `handler.process(packet, ctx)` once per packet,
+ * in order within a flow. The handler reads and writes the per-flow state of the packet's
+ * connection only through `ctx.state` (so the runtime can move it between units and log its
+ * delta), may rewrite the packet in place through the `Packet` setters (checksums stay valid),
+ * and returns a verdict. It never throws on packet contents and never reads the clock: time is
+ * `ctx.nowNs`.
+ */
+import type { Packet } from './packet';
+
+/** What happens to the packet after `process`. Numbers, not strings: the hot path compares ints. */
+export const Verdict = {
+  /** Send the packet on (rewritten in place if the handler used the Packet setters). */
+  FORWARD: 0,
+  /** Drop the packet; `ctx.drop(reason)` may name why (counted per reason). */
+  DROP: 1,
+} as const;
+export type Verdict = (typeof Verdict)[keyof typeof Verdict];
+
+/**
+ * Per-flow state of the current packet's connection. The runtime keys it by the canonical
+ * (direction-independent) connection 5-tuple; the NF sees one value per connection.
+ * Values are treated as owned by the store: after changing a value, `put` it again so the
+ * runtime observes the delta (a mutation without `put` is invisible to replication and logging).
+ */
+export interface FlowState<S> {
+  get(): S | undefined;
+  put(value: S): void;
+  delete(): void;
+}
+
+/** Encodes one per-flow state value for peer transfer and the output logger. */
+export interface StateCodec<S> {
+  encode(value: S): Buffer;
+  decode(bytes: Buffer): S;
+}
+
+export interface Context<S> {
+  /** Packet arrival time in integer nanoseconds on the runtime's clock (trace time when replaying). */
+  readonly nowNs: number;
+  readonly state: FlowState<S>;
+  /** Record why a packet is dropped (counted per reason; optional). */
+  drop(reason: string): void;
+  /** Raise an alert (IDS signature id, or an NF-defined code). Does not change the verdict. */
+  alert(id: number): void;
+}
+
+export interface PacketHandler<S> {
+  process(packet: Packet, ctx: Context<S>): Verdict;
+}
+
+/** Validates raw configuration (from a file, Redis or defaults) into a typed, frozen value. */
+export interface ConfigSchema<C> {
+  /** Throws ConfigError naming the bad field (dotted path). */
+  parse(raw: unknown): C;
+}
+
+/** A network function: its name, configuration schema, state codec and handler factory. */
+export interface NetworkFunction<C = unknown, S = unknown> {
+  readonly name: string;
+  readonly description: string;
+  readonly config: ConfigSchema<C>;
+  /** Configuration used when none is given (the one-command demo runs on these). */
+  readonly defaultConfig: unknown;
+  readonly stateCodec: StateCodec<S>;
+  /** Build a handler; all tables and automata are built here, never per packet. */
+  create(config: C): PacketHandler<S>;
+}
