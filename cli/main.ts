@@ -4,12 +4,14 @@
  */
 import { Command, CommanderError } from 'commander';
 import { SnfError } from '../sdk/errors';
+import { existsSync, readFileSync } from 'fs';
+import { dirname, join } from 'path';
 import { COMMANDS } from './commands';
 
 export function buildProgram(): Command {
   const program = new Command('snf')
     .description('SNF — Serverless Network Functions on OpenFaaS')
-    .version(require('../../package.json').version)
+    .version(packageVersion())
     .showHelpAfterError()
     .exitOverride();
   for (const register of COMMANDS) register(program);
@@ -29,4 +31,13 @@ export async function main(argv: string[]): Promise<number> {
     }
     throw err;
   }
+}
+
+/** The package version, found from both the sources (cli/) and the build (dist/cli/). */
+function packageVersion(): string {
+  for (let dir = __dirname; dir !== dirname(dir); dir = dirname(dir)) {
+    const file = join(dir, 'package.json');
+    if (existsSync(file)) return JSON.parse(readFileSync(file, 'utf8')).version;
+  }
+  return 'unknown';
 }

@@ -75,7 +75,7 @@ export function ipv4Offset(linkType: number, data: Buffer, capLen: number): numb
       off = pppOffset(data, capLen);
       break;
     case LINKTYPE.C_HDLC:
-      if (capLen >= 4 && data.readUInt16BE(2) === ETHERTYPE_IPV4) off = 4;
+      off = ciscoHdlcOffset(data, capLen);
       break;
     default:
       return -1;
@@ -96,8 +96,17 @@ function ethernetOffset(data: Buffer, capLen: number): number {
   return -1;
 }
 
-/** PPP: optional 0xff 0x03 address/control, then a 1-byte (compressed, odd) or 2-byte protocol. */
+/** Cisco HDLC: address (0x0f unicast, 0x8f broadcast) | control | ethertype. */
+function ciscoHdlcOffset(data: Buffer, capLen: number): number {
+  return capLen >= 4 && data.readUInt16BE(2) === ETHERTYPE_IPV4 ? 4 : -1;
+}
+
+/**
+ * PPP: optional 0xff 0x03 address/control, then a 1-byte (compressed, odd) or 2-byte protocol.
+ * Like libpcap, a frame starting with a Cisco HDLC address byte is read as Cisco HDLC.
+ */
 function pppOffset(data: Buffer, capLen: number): number {
+  if (capLen >= 1 && (data[0] === 0x0f || data[0] === 0x8f)) return ciscoHdlcOffset(data, capLen);
   let off = 0;
   if (capLen >= 2 && data[0] === 0xff && data[1] === 0x03) off = 2;
   if (off >= capLen) return -1;

@@ -75,7 +75,6 @@ export class EventQueue {
       if (l >= last) break;
       const r = l + 1;
       const c = r < last && this.lessIdx(r, l) ? r : l;
-      if (!this.less(this.times[c], this.seqs[c], i) && this.lessOrEqualSlot(t, s, c)) break;
       if (this.lessOrEqualSlot(t, s, c)) break;
       this.move(c, i);
       i = c;

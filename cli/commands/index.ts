@@ -1,5 +1,6 @@
 /** Every `snf` subcommand, in the order `snf --help` lists them. One module per command group. */
 import type { Command } from 'commander';
 import { register as nf } from './nf';
+import { register as trace } from './trace';
 
-export const COMMANDS: ReadonlyArray<(program: Command) => void> = [nf];
+export const COMMANDS: ReadonlyArray<(program: Command) => void> = [nf, trace];

@@ -32,7 +32,7 @@ redis_up() {
   mkdir -p "$REDIS_DIR"
   redis-server --bind "$REDIS_HOST" --port "$REDIS_PORT" --daemonize yes \
     --pidfile "$REDIS_PIDFILE" --logfile "$REDIS_DIR/redis.log" --dir "$REDIS_DIR" \
-    --save '' --appendonly no --protected-mode yes ||
+    --save '' --appendonly no --protected-mode yes 9>&- ||
     die "redis: redis-server failed to start (log: $REDIS_DIR/redis.log)"
   WAIT_S=${SNF_REDIS_TIMEOUT_S:-20} wait_until redis_pings || {
     tail -n 20 "$REDIS_DIR/redis.log" >&2

@@ -92,7 +92,7 @@ export function buildIpv4(o: BuildIpv4Options): Buffer {
   const fragOffset = o.fragOffset ?? 0;
   const firstFragment = fragOffset === 0;
   let l4Len = 0;
-  let tcpOpts = Buffer.alloc(0);
+  let tcpOpts: Buffer = Buffer.alloc(0);
   if (firstFragment && protoNum === PROTO_TCP) {
     tcpOpts = pad4(o.tcpOptions);
     l4Len = 20 + tcpOpts.length;

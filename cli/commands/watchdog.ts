@@ -1,0 +1,47 @@
+/**
+ * `snf watchdog`: one compute unit (or, with --http, the of-watchdog HTTP baseline).
+ * Only wiring: flags + env → config (watchdog/config.ts) → construct → start → drain on SIGTERM.
+ */
+import type { Command } from 'commander';
+import pino from 'pino';
+import { watchdogConfig } from '../../watchdog/config';
+import { ComputeUnit } from '../../watchdog/compute-unit';
+import { HttpMode } from '../../watchdog/http-mode';
+import { SnfError } from '../../sdk/errors';
+import { getFunction } from '../../functions';
+import { loadConfig } from '../../functions/config-source';
+
+export function register(program: Command): void {
+  program
+    .command('watchdog')
+    .description('run one SNF compute unit (or the of-watchdog HTTP baseline with --http)')
+    .option('--function <nf>', 'network function name')
+    .option('--config <file>', 'NF configuration file (JSON)')
+    .option('--unit-id <n>', 'this unit id')
+    .option('--listen <port>', 'data-plane TCP port')
+    .option('--peer-listen <port>', 'StatePeer gRPC port')
+    .option('--token <t>', 'cluster token')
+    .option('--peers <list>', 'id=host:port,… StatePeer addresses')
+    .option('--http <port>', 'serve the HTTP baseline (state in Redis) instead')
+    .option('--role <role>', 'unit or logger')
+    .action(async (flags: Record<string, string | undefined>) => {
+      const cfg = watchdogConfig(process.env, flags);
+      const log = pino({ level: cfg.logLevel });
+      if (cfg.role === 'logger') throw new SnfError('SNF_ERR_USAGE', '--role logger is not implemented yet (output-logger issue)');
+      const nf = getFunction(cfg.function) as any;
+      const nfConfig = await loadConfig(nf, cfg.configFile ? { file: cfg.configFile } : {});
+      const server = cfg.httpPort !== null
+        ? new HttpMode(nf, nfConfig, { port: cfg.httpPort, host: cfg.host, redisUrl: cfg.redisUrl, maxInflight: cfg.maxInflight, lockFile: cfg.lockFile }, log)
+        : new ComputeUnit(nf, nfConfig, cfg, log);
+      await server.start();
+      await new Promise<void>((resolve) => {
+        const stop = () => {
+          const deadline = setTimeout(() => process.exit(1), cfg.writeTimeoutMs);
+          deadline.unref();
+          server.stop().then(resolve, resolve);
+        };
+        process.once('SIGTERM', stop);
+        process.once('SIGINT', stop);
+      });
+    });
+}

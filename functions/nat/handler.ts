@@ -1,0 +1,225 @@
+/**
+ * NAT packet handler (source NAT of inside hosts onto one public address).
+ *
+ * Directions, decided per packet:
+ * - outbound (src inside, dst outside): the connection's mapping (created on its first outbound
+ *   packet) rewrites the source to publicIp:publicPort.
+ * - inbound, pre-NAT form (from outside, addressed to the inside host; what our captures hold,
+ *   since they were taken inside the NAT): the same canonical connection as the outbound packets,
+ *   so it shares their ctx.state. It is already in its translated form: forwarded unchanged, and
+ *   it refreshes the mapping and its FIN/RST tracking. Without a mapping: dropped 'nat_no_mapping'.
+ * - inbound, wire form (addressed to publicIp:publicPort): a *different* canonical connection, so
+ *   its ctx.state is not the mapping's; the handler finds the mapping through the unit-local
+ *   reverse index (PortTable) and rewrites the destination back to the inside endpoint.
+ * - anything else (inside↔inside, outside↔outside) does not cross the NAT: forwarded unchanged.
+ *
+ * Port life cycle: taken on the first outbound packet; returned to the pool when the connection
+ * closes (FIN from both sides, or an RST) or idles out. Idle expiry is lazy, from ctx.nowNs: a
+ * packet of an idle-expired connection finds its mapping gone (outbound: a new mapping; inbound:
+ * dropped), and when the pool runs dry one sweep reclaims every idle-expired port.
+ */
+import { PacketClass, PACKET_CLASS_REASON, TCP_ACK, TCP_FIN, TCP_RST, TCP_SYN, IPPROTO_TCP, type Packet } from '../../sdk/packet';
+import { Verdict, type Context, type PacketHandler } from '../../sdk/types';
+import type { AddressSet } from './address-set';
+import { PortTable, SLOT_CLOSED, SLOT_EXPIRED } from './port-table';
+import { STATE_CLOSED, STATE_FIN_IN, STATE_FIN_OUT, STATE_RST, type NatState } from './state';
+
+export interface NatSettings {
+  publicIp: number;
+  inside: AddressSet;
+  portMin: number;
+  portMax: number;
+  tcpIdleNs: number;
+  udpIdleNs: number;
+  dropOtherProtocols: boolean;
+}
+
+/** The slot flags share bit values with the state flags for FIN_OUT, FIN_IN, RST and CLOSED. */
+const CLOSE_BITS = STATE_FIN_OUT | STATE_FIN_IN | STATE_RST | STATE_CLOSED;
+
+export class NatHandler implements PacketHandler<NatState> {
+  readonly ports: PortTable;
+  private readonly publicIp: number;
+  private readonly inside: AddressSet;
+  private readonly tcpIdleNs: number;
+  private readonly udpIdleNs: number;
+  private readonly dropOther: boolean;
+
+  constructor(s: NatSettings) {
+    this.ports = new PortTable(s.portMin, s.portMax);
+    this.publicIp = s.publicIp;
+    this.inside = s.inside;
+    this.tcpIdleNs = s.tcpIdleNs;
+    this.udpIdleNs = s.udpIdleNs;
+    this.dropOther = s.dropOtherProtocols;
+  }
+
+  process(p: Packet, ctx: Context<NatState>): Verdict {
+    if (p.cls !== PacketClass.OK) return this.notTranslatable(p, ctx);
+    if (p.dstIp === this.publicIp && !this.inside.has(p.srcIp)) return this.wireReply(p, ctx);
+    const st = ctx.state.get();
+    if (st === undefined) return this.withoutMapping(p, ctx);
+    return this.withMapping(p, ctx, st);
+  }
+
+  /** ICMP & co. carry no ports to translate; fragments cannot be translated without reassembly. */
+  private notTranslatable(p: Packet, ctx: Context<NatState>): Verdict {
+    if (p.cls === PacketClass.OTHER_PROTOCOL) {
+      if (!this.dropOther) return Verdict.FORWARD;
+      ctx.drop('nat_unsupported_protocol');
+      return Verdict.DROP;
+    }
+    ctx.drop(p.cls === PacketClass.FRAGMENT ? 'nat_fragment' : PACKET_CLASS_REASON[p.cls]!);
+    return Verdict.DROP;
+  }
+
+  private withoutMapping(p: Packet, ctx: Context<NatState>): Verdict {
+    const srcIn = this.inside.has(p.srcIp);
+    const dstIn = this.inside.has(p.dstIp);
+    if (srcIn && !dstIn) return this.newMapping(p, ctx, undefined);
+    if (!srcIn && dstIn) {
+      ctx.drop('nat_no_mapping');
+      return Verdict.DROP;
+    }
+    return Verdict.FORWARD;
+  }
+
+  private idleNs(proto: number): number {
+    return proto === IPPROTO_TCP ? this.tcpIdleNs : this.udpIdleNs;
+  }
+
+  /** Give the connection a fresh public port (reusing `st` when the old mapping ended). */
+  private newMapping(p: Packet, ctx: Context<NatState>, st: NatState | undefined): Verdict {
+    const ports = this.ports;
+    const now = ctx.nowNs;
+    let slot = ports.findFree();
+    if (slot < 0 && ports.sweepExpired(now, this.tcpIdleNs, this.udpIdleNs) > 0) slot = ports.findFree();
+    if (slot < 0) {
+      ctx.drop('nat_ports_exhausted');
+      return Verdict.DROP;
+    }
+    ports.take(slot, p.protocol, p.srcIp, p.srcPort, p.dstIp, p.dstPort, now);
+    const publicPort = ports.min + slot;
+    if (st === undefined) {
+      st = { internalIp: p.srcIp, internalPort: p.srcPort, publicPort, lastSeenNs: now, flags: 0 };
+    } else {
+      st.internalIp = p.srcIp;
+      st.internalPort = p.srcPort;
+      st.publicPort = publicPort;
+      st.lastSeenNs = now;
+      st.flags = 0;
+    }
+    this.trackClose(p, st, slot, true);
+    ctx.state.put(st);
+    p.setSrcIp(this.publicIp);
+    p.setSrcPort(publicPort);
+    return Verdict.FORWARD;
+  }
+
+  private withMapping(p: Packet, ctx: Context<NatState>, st: NatState): Verdict {
+    const ports = this.ports;
+    const now = ctx.nowNs;
+    const outbound = p.srcIp === st.internalIp && p.srcPort === st.internalPort;
+    const remIp = outbound ? p.dstIp : p.srcIp;
+    const remPort = outbound ? p.dstPort : p.srcPort;
+    const slot = ports.slotOf(st.publicPort);
+    const owned = slot >= 0 && ports.owns(slot, p.protocol, st.internalIp, st.internalPort, remIp, remPort);
+    let lastSeen = st.lastSeenNs;
+    if (owned) {
+      // Wire-form replies touch only the unit-local slot: fold what they saw into the state.
+      if (ports.lastSeenNs[slot]! > lastSeen) lastSeen = ports.lastSeenNs[slot]!;
+      st.flags |= ports.flags[slot]! & CLOSE_BITS;
+    }
+    const closed = (st.flags & STATE_CLOSED) !== 0;
+    const expired = now - lastSeen > this.idleNs(p.protocol);
+    if (expired && owned) ports.release(slot, SLOT_EXPIRED);
+
+    if (closed || expired) {
+      const newSyn = p.protocol === IPPROTO_TCP && (p.tcpFlags & (TCP_SYN | TCP_ACK)) === TCP_SYN;
+      if (outbound && (expired || newSyn)) return this.newMapping(p, ctx, st);
+      // A trailing packet of a closed connection (last ACK, retransmitted FIN) keeps its old port
+      // while that port has not been handed to someone else.
+      if (!expired && owned && !ports.isUsed(slot)) {
+        st.lastSeenNs = now;
+        ports.lastSeenNs[slot] = now;
+        ctx.state.put(st);
+        if (outbound) this.translateOut(p, st.publicPort);
+        return Verdict.FORWARD;
+      }
+      if (!outbound) ctx.state.delete();
+      ctx.drop(expired ? 'nat_no_mapping' : 'nat_mapping_closed');
+      return Verdict.DROP;
+    }
+
+    if (!owned || !ports.isUsed(slot)) {
+      // The state came from another unit (SNF moved the flowlet): claim its port here if free,
+      // else the port is taken locally by another connection and the connection is remapped.
+      if (slot >= 0 && !ports.isUsed(slot)) {
+        ports.adopt(slot, p.protocol, st.internalIp, st.internalPort, remIp, remPort, now);
+      } else if (outbound) {
+        return this.newMapping(p, ctx, st);
+      } else {
+        ctx.state.delete();
+        ctx.drop('nat_port_conflict');
+        return Verdict.DROP;
+      }
+    }
+    ports.lastSeenNs[slot] = now;
+    st.lastSeenNs = now;
+    this.trackClose(p, st, slot, outbound);
+    ctx.state.put(st);
+    if (outbound) this.translateOut(p, st.publicPort);
+    return Verdict.FORWARD;
+  }
+
+  private translateOut(p: Packet, publicPort: number): void {
+    p.setSrcIp(this.publicIp);
+    p.setSrcPort(publicPort);
+  }
+
+  /** FIN from both sides or an RST closes the connection and returns its port to the pool. */
+  private trackClose(p: Packet, st: NatState, slot: number, outbound: boolean): void {
+    const f = p.tcpFlags;
+    if (p.protocol !== IPPROTO_TCP || (f & (TCP_FIN | TCP_RST)) === 0) return;
+    if (f & TCP_RST) st.flags |= STATE_RST | STATE_CLOSED;
+    if (f & TCP_FIN) st.flags |= outbound ? STATE_FIN_OUT : STATE_FIN_IN;
+    if ((st.flags & (STATE_FIN_OUT | STATE_FIN_IN)) === (STATE_FIN_OUT | STATE_FIN_IN)) st.flags |= STATE_CLOSED;
+    this.ports.flags[slot]! |= st.flags & CLOSE_BITS;
+    if (st.flags & STATE_CLOSED) this.ports.release(slot, SLOT_CLOSED);
+  }
+
+  /** A reply addressed to publicIp:publicPort: found through the unit-local reverse index only. */
+  private wireReply(p: Packet, ctx: Context<NatState>): Verdict {
+    const ports = this.ports;
+    const slot = ports.slotOf(p.dstPort);
+    if (slot < 0 || ports.proto[slot] !== p.protocol || ports.remIp[slot] !== p.srcIp || ports.remPort[slot] !== p.srcPort) {
+      ctx.drop('nat_no_mapping');
+      return Verdict.DROP;
+    }
+    const now = ctx.nowNs;
+    const flags = ports.flags[slot]!;
+    const live = ports.isUsed(slot);
+    if (live && now - ports.lastSeenNs[slot]! > this.idleNs(p.protocol)) {
+      ports.release(slot, SLOT_EXPIRED);
+      ctx.drop('nat_no_mapping');
+      return Verdict.DROP;
+    }
+    if (!live && (flags & SLOT_EXPIRED || !(flags & SLOT_CLOSED))) {
+      ctx.drop('nat_no_mapping');
+      return Verdict.DROP;
+    }
+    ports.lastSeenNs[slot] = now;
+    if (live && p.protocol === IPPROTO_TCP) {
+      const f = p.tcpFlags;
+      let nf = flags;
+      if (f & TCP_RST) nf |= STATE_RST | STATE_CLOSED;
+      if (f & TCP_FIN) nf |= STATE_FIN_IN;
+      if ((nf & (STATE_FIN_OUT | STATE_FIN_IN)) === (STATE_FIN_OUT | STATE_FIN_IN)) nf |= STATE_CLOSED;
+      ports.flags[slot] = nf;
+      if (nf & STATE_CLOSED) ports.release(slot, SLOT_CLOSED);
+    }
+    p.setDstIp(ports.inIp[slot]!);
+    p.setDstPort(ports.inPort[slot]!);
+    return Verdict.FORWARD;
+  }
+}

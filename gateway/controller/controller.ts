@@ -1,0 +1,428 @@
+/**
+ * The controller: wires the WGM (flowlet-detector, demand-estimator), the WAM (work-assigner),
+ * the SMM (clocks, previous unit, replication-targets), the drain meters and the scaler over the
+ * flow store and the unit table. Contract: index.ts and docs/dev/contracts.md. Pure: time is an
+ * argument, the PRNG is seeded, side effects leave only through `hooks`.
+ */
+import { canonicalKey, newFlowKey, type FlowKey } from '../../sdk/flow-key';
+import { GlobalFlowletAverage, ewmaEstimate, measuredRateBps } from './demand-estimator';
+import { FlowStore } from './flow-store';
+import { detectFlowlet } from './flowlet-detector';
+import { DrainMeters } from './load-meter';
+import { resolveParams, type ControllerParams } from './params';
+import { Prng } from './prng';
+import { drawTargets } from './replication-targets';
+import { shouldScaleUp, unitsToRetire } from './scaler';
+import { rebalance, type RebalanceHost } from './smartflow';
+import {
+  RouteReason,
+  UnitState,
+  type ControllerCounters,
+  type ControllerHooks,
+  type RouteDecision,
+  type ScalingAction,
+  type UnitSnapshot,
+} from './types';
+import { UnitTable } from './units';
+import { leastLoaded, pickUnit } from './work-assigner';
+
+/** Actions remembered between ticks; beyond this they are still reported through hooks. */
+const MAX_PENDING_ACTIONS = 4096;
+/** Idle flows forgotten per route() call (the rest in tick): bounds the per-packet cost. */
+const IDLE_EXPIRY_PER_ROUTE = 2;
+
+export class Controller implements RebalanceHost {
+  readonly params: ControllerParams;
+  readonly decision: RouteDecision;
+  readonly counters: ControllerCounters = {
+    packets: 0, flowlets: 0, flowletsByReason: [0, 0, 0, 0, 0], flowletsWithState: 0, flowletsMoved: 0,
+    flows: 0, flowsExpired: 0, flowsEvicted: 0, unitsStarted: 0, unitsStopped: 0, overloadAssignments: 0,
+    migrations: 0, drainsForUnknownUnit: 0,
+  };
+  readonly units: UnitTable;
+  readonly flows: FlowStore;
+  private readonly meters: DrainMeters;
+  private readonly average: GlobalFlowletAverage;
+  private readonly rng: Prng;
+  /** Scratch: 1 for units holding the flow being assigned's state, cleared after each decision. */
+  private readonly stateMark: Uint8Array;
+  private readonly canonical: FlowKey = newFlowKey();
+  private pending: ScalingAction[] = [];
+  private returned: ScalingAction[] = [];
+  private flowletSeq = 0;
+  private roundRobin = 0;
+  private nextRebalanceNs: number;
+  private readonly retireScratch: number[] = [];
+  private readonly sizeTest: boolean;
+  /** flow and smartflow: a flow keeps its unit; timeouts only delimit demand accounting. */
+  private readonly pinFlows: boolean;
+  private readonly packetMode: boolean;
+  private readonly replicate: boolean;
+
+  constructor(params: Partial<ControllerParams> = {}, readonly hooks: ControllerHooks = {}) {
+    const p = (this.params = resolveParams(params));
+    this.units = new UnitTable(p.maxUnits);
+    this.flows = new FlowStore(p.flowTableCapacity, p.k);
+    this.meters = new DrainMeters(p.maxUnits, p.loadBucketNs, p.loadBuckets);
+    this.average = new GlobalFlowletAverage(p.initialDemandBps);
+    this.rng = new Prng(p.seed);
+    this.stateMark = new Uint8Array(p.maxUnits + 1);
+    this.pinFlows = p.mode === 'flow' || p.mode === 'smartflow';
+    this.packetMode = p.mode === 'packet';
+    this.sizeTest = p.mode === 'flowlet';
+    this.replicate = p.mode === 'flowlet' || p.mode === 'flowlet-timeout-only';
+    this.nextRebalanceNs = p.smartflowPeriodNs;
+    this.decision = {
+      unit: -1, newFlowlet: false, flowletId: 0, clock: 0, prevUnit: -1, targets: new Int32Array(p.k), targetCount: 0,
+      reason: RouteReason.SAME_FLOWLET, hasState: false, holdUntilNs: 0, externalState: this.packetMode, overloaded: false, flowSlot: -1,
+    };
+    for (let i = 0; i < p.initialUnits; i++) this.startUnit(0, 0);
+  }
+
+  // ---- per packet -------------------------------------------------------------------------
+
+  route(key: FlowKey, wireBytes: number, nowNs: number): RouteDecision {
+    const p = this.params;
+    const f = this.flows;
+    const d = this.decision;
+    this.counters.packets++;
+    this.units.promote(nowNs);
+    this.expireOpenFlowlets(nowNs);
+    this.expireIdleFlows(nowNs, IDLE_EXPIRY_PER_ROUTE);
+
+    const k = canonicalKey(key, this.canonical);
+    let s = f.lookup(k.proto, k.srcIp, k.srcPort, k.dstIp, k.dstPort);
+    let reason: RouteReason;
+    if (s < 0) {
+      if (f.full) this.forgetFlow(f.lruHead, nowNs, true);
+      s = f.insert(k.proto, k.srcIp >>> 0, k.srcPort, k.dstIp >>> 0, k.dstPort);
+      this.counters.flows++;
+      reason = RouteReason.NEW_FLOW;
+    } else if (this.packetMode) {
+      reason = RouteReason.PACKET;
+    } else {
+      reason = detectFlowlet(f.open[s] === 1, nowNs - f.lastPktNs[s]!, f.flowletBytes[s]!, wireBytes, p.timeoutNs, p.sizeThresholdBytes, this.sizeTest);
+      if (reason === RouteReason.SAME_FLOWLET && !this.units.isRunning(f.unit[s]!)) reason = RouteReason.TIMEOUT;
+    }
+    if (reason !== RouteReason.SAME_FLOWLET && f.open[s] === 1) this.closeFlowlet(s, nowNs);
+    f.clock[s] = f.clock[s]! + 1;
+
+    d.newFlowlet = false;
+    d.overloaded = false;
+    d.hasState = true;
+    d.reason = reason;
+    if (this.packetMode) this.routePacket(s, reason, nowNs);
+    else if (reason !== RouteReason.SAME_FLOWLET) this.startFlowlet(s, reason, nowNs);
+
+    const u = f.unit[s]!;
+    f.lastPktNs[s] = nowNs;
+    f.flowletBytes[s] = f.flowletBytes[s]! + wireBytes;
+    f.flowletPackets[s] = f.flowletPackets[s]! + 1;
+    f.touch(s);
+    this.units.lastRoutedNs[u] = nowNs;
+
+    d.unit = u;
+    d.flowSlot = s;
+    d.clock = f.clock[s]!;
+    d.prevUnit = f.prevUnit[s]!;
+    d.flowletId = f.flowletId[s]!;
+    const n = f.targetCount[s]!;
+    const base = s * p.k;
+    for (let i = 0; i < n; i++) d.targets[i] = f.targets[base + i]!;
+    d.targetCount = n;
+    const ready = this.units.readyAtNs[u]!;
+    const migration = f.migrationUntilNs[s]!;
+    d.holdUntilNs = ready > migration ? ready : migration;
+    return d;
+  }
+
+  /** The unit finished serving a packet of `wireBytes`: feeds its drain-rate meter. */
+  onDrained(unit: number, wireBytes: number, nowNs: number): void {
+    if (!this.units.isRunning(unit)) {
+      this.counters.drainsForUnknownUnit++;
+      return;
+    }
+    this.meters.add(unit, wireBytes, nowNs);
+    this.refreshLoad(unit, nowNs);
+  }
+
+  // ---- per flowlet ------------------------------------------------------------------------
+
+  private startFlowlet(s: number, reason: RouteReason, nowNs: number): void {
+    const p = this.params;
+    const f = this.flows;
+    const U = this.units;
+    const d = this.decision;
+    const prev = f.unit[s]!;
+    const isNew = reason === RouteReason.NEW_FLOW;
+    const demand = isNew ? this.average.valueBps : f.demandBps[s]!;
+    f.demandBps[s] = demand;
+
+    if (this.pinFlows && !isNew && U.isRunning(prev)) {
+      // flow / smartflow: same unit, new demand segment; callers see a continuing flow.
+      this.openFlowlet(s, prev, demand, nowNs);
+      d.reason = RouteReason.SAME_FLOWLET;
+      return;
+    }
+
+    const mark = this.stateMark;
+    if (!isNew) {
+      if (U.isRunning(prev)) mark[prev] = 1;
+      // State is pushed to the targets after T/2 idle; a size-cut flowlet had no idle gap.
+      if (reason === RouteReason.TIMEOUT) {
+        const base = s * p.k;
+        for (let i = 0; i < f.targetCount[s]!; i++) {
+          const t = f.targets[base + i]!;
+          if (U.isRunning(t)) mark[t] = 1;
+        }
+      }
+    }
+    let u = pickUnit(U.ids, U.count, U.loadBps, p.unitCapacityBps, demand, mark, p.alpha);
+    if (u < 0) u = this.startUnit(nowNs, nowNs + p.unitStartupNs);
+    if (u < 0) {
+      u = leastLoaded(U.ids, U.count, U.loadBps);
+      d.overloaded = true;
+      this.counters.overloadAssignments++;
+    }
+    const hasState = isNew || mark[u] === 1;
+    if (!isNew) {
+      if (U.isRunning(prev)) mark[prev] = 0;
+      const base = s * p.k;
+      for (let i = 0; i < f.targetCount[s]!; i++) mark[f.targets[base + i]!] = 0;
+    }
+
+    f.prevUnit[s] = isNew ? -1 : prev;
+    f.flowletId[s] = ++this.flowletSeq;
+    f.flowletStartNs[s] = nowNs;
+    this.openFlowlet(s, u, demand, nowNs);
+    f.targetCount[s] = this.replicate ? this.drawTargetsInto(s, u) : 0;
+
+    const c = this.counters;
+    c.flowlets++;
+    c.flowletsByReason[reason]++;
+    if (!isNew) {
+      if (hasState) c.flowletsWithState++;
+      if (u !== prev) c.flowletsMoved++;
+    }
+    d.newFlowlet = true;
+    d.hasState = hasState;
+  }
+
+  private drawTargetsInto(s: number, unit: number): number {
+    const U = this.units;
+    const k = this.params.k;
+    const out = this.decision.targets; // scratch; route() rewrites it from the store afterwards
+    const n = drawTargets(U.readyIds, U.readyCount, U.readyWeight, U.invId, unit, k, this.rng, out);
+    this.flows.targets.set(out.subarray(0, n), s * k);
+    return n;
+  }
+
+  private openFlowlet(s: number, unit: number, demandBps: number, nowNs: number): void {
+    const f = this.flows;
+    f.unit[s] = unit;
+    f.flowletStartNs[s] = nowNs;
+    f.flowletBytes[s] = 0;
+    f.flowletPackets[s] = 0;
+    this.units.addOpen(unit, 1, demandBps);
+    f.markOpen(s);
+    this.refreshLoad(unit, nowNs);
+  }
+
+  /** End the flow's open flowlet: measure it, feed the estimators, release its demand. */
+  private closeFlowlet(s: number, nowNs: number): void {
+    const p = this.params;
+    const f = this.flows;
+    const u = f.unit[s]!;
+    const rate = measuredRateBps(f.flowletBytes[s]!, f.flowletPackets[s]!, f.lastPktNs[s]! - f.flowletStartNs[s]!, p.timeoutNs, p.unitCapacityBps);
+    this.average.add(rate);
+    if (this.units.isRunning(u)) {
+      this.units.addOpen(u, -1, f.demandBps[s]!);
+      this.refreshLoad(u, nowNs);
+    }
+    f.demandBps[s] = ewmaEstimate(p.ewmaDelta, rate, f.demandBps[s]!);
+    f.markClosed(s);
+  }
+
+  private routePacket(s: number, reason: RouteReason, nowNs: number): void {
+    const U = this.units;
+    const f = this.flows;
+    // Round robin over ready units (starting ones only if none is ready yet).
+    const ids = U.readyCount > 0 ? U.readyIds : U.ids;
+    const n = U.readyCount > 0 ? U.readyCount : U.count;
+    if (this.roundRobin >= n) this.roundRobin = 0;
+    const u = ids[this.roundRobin++]!;
+    f.prevUnit[s] = reason === RouteReason.NEW_FLOW ? -1 : f.unit[s]!;
+    f.unit[s] = u;
+    if (reason === RouteReason.NEW_FLOW) {
+      f.flowletId[s] = ++this.flowletSeq;
+      this.counters.flowlets++;
+      this.counters.flowletsByReason[reason]++;
+      this.decision.newFlowlet = true;
+    }
+    void nowNs;
+  }
+
+  // ---- expiry -----------------------------------------------------------------------------
+
+  private expireOpenFlowlets(nowNs: number): void {
+    const f = this.flows;
+    const t = this.params.timeoutNs;
+    for (let h = f.openHead; h >= 0 && nowNs - f.lastPktNs[h]! > t; h = f.openHead) this.closeFlowlet(h, nowNs);
+  }
+
+  private expireIdleFlows(nowNs: number, budget: number): void {
+    const f = this.flows;
+    const idle = this.params.flowIdleExpiryNs;
+    for (let h = f.lruHead; budget > 0 && h >= 0 && nowNs - f.lastPktNs[h]! > idle; h = f.lruHead, budget--) {
+      this.forgetFlow(h, nowNs, false);
+    }
+  }
+
+  private forgetFlow(s: number, nowNs: number, evicted: boolean): void {
+    if (this.flows.open[s] === 1) this.closeFlowlet(s, nowNs);
+    this.flows.remove(s);
+    if (evicted) this.counters.flowsEvicted++;
+    else this.counters.flowsExpired++;
+  }
+
+  // ---- units, load, scaling ---------------------------------------------------------------
+
+  private refreshLoad(unit: number, nowNs: number): void {
+    const U = this.units;
+    const meter = this.meters.rateBps(unit, nowNs);
+    U.meterBps[unit] = meter;
+    const open = U.openDemandBps[unit]!;
+    U.loadBps[unit] = this.params.countOpenDemand && open > meter ? open : meter;
+  }
+
+  /** Start the lowest free unit id; -1 when maxUnits already run. */
+  startUnit(nowNs: number, readyAtNs: number): number {
+    const u = this.units.freeId();
+    if (u < 0) return -1;
+    this.units.start(u, nowNs, readyAtNs);
+    this.meters.reset(u, nowNs);
+    this.counters.unitsStarted++;
+    this.record('start', u, nowNs, readyAtNs);
+    this.hooks.onUnitStart?.(u, nowNs, readyAtNs);
+    return u;
+  }
+
+  private stopUnit(u: number, nowNs: number): void {
+    this.units.stop(u);
+    this.counters.unitsStopped++;
+    this.record('stop', u, nowNs, 0);
+    this.hooks.onUnitStop?.(u, nowNs);
+  }
+
+  private record(kind: 'start' | 'stop', unit: number, atNs: number, readyAtNs: number): void {
+    if (this.pending.length < MAX_PENDING_ACTIONS) this.pending.push({ kind, unit, atNs, readyAtNs });
+  }
+
+  /**
+   * Periodic work: promote started units, end timed-out flowlets, forget idle flows, refresh every
+   * unit's load, smartflow rebalancing, scale up ahead of need, retire idle units. Returns every
+   * scaling action since the previous tick (including starts forced inside route()); the array is
+   * reused by the next-but-one tick.
+   */
+  tick(nowNs: number): readonly ScalingAction[] {
+    const p = this.params;
+    const U = this.units;
+    U.promote(nowNs);
+    this.expireOpenFlowlets(nowNs);
+    this.expireIdleFlows(nowNs, Infinity);
+    for (let i = 0; i < U.count; i++) this.refreshLoad(U.ids[i]!, nowNs);
+    if (p.mode === 'smartflow' && nowNs >= this.nextRebalanceNs) {
+      rebalance(this, nowNs);
+      this.nextRebalanceNs = nowNs + p.smartflowPeriodNs;
+    }
+    if (shouldScaleUp(U, p)) this.startUnit(nowNs, nowNs + p.unitStartupNs);
+    const retire = this.retireScratch;
+    unitsToRetire(U, p, nowNs, retire);
+    for (const u of retire) this.stopUnit(u, nowNs);
+    const out = this.pending;
+    this.pending = this.returned;
+    this.pending.length = 0;
+    this.returned = out;
+    return out;
+  }
+
+  /** smartflow: move flow `s` to `to`; its packets wait migrationHoldNs for the state. */
+  moveFlow(s: number, to: number, nowNs: number): void {
+    const f = this.flows;
+    const from = f.unit[s]!;
+    if (f.open[s] === 1) {
+      if (this.units.isRunning(from)) {
+        this.units.addOpen(from, -1, f.demandBps[s]!);
+        this.refreshLoad(from, nowNs);
+      }
+      this.units.addOpen(to, 1, f.demandBps[s]!);
+      this.refreshLoad(to, nowNs);
+    }
+    const until = nowNs + this.params.migrationHoldNs;
+    f.prevUnit[s] = from;
+    f.unit[s] = to;
+    f.migrationUntilNs[s] = until;
+    this.counters.migrations++;
+    this.hooks.onFlowMigrate?.(s, from, to, until);
+  }
+
+  // ---- views (not per packet) -------------------------------------------------------------
+
+  get unitCount(): number {
+    return this.units.count;
+  }
+  get readyUnitCount(): number {
+    return this.units.readyCount;
+  }
+  get flowCount(): number {
+    return this.flows.size;
+  }
+  /** Mean measured rate of all completed flowlets (the first-flowlet estimate), bps. */
+  get averageFlowletBps(): number {
+    return this.average.valueBps;
+  }
+  unitIds(): number[] {
+    return Array.from(this.units.ids.subarray(0, this.units.count));
+  }
+  unitState(unit: number): UnitState {
+    return this.units.isRunning(unit) ? (this.units.state[unit] as UnitState) : UnitState.NONE;
+  }
+  unitLoadBps(unit: number): number {
+    return this.units.isRunning(unit) ? this.units.loadBps[unit]! : 0;
+  }
+  unitUtilization(unit: number): number {
+    return this.unitLoadBps(unit) / this.params.unitCapacityBps;
+  }
+  unitReadyAtNs(unit: number): number {
+    return this.units.isRunning(unit) ? this.units.readyAtNs[unit]! : Infinity;
+  }
+  snapshotUnits(nowNs: number): UnitSnapshot[] {
+    const U = this.units;
+    const out: UnitSnapshot[] = [];
+    for (let i = 0; i < U.count; i++) {
+      const u = U.ids[i]!;
+      this.refreshLoad(u, nowNs);
+      out.push({
+        unit: u,
+        state: U.state[u] === UnitState.ACTIVE ? 'active' : 'starting',
+        readyAtNs: U.readyAtNs[u]!,
+        loadBps: U.loadBps[u]!,
+        meterBps: U.meterBps[u]!,
+        openDemandBps: U.openDemandBps[u]!,
+        utilization: U.loadBps[u]! / this.params.unitCapacityBps,
+        lastRoutedNs: U.lastRoutedNs[u]!,
+      });
+    }
+    return out;
+  }
+  /** Canonical key of the flow in `slot` (e.g. for onFlowMigrate). */
+  flowKeyOfSlot(slot: number, out: FlowKey = newFlowKey()): FlowKey {
+    const f = this.flows;
+    out.proto = f.proto[slot]!;
+    out.srcIp = f.srcIp[slot]!;
+    out.srcPort = f.srcPort[slot]!;
+    out.dstIp = f.dstIp[slot]!;
+    out.dstPort = f.dstPort[slot]!;
+    return out;
+  }
+}

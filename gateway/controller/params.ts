@@ -1,0 +1,156 @@
+/**
+ * Controller parameters: paper defaults (§9 "default parameters"), one strict validator, and the
+ * `--mode` parser. Pure: no environment reads here; the gateway/simulator build the raw object.
+ */
+import { ConfigError } from '../../sdk/errors';
+
+/** How work is assigned (ARCHITECTURE §4: every comparison is a switch, not a fork). */
+export type AssignmentMode = 'flowlet' | 'flowlet-timeout-only' | 'flow' | 'smartflow' | 'packet';
+
+export interface ControllerParams {
+  readonly mode: AssignmentMode;
+  /** Flowlet inactivity timeout T (ns): a gap strictly greater than this starts a new flowlet. */
+  readonly timeoutNs: number;
+  /** Flowlet size threshold B (wire bytes): a packet that would take the flowlet above B starts a new one. */
+  readonly sizeThresholdBytes: number;
+  /** Balancing knob α of the score `utilization + α·hasState` (0..1). */
+  readonly alpha: number;
+  /** Replication factor K: proactive push targets per flowlet. */
+  readonly k: number;
+  /** EWMA weight δ of the last flowlet's measured rate (0..1]; 0.5 weighs history and news equally. */
+  readonly ewmaDelta: number;
+  /** Demand assumed for a new flow before any flowlet has completed (bps). */
+  readonly initialDemandBps: number;
+  /** BW_max of one compute unit (bps). */
+  readonly unitCapacityBps: number;
+  /** Drain-rate meter bucket width (ns) and number of buckets (window = product, 100 ms by default). */
+  readonly loadBucketNs: number;
+  readonly loadBuckets: number;
+  /**
+   * Count the demand of flowlets assigned and still open in a unit's load (load = max(meter,
+   * open demand)). The 100 ms drain meter lags a burst of new flowlets by up to its window; without
+   * this a burst packs onto one unit (see test "burst of new flowlets spreads").
+   */
+  readonly countOpenDemand: boolean;
+  /** Start a unit ahead of need when every ready unit is above this utilization (0..1]. */
+  readonly scaleUpUtilization: number;
+  /** Retire a unit that was routed nothing for this long (ns). The last unit is never retired. */
+  readonly idleRetireNs: number;
+  /** Modelled start-up delay: a new unit may be assigned work but serves from now + this (ns). */
+  readonly unitStartupNs: number;
+  /** Units started by the constructor, ready at time 0. */
+  readonly initialUnits: number;
+  /** Upper bound on units (ids 1..maxUnits). When all are full, the least loaded unit is overloaded (counted). */
+  readonly maxUnits: number;
+  /** Flow table slots; the least recently seen flow is evicted when full (counted). */
+  readonly flowTableCapacity: number;
+  /** A flow unseen for this long is forgotten (its next packet starts a new flow). */
+  readonly flowIdleExpiryNs: number;
+  /** smartflow only: rebalance period (ns). */
+  readonly smartflowPeriodNs: number;
+  /** smartflow only: how long a moved flow's packets wait for its migrated state (ns). */
+  readonly migrationHoldNs: number;
+  /** smartflow only: a unit below this utilization is emptied onto lower-id units when they fit. */
+  readonly consolidateBelowUtilization: number;
+  /** Seed of the PRNG that draws replication targets. */
+  readonly seed: number;
+}
+
+export const DEFAULT_PARAMS: ControllerParams = Object.freeze({
+  mode: 'flowlet',
+  timeoutNs: 500_000,
+  sizeThresholdBytes: 15_000,
+  alpha: 0.25,
+  k: 3,
+  ewmaDelta: 0.5,
+  initialDemandBps: 10e6,
+  unitCapacityBps: 1e9,
+  loadBucketNs: 500_000,
+  loadBuckets: 200,
+  countOpenDemand: true,
+  scaleUpUtilization: 0.9,
+  idleRetireNs: 1e9,
+  unitStartupNs: 0,
+  initialUnits: 1,
+  maxUnits: 1024,
+  flowTableCapacity: 1 << 20,
+  flowIdleExpiryNs: 60e9,
+  smartflowPeriodNs: 100e6,
+  migrationHoldNs: 200_000,
+  consolidateBelowUtilization: 0.3,
+  seed: 1,
+} as const satisfies ControllerParams);
+
+/**
+ * `flowlet`, `flowlet-timeout-only`, `flow`, `packet`, or `smartflow:<ms>` (period in ms,
+ * default 100). Returns the mode and, for smartflow, the period in ns.
+ */
+export function parseMode(text: string): { mode: AssignmentMode; smartflowPeriodNs?: number } {
+  const [name, arg] = text.split(':', 2);
+  switch (name) {
+    case 'flowlet':
+    case 'flowlet-timeout-only':
+    case 'flow':
+    case 'packet':
+      if (arg !== undefined) throw new ConfigError('mode', `"${name}" takes no argument (got "${text}")`);
+      return { mode: name };
+    case 'smartflow': {
+      if (arg === undefined) return { mode: 'smartflow' };
+      const ms = Number(arg);
+      if (!/^\d+(\.\d+)?$/.test(arg) || !(ms > 0)) {
+        throw new ConfigError('mode', `smartflow period must be a positive number of ms (got "${arg}")`);
+      }
+      return { mode: 'smartflow', smartflowPeriodNs: Math.round(ms * 1e6) };
+    }
+    default:
+      throw new ConfigError('mode', `unknown mode "${text}" (flowlet, flowlet-timeout-only, flow, smartflow:<ms>, packet)`);
+  }
+}
+
+type NumericKey = { [K in keyof ControllerParams]: ControllerParams[K] extends number ? K : never }[keyof ControllerParams];
+
+const RANGES: Record<NumericKey, [min: number, max: number, integer: boolean]> = {
+  timeoutNs: [1, 1e12, false],
+  sizeThresholdBytes: [1, 1e12, false],
+  alpha: [0, 1, false],
+  k: [0, 64, true],
+  ewmaDelta: [0, 1, false],
+  initialDemandBps: [0, 1e15, false],
+  unitCapacityBps: [1, 1e15, false],
+  loadBucketNs: [1, 1e12, true],
+  loadBuckets: [1, 100_000, true],
+  scaleUpUtilization: [0, 1, false],
+  idleRetireNs: [0, 1e15, false],
+  unitStartupNs: [0, 1e15, false],
+  initialUnits: [1, 65_535, true],
+  maxUnits: [1, 65_535, true],
+  flowTableCapacity: [2, 1 << 26, true],
+  flowIdleExpiryNs: [1, 1e15, false],
+  smartflowPeriodNs: [1, 1e15, false],
+  migrationHoldNs: [0, 1e15, false],
+  consolidateBelowUtilization: [0, 1, false],
+  seed: [0, 2 ** 32 - 1, true],
+};
+
+/** Defaults overlaid with `raw`; unknown keys and out-of-range values are ConfigErrors naming the field. */
+export function resolveParams(raw: Partial<ControllerParams> = {}): ControllerParams {
+  const out: Record<string, unknown> = { ...DEFAULT_PARAMS };
+  for (const [key, value] of Object.entries(raw)) {
+    if (value === undefined) continue;
+    if (!(key in DEFAULT_PARAMS)) throw new ConfigError(key, 'unknown controller parameter');
+    out[key] = value;
+  }
+  for (const [key, [min, max, integer]] of Object.entries(RANGES)) {
+    const v = out[key];
+    if (typeof v !== 'number' || !Number.isFinite(v) || v < min || v > max || (integer && !Number.isInteger(v))) {
+      throw new ConfigError(key, `must be ${integer ? 'an integer' : 'a number'} in [${min}, ${max}] (got ${String(v)})`);
+    }
+  }
+  if (typeof out.countOpenDemand !== 'boolean') throw new ConfigError('countOpenDemand', 'must be a boolean');
+  const mode = out.mode;
+  if (typeof mode !== 'string' || parseMode(mode.split(':')[0] ?? '').mode !== mode) {
+    throw new ConfigError('mode', `unknown mode "${String(mode)}" (use parseMode for "smartflow:<ms>")`);
+  }
+  if ((out.initialUnits as number) > (out.maxUnits as number)) throw new ConfigError('initialUnits', 'must not exceed maxUnits');
+  return Object.freeze(out) as unknown as ControllerParams;
+}

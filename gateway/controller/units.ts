@@ -1,0 +1,141 @@
+/**
+ * The compute units one controller manages: ids 1..maxUnits, their state, start-up time, the load
+ * the packer sees, and two id lists kept sorted ascending (the WAM scans units in id order):
+ * `ids` = every running unit (starting or active: both may be assigned work), `readyIds` = active
+ * units only (state can be pushed to them). A new unit takes the lowest free id, so packing keeps
+ * concentrating on low ids after units come and go.
+ */
+import { UnitState } from './types';
+
+export class UnitTable {
+  readonly state: Uint8Array;
+  readonly readyAtNs: Float64Array;
+  readonly lastRoutedNs: Float64Array;
+  /** Sum of the demand estimates of the open flowlets on the unit (bps). */
+  readonly openDemandBps: Float64Array;
+  /** Open flowlets on the unit (exact; the demand sum is reset to 0 when this reaches 0, so float drift cannot accumulate). */
+  readonly openFlowlets: Int32Array;
+  /** Drain-meter rate at the last refresh (bps). */
+  readonly meterBps: Float64Array;
+  /** What the packer compares against capacity (bps). */
+  readonly loadBps: Float64Array;
+  /** 1/id, precomputed for the replication-target draw. */
+  readonly invId: Float64Array;
+  readonly ids: Int32Array;
+  count = 0;
+  readonly readyIds: Int32Array;
+  readyCount = 0;
+  /** Σ 1/id over readyIds. */
+  readyWeight = 0;
+  startingCount = 0;
+  /** Earliest readyAtNs among starting units (Infinity when none). */
+  nextReadyAtNs = Infinity;
+
+  constructor(readonly maxUnits: number) {
+    const n = maxUnits + 1;
+    this.state = new Uint8Array(n);
+    this.readyAtNs = new Float64Array(n);
+    this.lastRoutedNs = new Float64Array(n);
+    this.openDemandBps = new Float64Array(n);
+    this.openFlowlets = new Int32Array(n);
+    this.meterBps = new Float64Array(n);
+    this.loadBps = new Float64Array(n);
+    this.invId = new Float64Array(n);
+    for (let u = 1; u < n; u++) this.invId[u] = 1 / u;
+    this.ids = new Int32Array(maxUnits);
+    this.readyIds = new Int32Array(maxUnits);
+  }
+
+  /** Lowest free id, or -1 when all maxUnits run. */
+  freeId(): number {
+    if (this.count >= this.maxUnits) return -1;
+    for (let u = 1; u <= this.maxUnits; u++) if (this.state[u] === UnitState.NONE) return u;
+    return -1;
+  }
+
+  start(unit: number, nowNs: number, readyAtNs: number): void {
+    this.readyAtNs[unit] = readyAtNs;
+    this.lastRoutedNs[unit] = nowNs;
+    this.openDemandBps[unit] = 0;
+    this.openFlowlets[unit] = 0;
+    this.meterBps[unit] = 0;
+    this.loadBps[unit] = 0;
+    this.count = insertSorted(this.ids, this.count, unit);
+    if (readyAtNs <= nowNs) {
+      this.state[unit] = UnitState.ACTIVE;
+      this.addReady(unit);
+    } else {
+      this.state[unit] = UnitState.STARTING;
+      this.startingCount++;
+      if (readyAtNs < this.nextReadyAtNs) this.nextReadyAtNs = readyAtNs;
+    }
+  }
+
+  stop(unit: number): void {
+    if (this.state[unit] === UnitState.ACTIVE) {
+      this.readyCount = removeSorted(this.readyIds, this.readyCount, unit);
+      this.readyWeight -= this.invId[unit]!;
+    } else if (this.state[unit] === UnitState.STARTING) {
+      this.startingCount--;
+    }
+    this.state[unit] = UnitState.NONE;
+    this.count = removeSorted(this.ids, this.count, unit);
+    this.openDemandBps[unit] = 0;
+    this.openFlowlets[unit] = 0;
+    this.loadBps[unit] = 0;
+    this.meterBps[unit] = 0;
+  }
+
+  /** Add (+1, demand) or remove (−1, demand) an open flowlet's demand. */
+  addOpen(unit: number, delta: 1 | -1, demandBps: number): void {
+    const n = this.openFlowlets[unit]! + delta;
+    this.openFlowlets[unit] = n < 0 ? 0 : n;
+    this.openDemandBps[unit] = n <= 0 ? 0 : this.openDemandBps[unit]! + delta * demandBps;
+  }
+
+  /** Starting units whose readyAtNs has come become active. Cheap when none is due. */
+  promote(nowNs: number): void {
+    if (nowNs < this.nextReadyAtNs) return;
+    let next = Infinity;
+    for (let i = 0; i < this.count; i++) {
+      const u = this.ids[i]!;
+      if (this.state[u] !== UnitState.STARTING) continue;
+      const at = this.readyAtNs[u]!;
+      if (at <= nowNs) {
+        this.state[u] = UnitState.ACTIVE;
+        this.startingCount--;
+        this.addReady(u);
+      } else if (at < next) {
+        next = at;
+      }
+    }
+    this.nextReadyAtNs = next;
+  }
+
+  private addReady(unit: number): void {
+    this.readyCount = insertSorted(this.readyIds, this.readyCount, unit);
+    this.readyWeight += this.invId[unit]!;
+  }
+
+  isRunning(unit: number): boolean {
+    return unit > 0 && unit <= this.maxUnits && this.state[unit] !== UnitState.NONE;
+  }
+}
+
+function insertSorted(arr: Int32Array, count: number, v: number): number {
+  let i = count;
+  while (i > 0 && arr[i - 1]! > v) {
+    arr[i] = arr[i - 1]!;
+    i--;
+  }
+  arr[i] = v;
+  return count + 1;
+}
+
+function removeSorted(arr: Int32Array, count: number, v: number): number {
+  let i = 0;
+  while (i < count && arr[i] !== v) i++;
+  if (i === count) return count;
+  arr.copyWithin(i, i + 1, count);
+  return count - 1;
+}

@@ -1,0 +1,37 @@
+/**
+ * Data-plane constants shared by every frame file (spec: proto/data-plane.md).
+ * All multi-byte integers are big-endian (network order); f64 is IEEE 754 big-endian.
+ */
+
+/** 'SNFD' — first four bytes of a handshake and of its reply. */
+export const DATA_PLANE_MAGIC = 0x534e4644;
+export const DATA_PLANE_VERSION = 1;
+
+/** Who opens the connection (handshake `role`). */
+export const Role = { GATEWAY: 1, UNIT: 2, LOGGER: 3 } as const;
+export type Role = (typeof Role)[keyof typeof Role];
+
+/** Frame `type` byte. */
+export const FrameType = {
+  /** gateway → unit: a batch of packets with their flowlet metadata. */
+  PACKETS: 1,
+  /** unit → gateway: processed packets with verdicts, same ids. */
+  EGRESS: 2,
+  /** unit → gateway: drained counts for the load meter. */
+  CREDIT: 3,
+  /** gateway → unit: where each peer unit's StatePeer gRPC server listens. */
+  PEERS: 4,
+} as const;
+export type FrameType = (typeof FrameType)[keyof typeof FrameType];
+
+export const FRAME_HEADER_BYTES = 8;
+/** Default cap on a frame body; a larger `length` is a protocol error (connection closed). */
+export const DEFAULT_MAX_FRAME_BODY = 1 << 20;
+/** A packet is carried whole; IPv4 total length fits u16. */
+export const MAX_PACKET_BYTES = 0xffff;
+export const MAX_TARGETS = 255;
+/** prevUnit value meaning "no previous flowlet" (first flowlet of the flow). */
+export const NO_UNIT = -1;
+/** unitId a gateway puts in its handshake. */
+export const GATEWAY_UNIT_ID = 0xffff;
+export const MAX_TOKEN_BYTES = 1024;

@@ -1,0 +1,31 @@
+#!/usr/bin/env bash
+# Brings up the real services the tests need: Redis and a single-node Kafka (KRaft).
+#   bash scripts/services.sh up|down|status|reset
+# `up` is idempotent: anything already answering at REDIS_URL / KAFKA_BROKERS is reused,
+# otherwise a local server is installed/started and left running for the next test run.
+# See scripts/README.md.
+set -euo pipefail
+
+SCRIPTS_DIR=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
+ROOT=$(cd "$SCRIPTS_DIR/.." && pwd)
+SNF_STATE=${SNF_STATE_DIR:-$ROOT/.snf}
+mkdir -p "$SNF_STATE"
+
+source "$SCRIPTS_DIR/lib/common.sh"
+source "$SCRIPTS_DIR/lib/redis.sh"
+source "$SCRIPTS_DIR/lib/kafka.sh"
+
+# Several shells may run `up` at once (parallel test runs); one at a time starts things.
+lock() {
+  exec 9>"$SNF_STATE/services.lock"
+  flock -w 300 9 || die "another services.sh has held $SNF_STATE/services.lock for 5 minutes"
+}
+
+cmd=${1:-status}
+case $cmd in
+  up)     lock; t0=$SECONDS; redis_up; kafka_up; say "services: up in $((SECONDS - t0))s" ;;
+  down)   lock; kafka_down; redis_down ;;
+  status) rc=0; redis_status || rc=1; kafka_status || rc=1; exit $rc ;;
+  reset)  lock; kafka_reset; redis_down ;;
+  *)      die "usage: services.sh up|down|status|reset (got '$cmd')" ;;
+esac

@@ -1,0 +1,165 @@
+/**
+ * `LocalRuntime`: the single-process reference runtime. It runs one network function over packets
+ * in order and keeps the results the distributed system must reproduce: per-flow final state,
+ * verdict and drop-reason counts, and alerts with the index of the packet that raised them.
+ *
+ * Per packet, by class (`Packet.cls`):
+ * - NOT_IPV4, TRUNCATED, BAD_HEADER: dropped before the handler; the class reason
+ *   (`PACKET_CLASS_REASON`, e.g. 'truncated') is counted as the drop reason.
+ * - OK: the handler runs with state bound to the canonical connection key.
+ * - OTHER_PROTOCOL, FRAGMENT: the handler runs too, with state bound to the key as parsed — ports
+ *   0 when no TCP/UDP header was captured (so all ICMP between two hosts shares one entry, and
+ *   non-first fragments share the (proto, addresses, 0, 0) entry). The NF decides what to do.
+ * A handler that throws is caught: counted as `handlerErrors` and drop reason 'handler_error', and
+ * the packet is dropped; state it put before throwing stays (it is the same in every runtime). A
+ * return value that is not a Verdict counts as 'bad_verdict' and drops the packet.
+ * `process` never throws.
+ */
+import { flowKeyOf, newFlowKey, type FlowKey } from './flow-key';
+import type { FlowTable } from './flow-table';
+import { PACKET_CLASS_REASON, PacketClass, type Packet } from './packet';
+import { RecordingFlowState, type DeltaKind } from './state';
+import { Verdict, type Context, type NetworkFunction, type PacketHandler } from './types';
+
+export interface RuntimeAlert {
+  /** The id passed to `ctx.alert` (an IDS signature id, or an NF-defined code). */
+  sid: number;
+  /** 0-based index of the packet in `process` call order. */
+  packetIndex: number;
+}
+
+export interface RuntimeCounters {
+  packets: number;
+  forwarded: number;
+  dropped: number;
+  alerts: number;
+  handlerErrors: number;
+  /** Packets per `PacketClass` (index = class). */
+  byClass: number[];
+  /** Dropped packets per reason ('unspecified' when the handler dropped without naming one). */
+  dropReasons: Map<string, number>;
+}
+
+export const DROP_REASON_UNSPECIFIED = 'unspecified';
+export const DROP_REASON_HANDLER_ERROR = 'handler_error';
+export const DROP_REASON_BAD_VERDICT = 'bad_verdict';
+
+/** The one Context object, updated per packet (no allocation per packet). */
+class RuntimeContext<S> implements Context<S> {
+  nowNs = 0;
+  dropReason: string | undefined = undefined;
+  packetIndex = 0;
+  constructor(
+    readonly state: RecordingFlowState<S>,
+    private readonly onAlert: (id: number) => void,
+  ) {}
+  drop(reason: string): void {
+    this.dropReason = reason;
+  }
+  alert(id: number): void {
+    this.onAlert(id);
+  }
+}
+
+export class LocalRuntime<C = unknown, S = unknown> {
+  readonly config: C;
+  readonly handler: PacketHandler<S>;
+  readonly counters: RuntimeCounters = {
+    packets: 0,
+    forwarded: 0,
+    dropped: 0,
+    alerts: 0,
+    handlerErrors: 0,
+    byClass: new Array<number>(PACKET_CLASS_REASON.length).fill(0),
+    dropReasons: new Map(),
+  };
+  readonly alerts: RuntimeAlert[] = [];
+  /** The error the handler threw last (for debugging; counted, never rethrown). */
+  lastError: unknown = undefined;
+  private readonly flowState: RecordingFlowState<S>;
+  private readonly ctx: RuntimeContext<S>;
+  private readonly key: FlowKey = newFlowKey();
+
+  /** `config` is raw input validated by `nf.config` (default: `nf.defaultConfig`). */
+  constructor(
+    readonly nf: NetworkFunction<C, S>,
+    config: unknown = nf.defaultConfig,
+  ) {
+    this.config = nf.config.parse(config);
+    this.handler = nf.create(this.config);
+    this.flowState = new RecordingFlowState<S>();
+    this.ctx = new RuntimeContext<S>(this.flowState, (id) => {
+      this.counters.alerts++;
+      this.alerts.push({ sid: id, packetIndex: this.ctx.packetIndex });
+    });
+  }
+
+  /** Final per-flow state, keyed by canonical connection key. */
+  get state(): FlowTable<S> {
+    return this.flowState.table;
+  }
+
+  /** The state change of the last processed packet (kind: 0 none, 1 put, 2 delete). */
+  get lastDelta(): { kind: DeltaKind; value: S | undefined; key: FlowKey } {
+    return { kind: this.flowState.deltaKind, value: this.flowState.deltaValue, key: this.flowState.key };
+  }
+
+  process(packet: Packet, nowNs: number): Verdict {
+    const c = this.counters;
+    const index = c.packets++;
+    const cls = packet.cls;
+    c.byClass[cls] = (c.byClass[cls] ?? 0) + 1;
+    this.flowState.deltaKind = 0;
+    this.flowState.deltaValue = undefined;
+    if (cls > PacketClass.FRAGMENT) return this.dropped(PACKET_CLASS_REASON[cls] ?? 'unknown_class');
+
+    const ctx = this.ctx;
+    ctx.nowNs = nowNs;
+    ctx.packetIndex = index;
+    ctx.dropReason = undefined;
+    this.flowState.bind(flowKeyOf(packet, this.key));
+    let verdict: Verdict;
+    try {
+      verdict = this.handler.process(packet, ctx);
+    } catch (err) {
+      c.handlerErrors++;
+      this.lastError = err;
+      return this.dropped(DROP_REASON_HANDLER_ERROR);
+    }
+    if (verdict === Verdict.FORWARD) {
+      c.forwarded++;
+      return Verdict.FORWARD;
+    }
+    if (verdict === Verdict.DROP) return this.dropped(ctx.dropReason ?? DROP_REASON_UNSPECIFIED);
+    return this.dropped(DROP_REASON_BAD_VERDICT);
+  }
+
+  private dropped(reason: string): Verdict {
+    this.counters.dropped++;
+    const m = this.counters.dropReasons;
+    m.set(reason, (m.get(reason) ?? 0) + 1);
+    return Verdict.DROP;
+  }
+
+  /** Dropped packets per reason (the live counter map; read-only by convention). */
+  dropReasons(): ReadonlyMap<string, number> {
+    return this.counters.dropReasons;
+  }
+
+  /** Counters as plain JSON-able data (drop reasons sorted by name). */
+  snapshot(): Record<string, unknown> {
+    const c = this.counters;
+    const byClass: Record<string, number> = {};
+    c.byClass.forEach((n, i) => (byClass[PACKET_CLASS_REASON[i]!] = n));
+    return {
+      packets: c.packets,
+      forwarded: c.forwarded,
+      dropped: c.dropped,
+      alerts: c.alerts,
+      handlerErrors: c.handlerErrors,
+      byClass,
+      dropReasons: Object.fromEntries([...c.dropReasons].sort(([a], [b]) => (a < b ? -1 : 1))),
+      flows: this.state.size,
+    };
+  }
+}

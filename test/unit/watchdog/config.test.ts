@@ -1,0 +1,37 @@
+import * as fs from 'fs';
+import * as path from 'path';
+import { ENV_KEYS, watchdogConfig } from '../../../watchdog/config';
+import { ConfigError } from '../../../sdk/errors';
+
+const base = { SNF_FUNCTION: 'nat', SNF_TOKEN: 't', SNF_UNIT_ID: '3' };
+
+describe('watchdogConfig', () => {
+  test('defaults, frozen', () => {
+    const c = watchdogConfig(base);
+    expect(c).toMatchObject({ function: 'nat', unitId: 3, idlePushUs: 250, role: 'unit', httpPort: null, peers: {} });
+    expect(Object.isFrozen(c)).toBe(true);
+  });
+  test('flags win over env; OpenFaaS aliases accepted', () => {
+    const c = watchdogConfig({ ...base, max_inflight: '4', write_timeout: '15s', REDIS_URL: 'redis://x:1' }, { unitId: '7', peers: '1=127.0.0.1:7001, 2=h:7002' });
+    expect(c).toMatchObject({ unitId: 7, maxInflight: 4, writeTimeoutMs: 15000, redisUrl: 'redis://x:1', peers: { 1: '127.0.0.1:7001', 2: 'h:7002' } });
+  });
+  test.each([
+    [{ ...base, SNF_IDLE_PUSH_US: 'soon' }, /SNF_IDLE_PUSH_US: not a non-negative integer/],
+    [{ ...base, SNF_LISTNE: '1' }, /SNF_LISTNE: unknown SNF_\* setting/],
+    [{ ...base, SNF_UNIT_ID: '40000' }, /fit i16/],
+    [{ SNF_FUNCTION: 'nat', SNF_UNIT_ID: '1' }, /--token: required/],
+    [{ ...base, SNF_PEERS: '1=nohost' }, /bad peer/],
+    [{ ...base, SNF_ROLE: 'boss' }, /unit or logger/],
+  ])('rejects %j', (env, msg) => {
+    expect(() => watchdogConfig(env as Record<string, string>)).toThrow(ConfigError);
+    expect(() => watchdogConfig(env as Record<string, string>)).toThrow(msg);
+  });
+  test('other components\' SNF_* names are tolerated', () => {
+    expect(() => watchdogConfig({ ...base, SNF_DATA: '/d', SNF_GATEWAY_PORT: '1' })).not.toThrow();
+  });
+  test('README table lists exactly the env keys', () => {
+    const readme = fs.readFileSync(path.join(__dirname, '../../../watchdog/README.md'), 'utf8');
+    const names = [...readme.matchAll(/^\| `(SNF_[A-Z_]+)` \|/gm)].map((m) => m[1]);
+    expect(names.sort()).toEqual(Object.keys(ENV_KEYS).sort());
+  });
+});

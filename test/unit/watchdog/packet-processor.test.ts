@@ -1,0 +1,172 @@
+import { PacketProcessor, type ProcessorOptions } from '../../../watchdog/packet-processor';
+import { sweep } from '../../../watchdog/state-sweeper';
+import { canonicalKey, flowKeyOf, newFlowKey } from '../../../sdk/flow-key';
+import { Packet } from '../../../sdk/packet';
+import { EgressReason } from '../../../proto/frames/egress-batch-v1';
+import { tcp, udp } from '../../helpers/packets';
+import { countingNf, type CountState } from './counting-nf';
+
+const A = tcp('10.0.0.1', 1000, '10.0.0.2', 80);
+const A_REPLY = tcp('10.0.0.2', 80, '10.0.0.1', 1000);
+const KEY = canonicalKey(flowKeyOf(Packet.parse(A)));
+
+interface Out { clock: number; verdict: number; reason: number; tos: number }
+
+function unit(unitId: number, opts: Partial<ProcessorOptions> = {}) {
+  const out: Out[] = [];
+  const pulls: { unit: number; minClock: number }[] = [];
+  const deltas: { clock: number; kind: number }[] = [];
+  const proc = new PacketProcessor<null, CountState>(countingNf, null, {
+    emit: (_f, clock, verdict, reason, buf, off) => out.push({ clock, verdict, reason, tos: buf[off + 1]! }),
+    requestPull: (u, _e, minClock) => pulls.push({ unit: u, minClock }),
+    delta: (_e, clock, _f, kind) => deltas.push({ clock, kind }),
+  }, { unitId, pullDelayNs: 0, pullRetryNs: 1000, maxPullAttempts: 3, holdTimeoutNs: 1e9, ...opts });
+  const send = (clock: number, prevUnit: number, now = 0, pkt = A, targets = [2, 3]) =>
+    proc.processOne(clock, clock, prevUnit, targets, targets.length, now, pkt, 0, pkt.length, now);
+  return { proc, out, pulls, deltas, send };
+}
+
+/** Value + clock this unit would push for the flow. */
+function stateOf(u: ReturnType<typeof unit>) {
+  const e = u.proc.store.get(KEY)!;
+  return { n: e.value?.n, clock: e.clock, present: e.present };
+}
+
+describe('PacketProcessor clock rules', () => {
+  test.each([
+    // [name, packets (clock, prevUnit), expected output clocks, expected final count]
+    ['new flow in order', [[1, -1], [2, 1], [3, 1]], [1, 2, 3], 3],
+    ['both directions share one connection state', [[1, -1], [2, 1, 'reply'], [3, 1]], [1, 2, 3], 3],
+    ['a late (reordered) packet still runs, clock not lowered', [[1, -1], [2, 1], [3, 1], [2, 1]], [1, 2, 3, 2], 4],
+  ] as const)('%s', (_name, pkts, clocks, count) => {
+    const u = unit(1);
+    for (const [c, p, dir] of pkts as readonly (readonly [number, number, string?])[]) u.send(c, p, 0, dir === 'reply' ? A_REPLY : A);
+    expect(u.out.map((o) => o.clock)).toEqual(clocks);
+    expect(u.out.map((o) => o.tos)).toEqual(clocks.map((_, i) => i));
+    expect(stateOf(u)).toEqual({ n: count, clock: 3, present: true });
+    expect(u.proc.counters.late).toBe(pkts.length - 3);
+  });
+
+  test('pushed state with clock c-1 makes the next flowlet seamless', () => {
+    const b = unit(2);
+    expect(b.proc.applyRemote(KEY, 5, true, Buffer.from([0, 0, 0, 5]), 0, false)).toBe(0);
+    b.send(6, 1);
+    expect(b.out).toEqual([{ clock: 6, verdict: 0, reason: 0, tos: 5 }]);
+    expect(b.proc.counters.seamless).toBe(1);
+    expect(b.pulls).toEqual([]);
+  });
+
+  test('stale push never overwrites newer state', () => {
+    const b = unit(2);
+    b.proc.applyRemote(KEY, 5, true, Buffer.from([0, 0, 0, 5]), 0, false);
+    expect(b.proc.applyRemote(KEY, 4, true, Buffer.from([0, 0, 0, 99]), 0, false)).toBe(1);
+    expect(b.proc.applyRemote(KEY, 5, true, Buffer.from([0, 0, 0, 99]), 0, false)).toBe(1);
+    expect(stateOf(b)).toEqual({ n: 5, clock: 5, present: true });
+    expect(b.proc.applyRemote(KEY, 6, true, Buffer.from([1, 2]), 0, false)).toBe(2); // undecodable
+    expect(stateOf(b)).toEqual({ n: 5, clock: 5, present: true });
+  });
+
+  test('hold, then release in clock order when the push lands', () => {
+    const b = unit(2, { pullDelayNs: 1e6 });
+    b.send(8, 1, 0);
+    b.send(7, 1, 0); // reordered arrival: held list keeps clock order
+    b.send(9, 1, 0);
+    expect(b.out).toEqual([]);
+    expect(b.proc.counters.waited).toBe(3);
+    expect(b.proc.heldPackets).toBe(3);
+    b.proc.applyRemote(KEY, 6, true, Buffer.from([0, 0, 0, 6]), 10, false);
+    expect(b.out.map((o) => [o.clock, o.tos])).toEqual([[7, 6], [8, 7], [9, 8]]);
+    expect(b.proc.counters.releasedByPush).toBe(1);
+    expect(b.proc.heldPackets).toBe(0);
+    expect(b.proc.waiting.size).toBe(0);
+  });
+
+  test('a push older than needed releases nothing; the pull path then fetches newer state', () => {
+    const b = unit(2);
+    b.proc.applyRemote(KEY, 4, true, Buffer.from([0, 0, 0, 4]), 0, false); // push tagged c-1 = 4
+    b.send(6, 1, 0); // lingering packet 5 went to unit 1: we need clock 5
+    expect(b.out).toEqual([]);
+    b.proc.firePulls(0);
+    expect(b.pulls).toEqual([{ unit: 1, minClock: 5 }]);
+    const e = b.proc.store.get(KEY)!;
+    b.proc.applyRemote(KEY, 5, true, Buffer.from([0, 0, 0, 5]), 1, true);
+    b.proc.pullDone(e, 1);
+    expect(b.out.map((o) => [o.clock, o.tos])).toEqual([[6, 5]]);
+    expect(b.proc.counters.pulled).toBe(1);
+  });
+
+  test('pull answered with state still too old is retried, then given up with STATE_LOST', () => {
+    const b = unit(2, { maxPullAttempts: 2, pullRetryNs: 100 });
+    b.send(6, 1, 0);
+    const e = b.proc.store.get(KEY)!;
+    b.proc.firePulls(0);
+    b.proc.applyRemote(KEY, 3, true, Buffer.from([0, 0, 0, 3]), 0, true);
+    b.proc.pullDone(e, 0);
+    b.proc.firePulls(50);
+    expect(b.pulls.length).toBe(1); // retry not due yet
+    b.proc.firePulls(100);
+    expect(b.pulls.length).toBe(2);
+    b.proc.pullDone(e, 100); // unknown answer, attempts exhausted
+    expect(b.out).toEqual([{ clock: 6, verdict: 0, reason: EgressReason.STATE_LOST, tos: 3 }]);
+    expect(b.proc.counters.stateLost).toBe(1);
+  });
+
+  test('hold timeout in the sweep gives up', () => {
+    const b = unit(2, { holdTimeoutNs: 1000, pullDelayNs: 1e9 });
+    b.send(4, 1, 0);
+    sweep(b.proc, 500, { idlePushNs: 1e12, evictNs: 1e12 });
+    expect(b.out).toEqual([]);
+    sweep(b.proc, 1000, { idlePushNs: 1e12, evictNs: 1e12 });
+    expect(b.out.map((o) => o.reason)).toEqual([EgressReason.STATE_LOST]);
+  });
+
+  test('deltas: put per packet, delete, and drops keep their put', () => {
+    const u = unit(1);
+    const k = udp('10.0.0.1', 5, '10.0.0.2', 13);
+    const del = udp('10.0.0.1', 5, '10.0.0.2', 9);
+    u.proc.processOne(1, 1, -1, [], 0, 0, k, 0, k.length, 0);
+    const dk = canonicalKey(flowKeyOf(Packet.parse(del), newFlowKey()));
+    expect(u.out[0]).toMatchObject({ verdict: 1 });
+    u.proc.processOne(1, 1, -1, [], 0, 0, del, 0, del.length, 0);
+    expect(u.deltas).toEqual([{ clock: 1, kind: 1 }, { clock: 1, kind: 2 }]);
+    expect(u.proc.store.get(dk)!.present).toBe(false);
+  });
+
+  test('malformed packet: dropped, counted, no state', () => {
+    const u = unit(1);
+    u.proc.processOne(1, 1, -1, [], 0, 0, Buffer.from([0x45, 0]), 0, 2, 0);
+    expect(u.out).toEqual([{ clock: 1, verdict: 1, reason: EgressReason.MALFORMED_PACKET, tos: 0 }]);
+    expect(u.proc.counters.malformedPackets).toBe(1);
+    expect(u.proc.store.size).toBe(0);
+  });
+});
+
+describe('idle sweep (proactive push)', () => {
+  test('a flow idle for T/2 is pushed once to each target except self, tagged with its clock', () => {
+    const u = unit(2);
+    u.send(1, -1, 0, A, [1, 2, 3]);
+    u.send(2, 2, 100, A, [1, 2, 3]);
+    expect(sweep(u.proc, 300, { idlePushNs: 250, evictNs: 1e9 }).size).toBe(0);
+    const plan = sweep(u.proc, 350, { idlePushNs: 250, evictNs: 1e9 });
+    expect([...plan.keys()].sort()).toEqual([1, 3]);
+    const msg = plan.get(1)![0]!;
+    expect(msg.clock).toBe(2);
+    expect(msg.present).toBe(true);
+    expect(msg.value.toString('hex')).toBe('00000002');
+    expect(plan.get(3)![0]).toBe(msg);
+    expect(sweep(u.proc, 10_000, { idlePushNs: 250, evictNs: 1e9 }).size).toBe(0); // nothing new
+    // a lingering packet after the push: pushed again on the next idle period
+    u.send(3, 2, 20_000, A, [1, 2, 3]);
+    expect(sweep(u.proc, 20_300, { idlePushNs: 250, evictNs: 1e9 }).get(1)![0]!.clock).toBe(3);
+  });
+
+  test('idle flows are evicted after evictNs', () => {
+    const u = unit(2);
+    u.send(1, -1, 0);
+    sweep(u.proc, 300, { idlePushNs: 250, evictNs: 1000 });
+    expect(u.proc.store.size).toBe(1);
+    sweep(u.proc, 1000, { idlePushNs: 250, evictNs: 1000 });
+    expect(u.proc.store.size).toBe(0);
+    expect(u.proc.counters.evicted).toBe(1);
+  });
+});

@@ -1,0 +1,156 @@
+/**
+ * One compute unit (`snf watchdog` without --http): the NF in-process over the ephemeral store,
+ * the data-plane listener, the StatePeer server and clients, the idle sweep and the meters.
+ *
+ * Per PACKETS frame: read the clock once, run every record through the processor (no gRPC, no
+ * strings on that path), then once per batch: sweep idle flows (push plan), send the batched
+ * pulls, answer waiting pulls, write one EGRESS frame and one CREDIT frame.
+ */
+import type { AddressInfo, Server } from 'net';
+import { performance } from 'perf_hooks';
+import type { Server as GrpcServer } from '@grpc/grpc-js';
+import type { Logger } from 'pino';
+import { FrameType } from '../proto/frames/constants';
+import { EgressBatchWriter } from '../proto/frames/egress-batch-v1';
+import { encodeCredit } from '../proto/frames/credit-v1';
+import { PacketBatchReader } from '../proto/frames/packet-batch-v1';
+import { decodePeers } from '../proto/frames/peers-v1';
+import { ipToString } from '../sdk/flow-key';
+import type { NetworkFunction } from '../sdk/types';
+import { BillingMeter } from './billing';
+import { createDataPlaneServer, type DataPlaneConnection } from './data-plane-server';
+import { PacketProcessor } from './packet-processor';
+import { PeerClients } from './peer-clients';
+import { bindServer, createPeerServer } from './peer-server';
+import { StateTransfer } from './state-transfer';
+import { sweep } from './state-sweeper';
+import type { WatchdogConfig } from './config';
+
+const nowNs = (): number => performance.now() * 1e6;
+const EGRESS_BYTES = 1 << 20;
+
+export class ComputeUnit<C, S> {
+  readonly proc: PacketProcessor<C, S>;
+  readonly billing: BillingMeter;
+  readonly peers: PeerClients;
+  private readonly transfer: StateTransfer<C, S>;
+  private readonly reader = new PacketBatchReader();
+  private readonly targets = new Uint16Array(255);
+  private readonly egress = new EgressBatchWriter(EGRESS_BYTES);
+  private egressConn: DataPlaneConnection | null = null;
+  private drained = 0;
+  private drainedBytes = 0;
+  private dataServer: Server | null = null;
+  private peerServer: GrpcServer | null = null;
+  private timer: NodeJS.Timeout | null = null;
+  dataPort = 0;
+  peerPort = 0;
+
+  constructor(nf: NetworkFunction<C, S>, nfConfig: C, readonly cfg: WatchdogConfig, readonly log: Logger) {
+    this.billing = new BillingMeter(nf.name);
+    this.peers = new PeerClients(cfg.unitId, cfg.token, cfg.peerDeadlineMs);
+    for (const [unit, addr] of Object.entries(cfg.peers)) this.peers.setAddress(Number(unit), addr);
+    this.proc = new PacketProcessor(nf, nfConfig, {
+      emit: (f, clock, verdict, reason, buf, off, len) => this.emit(f, clock, verdict, reason, buf, off, len),
+      requestPull: (unit, e, minClock) => this.transfer.requestPull(unit, e, minClock),
+    }, {
+      unitId: cfg.unitId, pullDelayNs: cfg.pullDelayUs * 1e3, pullRetryNs: cfg.pullRetryUs * 1e3,
+      maxPullAttempts: cfg.maxPullAttempts, holdTimeoutNs: cfg.holdTimeoutMs * 1e6,
+    });
+    this.transfer = new StateTransfer(this.proc, this.peers, log, nowNs, cfg.pullWaitMs, () => this.flushEgress());
+  }
+
+  get counters() {
+    return this.proc.counters;
+  }
+
+  async start(): Promise<void> {
+    const { cfg, log } = this;
+    this.peerServer = createPeerServer(cfg.token, {
+      push: (req) => this.transfer.onPush(req),
+      pull: (req) => this.transfer.onPull(req),
+    }, this.proc.counters, log);
+    this.peerPort = await bindServer(this.peerServer, cfg.host, cfg.peerListen);
+    this.dataServer = createDataPlaneServer({ unitId: cfg.unitId, token: cfg.token, maxFrameBody: cfg.maxFrameBody }, {
+      onFrame: (conn, type, count, body) => this.onFrame(conn, type, count, body),
+      onClose: (conn) => {
+        if (this.egressConn === conn) this.egressConn = null;
+      },
+    }, this.proc.counters, log);
+    await new Promise<void>((resolve, reject) => {
+      this.dataServer!.once('error', reject);
+      this.dataServer!.listen(cfg.listen, cfg.host, () => resolve());
+    });
+    this.dataPort = (this.dataServer.address() as AddressInfo).port;
+    this.timer = setInterval(() => this.tick(), cfg.sweepMs);
+    this.timer.unref();
+    log.info({ unit: cfg.unitId, data: this.dataPort, peer: this.peerPort, idlePushUs: cfg.idlePushUs }, 'compute unit listening');
+  }
+
+  /** Push every flow that changed since its last push (drain on SIGTERM), then close. */
+  async stop(): Promise<void> {
+    if (this.timer) clearInterval(this.timer);
+    this.transfer.sendPushes(sweep(this.proc, Number.MAX_SAFE_INTEGER, { idlePushNs: 0, evictNs: Number.MAX_SAFE_INTEGER }));
+    this.transfer.close();
+    await new Promise<void>((r) => (this.dataServer ? this.dataServer.close(() => r()) : r()));
+    if (this.peerServer) await new Promise<void>((r) => this.peerServer!.tryShutdown(() => r()));
+    this.peers.close();
+  }
+
+  private onFrame(conn: DataPlaneConnection, type: number, count: number, body: Buffer): void {
+    if (type === FrameType.PEERS) {
+      for (const p of decodePeers(body, count)) this.peers.setAddress(p.unitId, `${ipToString(p.ip)}:${p.port}`);
+      return;
+    }
+    this.egressConn = conn;
+    const now = nowNs();
+    this.billing.begin(now);
+    const r = this.reader.reset(body, count);
+    let bytes = 0;
+    while (r.next()) {
+      const k = r.targetCount;
+      for (let i = 0; i < k; i++) this.targets[i] = r.target(i);
+      bytes += r.packetLength;
+      this.proc.processOne(r.flowletId, r.clock, r.prevUnit, this.targets, k, r.tsNs, body, r.packetOffset, r.packetLength, now);
+    }
+    this.billing.end(nowNs(), count, bytes);
+    this.afterWork(now);
+  }
+
+  private tick(): void {
+    this.afterWork(nowNs());
+  }
+
+  private afterWork(now: number): void {
+    this.transfer.sendPushes(sweep(this.proc, now, { idlePushNs: this.cfg.idlePushUs * 1e3, evictNs: this.cfg.evictMs * 1e6 }));
+    this.transfer.flushPulls();
+    this.transfer.checkWaiters();
+    this.flushEgress();
+  }
+
+  private emit(flowletId: number, clock: number, verdict: number, reason: number, buf: Buffer, off: number, len: number): void {
+    this.drained++;
+    this.drainedBytes += len;
+    if (!this.egress.add(flowletId, clock, verdict, reason, buf, off, len)) {
+      this.flushEgress();
+      this.egress.add(flowletId, clock, verdict, reason, buf, off, len);
+    }
+  }
+
+  /** Write pending egress and a CREDIT frame to the gateway connection (one write). */
+  flushEgress(): void {
+    if (this.egress.count === 0 && this.drained === 0) return;
+    const conn = this.egressConn;
+    if (conn === null || conn.socket.destroyed) {
+      this.egress.reset(); // no gateway to return to: the packets are lost like on a dead link
+      return;
+    }
+    const frame = this.egress.count > 0 ? this.egress.finish() : null;
+    const credit = encodeCredit({ drained: this.drained, held: this.proc.heldPackets, drainedBytes: this.drainedBytes, cpuMicros: this.billing.takeCpuDelta() });
+    // Copy: the writer's buffer is reused before the socket has flushed.
+    conn.socket.write(frame ? Buffer.concat([frame, credit]) : credit);
+    this.egress.reset();
+    this.drained = 0;
+    this.drainedBytes = 0;
+  }
+}

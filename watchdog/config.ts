@@ -1,0 +1,135 @@
+/**
+ * Watchdog configuration: one pure, strict, frozen function of (env, flags). Flags win over env;
+ * unknown SNF_* keys and unparseable values are ConfigErrors (never a silent default). The
+ * OpenFaaS names `max_inflight`, `write_timeout`, `port` are accepted as aliases. The README's
+ * table is checked against ENV_KEYS by a test.
+ */
+import * as os from 'os';
+import * as path from 'path';
+import { ConfigError } from '../sdk/errors';
+
+export interface WatchdogConfig {
+  function: string;
+  configFile: string | null;
+  role: 'unit' | 'logger';
+  unitId: number;
+  host: string;
+  listen: number;
+  peerListen: number;
+  token: string;
+  /** unit id → "host:port" of its StatePeer server. */
+  peers: Readonly<Record<string, string>>;
+  httpPort: number | null;
+  idlePushUs: number;
+  sweepMs: number;
+  pullDelayUs: number;
+  pullRetryUs: number;
+  maxPullAttempts: number;
+  pullWaitMs: number;
+  holdTimeoutMs: number;
+  evictMs: number;
+  maxFrameBody: number;
+  peerDeadlineMs: number;
+  redisUrl: string;
+  maxInflight: number;
+  writeTimeoutMs: number;
+  lockFile: string | null;
+  logLevel: string;
+}
+
+type Kind = 'string' | 'int' | 'port' | 'peers' | 'role' | 'duration' | 'lock';
+interface KeySpec { field: keyof WatchdogConfig; kind: Kind; def: unknown; flag?: string; alias?: string; doc: string }
+
+/** env name → spec. The README table lists exactly these names. */
+export const ENV_KEYS: Readonly<Record<string, KeySpec>> = {
+  SNF_FUNCTION: { field: 'function', kind: 'string', def: undefined, flag: 'function', doc: 'NF name (functions/<nf>); required' },
+  SNF_CONFIG: { field: 'configFile', kind: 'string', def: null, flag: 'config', doc: 'NF configuration file (JSON); default: the NF defaults' },
+  SNF_ROLE: { field: 'role', kind: 'role', def: 'unit', flag: 'role', doc: '`unit` or `logger`' },
+  SNF_UNIT_ID: { field: 'unitId', kind: 'int', def: undefined, flag: 'unitId', doc: 'this unit id (0–32767); required unless --http' },
+  SNF_HOST: { field: 'host', kind: 'string', def: '127.0.0.1', doc: 'address the listeners bind to' },
+  SNF_LISTEN: { field: 'listen', kind: 'port', def: 0, flag: 'listen', doc: 'data-plane TCP port (0 = any free port)' },
+  SNF_PEER_LISTEN: { field: 'peerListen', kind: 'port', def: 0, flag: 'peerListen', doc: 'StatePeer gRPC port (0 = any)' },
+  SNF_TOKEN: { field: 'token', kind: 'string', def: undefined, flag: 'token', doc: 'cluster token (data-plane handshake and gRPC metadata); required' },
+  SNF_PEERS: { field: 'peers', kind: 'peers', def: {}, flag: 'peers', doc: '`id=host:port,…` StatePeer addresses (the gateway may also send a PEERS frame)' },
+  SNF_HTTP_PORT: { field: 'httpPort', kind: 'port', def: null, flag: 'http', alias: 'port', doc: 'serve the of-watchdog HTTP baseline on this port instead' },
+  SNF_IDLE_PUSH_US: { field: 'idlePushUs', kind: 'int', def: 250, doc: 'push a flow idle this long (T/2; paper T = 500 µs)' },
+  SNF_SWEEP_MS: { field: 'sweepMs', kind: 'int', def: 1, doc: 'coarse idle-sweep timer (batches also sweep)' },
+  SNF_PULL_DELAY_US: { field: 'pullDelayUs', kind: 'int', def: 0, doc: 'wait for an in-flight push this long before pulling' },
+  SNF_PULL_RETRY_US: { field: 'pullRetryUs', kind: 'int', def: 500, doc: 'delay before re-pulling state that was still too old' },
+  SNF_PULL_ATTEMPTS: { field: 'maxPullAttempts', kind: 'int', def: 5, doc: 'pulls before held packets run on the state here' },
+  SNF_PULL_WAIT_MS: { field: 'pullWaitMs', kind: 'int', def: 20, doc: 'how long a Pull answer may wait for lingering packets' },
+  SNF_HOLD_TIMEOUT_MS: { field: 'holdTimeoutMs', kind: 'int', def: 200, doc: 'give up on held packets after this long' },
+  SNF_EVICT_MS: { field: 'evictMs', kind: 'int', def: 30000, doc: 'forget flows idle this long' },
+  SNF_MAX_FRAME_BYTES: { field: 'maxFrameBody', kind: 'int', def: 1 << 20, doc: 'largest data-plane frame body accepted' },
+  SNF_PEER_DEADLINE_MS: { field: 'peerDeadlineMs', kind: 'int', def: 2000, doc: 'gRPC deadline of Push/Pull calls' },
+  SNF_REDIS_URL: { field: 'redisUrl', kind: 'string', def: 'redis://127.0.0.1:6379', alias: 'REDIS_URL', doc: 'Redis for the HTTP baseline state' },
+  SNF_MAX_INFLIGHT: { field: 'maxInflight', kind: 'int', def: 0, alias: 'max_inflight', doc: 'HTTP: concurrent requests before 429 (0 = off)' },
+  SNF_WRITE_TIMEOUT: { field: 'writeTimeoutMs', kind: 'duration', def: 10000, alias: 'write_timeout', doc: 'drain deadline on SIGTERM (ms, or `10s`)' },
+  SNF_LOCK_FILE: { field: 'lockFile', kind: 'lock', def: path.join(os.tmpdir(), '.lock'), doc: 'HTTP: of-watchdog lock file (`off` for none)' },
+  SNF_LOG_LEVEL: { field: 'logLevel', kind: 'string', def: 'info', doc: 'pino level' },
+};
+
+/** SNF_* names owned by other components, tolerated in a shared environment. */
+const FOREIGN_PREFIXES = ['SNF_DATA', 'SNF_GATEWAY_', 'SNF_BENCH_', 'SNF_LOGGER_', 'SNF_KAFKA_', 'SNF_TEST_'];
+
+function parseValue(name: string, spec: KeySpec, raw: string): unknown {
+  const field = `${name}`;
+  switch (spec.kind) {
+    case 'string':
+      if (raw === '') throw new ConfigError(field, 'must not be empty');
+      return raw;
+    case 'int':
+    case 'port': {
+      if (!/^\d+$/.test(raw)) throw new ConfigError(field, `not a non-negative integer: ${JSON.stringify(raw)}`);
+      const n = Number(raw);
+      if (spec.kind === 'port' && n > 65535) throw new ConfigError(field, `port out of range: ${raw}`);
+      if (spec.field === 'unitId' && n > 32767) throw new ConfigError(field, 'unit id must fit i16 (0–32767)');
+      return n;
+    }
+    case 'role':
+      if (raw !== 'unit' && raw !== 'logger') throw new ConfigError(field, `must be unit or logger, got ${JSON.stringify(raw)}`);
+      return raw;
+    case 'duration': {
+      const m = /^(\d+(?:\.\d+)?)(ms|s|m)?$/.exec(raw);
+      if (!m) throw new ConfigError(field, `not a duration: ${JSON.stringify(raw)}`);
+      const v = Number(m[1]);
+      return m[2] === 'ms' ? v : m[2] === 'm' ? v * 60000 : m[2] === 's' ? v * 1000 : v * 1000; // bare = seconds (OpenFaaS)
+    }
+    case 'lock':
+      return raw === 'off' ? null : raw;
+    case 'peers': {
+      const out: Record<string, string> = {};
+      for (const part of raw.split(',').filter((s) => s.trim() !== '')) {
+        const m = /^\s*(\d+)=([^\s:]+):(\d+)\s*$/.exec(part);
+        if (!m || Number(m[3]) > 65535) throw new ConfigError(field, `bad peer ${JSON.stringify(part)} (want id=host:port)`);
+        out[m[1]!] = `${m[2]}:${m[3]}`;
+      }
+      return Object.freeze(out);
+    }
+  }
+}
+
+/** `flags` are commander's camelCase options (strings). */
+export function watchdogConfig(env: Readonly<Record<string, string | undefined>>, flags: Readonly<Record<string, string | undefined>> = {}): WatchdogConfig {
+  for (const name of Object.keys(env)) {
+    if (name.startsWith('SNF_') && !(name in ENV_KEYS) && !FOREIGN_PREFIXES.some((p) => name.startsWith(p))) {
+      throw new ConfigError(name, 'unknown SNF_* setting (see watchdog/README.md)');
+    }
+  }
+  const out: Record<string, unknown> = {};
+  for (const [name, spec] of Object.entries(ENV_KEYS)) {
+    const flag = spec.flag ? flags[spec.flag] : undefined;
+    const raw = flag ?? env[name] ?? (spec.alias ? env[spec.alias] : undefined);
+    const label = flag !== undefined ? `--${spec.flag}` : env[name] !== undefined ? name : spec.alias ?? name;
+    out[spec.field] = raw === undefined ? spec.def : parseValue(label, spec, raw);
+  }
+  const cfg = out as unknown as WatchdogConfig;
+  if (cfg.function === undefined) throw new ConfigError('--function', 'required (or SNF_FUNCTION)');
+  if (cfg.token === undefined) throw new ConfigError('--token', 'required (or SNF_TOKEN)');
+  if (cfg.unitId === undefined) {
+    if (cfg.httpPort === null) throw new ConfigError('--unit-id', 'required (or SNF_UNIT_ID)');
+    cfg.unitId = 0;
+  }
+  if (cfg.sweepMs < 1) throw new ConfigError('SNF_SWEEP_MS', 'must be at least 1');
+  return Object.freeze(cfg);
+}

@@ -1,0 +1,61 @@
+/**
+ * Every number the unit exposes. Plain numeric fields bumped on the hot path (no Map, no labels);
+ * the metrics layer reads them.
+ */
+export interface UnitCounters {
+  packets: number;
+  forwarded: number;
+  dropped: number;
+  malformedPackets: number;
+  handlerErrors: number;
+  /** First packet of a flowlet found its state already here from a push (no wait). */
+  seamless: number;
+  /** First packet of a flowlet at the unit that processed the previous one, or of a new flow. */
+  local: number;
+  /** Packets that had to wait for state (held). */
+  waited: number;
+  /** Flowlets whose held packets were released by a pull answer. */
+  pulled: number;
+  /** Flowlets released by a push that arrived while they were held. */
+  releasedByPush: number;
+  /** Packets processed whose clock was not newer than the stored one (reordered/duplicated). */
+  late: number;
+  /** Held flows given up on after retries/timeout: processed on the state that was here. */
+  stateLost: number;
+  deltasPut: number;
+  deltasDelete: number;
+  pushesSent: number;
+  pushFlowsSent: number;
+  pushBytesSent: number;
+  pushErrors: number;
+  pushesReceived: number;
+  pushFlowsApplied: number;
+  pushFlowsStale: number;
+  pushFlowsRejected: number;
+  pullsSent: number;
+  pullFlowsRequested: number;
+  pullFlowsFound: number;
+  pullFlowsUnknown: number;
+  pullErrors: number;
+  pullsServed: number;
+  pullFlowsServed: number;
+  pullBytesServed: number;
+  evicted: number;
+  authRefused: number;
+  badRequests: number;
+  framesRejected: number;
+  connectionsClosed: number;
+}
+
+export function newUnitCounters(): UnitCounters {
+  return {
+    packets: 0, forwarded: 0, dropped: 0, malformedPackets: 0, handlerErrors: 0,
+    seamless: 0, local: 0, waited: 0, pulled: 0, releasedByPush: 0, late: 0, stateLost: 0,
+    deltasPut: 0, deltasDelete: 0,
+    pushesSent: 0, pushFlowsSent: 0, pushBytesSent: 0, pushErrors: 0,
+    pushesReceived: 0, pushFlowsApplied: 0, pushFlowsStale: 0, pushFlowsRejected: 0,
+    pullsSent: 0, pullFlowsRequested: 0, pullFlowsFound: 0, pullFlowsUnknown: 0, pullErrors: 0,
+    pullsServed: 0, pullFlowsServed: 0, pullBytesServed: 0,
+    evicted: 0, authRefused: 0, badRequests: 0, framesRejected: 0, connectionsClosed: 0,
+  };
+}

@@ -1,0 +1,287 @@
+/**
+ * The unit's per-packet logic (paper §5.1, §5.3): decide from the flow's logical clock whether a
+ * packet can run now, must wait for state, or needs a pull; run the NF; release held packets in
+ * clock order when state arrives; never let older state overwrite newer.
+ *
+ * Per packet (clock c, previous unit p):
+ *  - flow has packets held            → hold too (keeps clock order)
+ *  - stored clock == c − 1            → run now
+ *  - c == 1 and p == −1 (new flow)     → run now on empty state
+ *  - stored clock ≥ c                 → run now, counted `late` (reordered; clock not lowered)
+ *  - otherwise                        → hold; schedule a pull from p (after `pullDelayNs`, so a
+ *                                        push already on its way can land first)
+ *
+ * No I/O here: pulls, egress and deltas go through `ProcessorPorts`; time is an argument.
+ * Never throws and never logs per packet: everything is counted.
+ */
+import { canonicalKey, flowKeyOf, newFlowKey } from '../sdk/flow-key';
+import { Packet, PacketClass } from '../sdk/packet';
+import { DELTA_DELETE, DELTA_PUT } from '../sdk/state';
+import { Verdict, type Context, type NetworkFunction, type PacketHandler, type StateCodec } from '../sdk/types';
+import { EgressReason } from '../proto/frames/egress-batch-v1';
+import { NO_UNIT } from '../proto/frames/constants';
+import type { FlowKey } from '../sdk/flow-key';
+import { EphemeralFlowState } from './ephemeral-flow-state';
+import { EphemeralStore } from './ephemeral-store';
+import { MAX_TARGETS_KEPT, PullState, type FlowEntry, type HeldPacket } from './flow-entry';
+import { newUnitCounters, type UnitCounters } from './counters';
+
+export interface ProcessorPorts<S> {
+  /** A finished packet; the bytes are valid only during the call. `len` is 0 for drops. */
+  emit(flowletId: number, clock: number, verdict: number, reason: number, buf: Buffer, off: number, len: number): void;
+  /** Queue a pull of this flow from `unit` (the caller batches per unit). */
+  requestPull(unit: number, e: FlowEntry<S>, minClock: number): void;
+  /** The state change the packet caused, for the output logger (optional). */
+  delta?(e: FlowEntry<S>, clock: number, flowletId: number, kind: number, value: S | undefined): void;
+}
+
+export interface ProcessorOptions {
+  unitId: number;
+  /** Wait this long for a push before pulling (0 = pull at once). */
+  pullDelayNs: number;
+  /** Delay before asking again when a pull answered with state older than needed. */
+  pullRetryNs: number;
+  maxPullAttempts: number;
+  /** Give up on held packets after this long: run them on what is here, count `stateLost`. */
+  holdTimeoutNs: number;
+}
+
+class UnitContext<S> implements Context<S> {
+  nowNs = 0;
+  dropReason: string | undefined = undefined;
+  alerts = 0;
+  constructor(readonly state: EphemeralFlowState<S>) {}
+  drop(reason: string): void {
+    this.dropReason = reason;
+  }
+  alert(_id: number): void {
+    this.alerts++;
+  }
+}
+
+export class PacketProcessor<C, S> {
+  readonly store = new EphemeralStore<S>();
+  readonly counters: UnitCounters;
+  readonly handler: PacketHandler<S>;
+  readonly codec: StateCodec<S>;
+  /** Entries with held packets (rare; checked by the sweeper for pulls and timeouts). */
+  readonly waiting = new Set<FlowEntry<S>>();
+  heldPackets = 0;
+  private readonly pkt = new Packet();
+  private readonly key: FlowKey = newFlowKey();
+  private readonly ckey: FlowKey = newFlowKey();
+  private readonly flowState = new EphemeralFlowState<S>();
+  private readonly ctx = new UnitContext<S>(this.flowState);
+
+  constructor(
+    nf: NetworkFunction<C, S>,
+    config: C,
+    readonly ports: ProcessorPorts<S>,
+    readonly opts: ProcessorOptions,
+    counters: UnitCounters = newUnitCounters(),
+  ) {
+    this.handler = nf.create(config);
+    this.codec = nf.stateCodec;
+    this.counters = counters;
+  }
+
+  processOne(
+    flowletId: number, clock: number, prevUnit: number, targets: ArrayLike<number>, targetCount: number,
+    tsNs: number, buf: Buffer, off: number, len: number, nowNs: number,
+  ): void {
+    const c = this.counters;
+    c.packets++;
+    const p = this.pkt.reset(buf, off, len);
+    if (p.cls > PacketClass.FRAGMENT) {
+      c.malformedPackets++;
+      c.dropped++;
+      this.ports.emit(flowletId, clock, Verdict.DROP, EgressReason.MALFORMED_PACKET, buf, off, 0);
+      return;
+    }
+    canonicalKey(flowKeyOf(p, this.key), this.ckey);
+    const e = this.store.getOrCreate(this.ckey);
+    const k = Math.min(targetCount, MAX_TARGETS_KEPT);
+    for (let i = 0; i < k; i++) e.targets[i] = targets[i]!;
+    e.targetCount = k;
+
+    if (e.held === null) {
+      if (e.clock > 0 && e.clock === clock - 1) {
+        if (e.lastFlowletId !== flowletId) {
+          if (prevUnit === this.opts.unitId || prevUnit === NO_UNIT) c.local++;
+          else c.seamless++;
+        }
+        this.run(e, flowletId, clock, tsNs, nowNs, EgressReason.NF);
+        return;
+      }
+      if (clock === 1 && prevUnit === NO_UNIT && e.clock === 0) {
+        c.local++;
+        this.run(e, flowletId, clock, tsNs, nowNs, EgressReason.NF);
+        return;
+      }
+      if (e.clock >= clock) {
+        c.late++;
+        this.run(e, flowletId, clock, tsNs, nowNs, EgressReason.NF);
+        return;
+      }
+    }
+    this.hold(e, flowletId, clock, prevUnit, tsNs, buf, off, len, nowNs);
+  }
+
+  /**
+   * Apply state that arrived from a peer (push or pull answer). Older-or-equal clocks never
+   * overwrite; returns 0 applied, 1 stale, 2 rejected (undecodable value).
+   */
+  applyRemote(k: FlowKey, clock: number, present: boolean, value: Buffer, nowNs: number, byPull: boolean): 0 | 1 | 2 {
+    const e = this.store.getOrCreate(k);
+    if (clock <= e.clock) return 1;
+    let decoded: S | undefined = undefined;
+    if (present) {
+      try {
+        decoded = this.codec.decode(value);
+      } catch {
+        return 2;
+      }
+    }
+    e.value = decoded;
+    e.present = present;
+    e.clock = clock;
+    // Received state is not ours to re-push until we process a packet on it.
+    e.pushedClock = clock;
+    if (e.list === 0) {
+      e.lastSeenNs = nowNs;
+      this.store.markIdle(e);
+    }
+    if (e.held !== null) {
+      e.arrivedByPull = byPull;
+      this.release(e, nowNs);
+    }
+    return 0;
+  }
+
+  /** A pull for `e` finished (found or not); decide whether to retry or give up. */
+  pullDone(e: FlowEntry<S>, nowNs: number): void {
+    if (e.pullState !== PullState.IN_FLIGHT) return;
+    e.pullState = PullState.NONE;
+    if (e.held === null) return;
+    if (e.pullAttempts >= this.opts.maxPullAttempts) this.giveUp(e, nowNs);
+    else this.schedulePull(e, e.pullUnit, nowNs + this.opts.pullRetryNs);
+  }
+
+  /** Run held packets as far as the clock allows. */
+  release(e: FlowEntry<S>, nowNs: number): void {
+    const held = e.held;
+    if (held === null) return;
+    let i = 0;
+    let first = true;
+    while (i < held.length && held[i]!.clock <= e.clock + 1) {
+      const h = held[i++]!;
+      if (first) {
+        if (e.arrivedByPull) this.counters.pulled++;
+        else this.counters.releasedByPush++;
+        first = false;
+      }
+      this.heldPackets--;
+      this.runHeld(e, h, nowNs, EgressReason.NF);
+    }
+    if (i === held.length) {
+      e.held = null;
+      e.pullAttempts = 0;
+      e.pullState = e.pullState === PullState.IN_FLIGHT ? PullState.IN_FLIGHT : PullState.NONE;
+      this.waiting.delete(e);
+    } else if (i > 0) {
+      held.splice(0, i);
+    }
+  }
+
+  /** Held too long or pulls exhausted: run the held packets on whatever state is here. */
+  giveUp(e: FlowEntry<S>, nowNs: number): void {
+    const held = e.held;
+    if (held === null) return;
+    this.counters.stateLost++;
+    e.held = null;
+    this.waiting.delete(e);
+    e.pullAttempts = 0;
+    for (const h of held) {
+      this.heldPackets--;
+      this.runHeld(e, h, nowNs, EgressReason.STATE_LOST);
+    }
+  }
+
+  schedulePull(e: FlowEntry<S>, unit: number, atNs: number): void {
+    e.pullUnit = unit;
+    e.pullState = PullState.SCHEDULED;
+    e.pullAtNs = atNs;
+  }
+
+  /** Send pulls whose time has come (called per batch and by the sweeper). */
+  firePulls(nowNs: number): void {
+    for (const e of this.waiting) {
+      if (e.pullState === PullState.SCHEDULED && e.pullAtNs <= nowNs && e.held !== null) {
+        e.pullState = PullState.IN_FLIGHT;
+        e.pullAttempts++;
+        this.ports.requestPull(e.pullUnit, e, e.held[0]!.clock - 1);
+      }
+    }
+  }
+
+  private hold(
+    e: FlowEntry<S>, flowletId: number, clock: number, prevUnit: number, tsNs: number,
+    buf: Buffer, off: number, len: number, nowNs: number,
+  ): void {
+    this.counters.waited++;
+    this.heldPackets++;
+    const h: HeldPacket = { flowletId, clock, prevUnit, tsNs, bytes: Buffer.from(buf.subarray(off, off + len)), heldAtNs: nowNs };
+    if (e.held === null) {
+      e.held = [h];
+      e.arrivedByPull = false;
+      this.waiting.add(e);
+    } else {
+      let i = e.held.length;
+      while (i > 0 && e.held[i - 1]!.clock > clock) i--;
+      e.held.splice(i, 0, h);
+    }
+    // Pull from the previous flowlet's unit unless a pull is already arranged.
+    if (e.pullState === PullState.NONE && prevUnit !== NO_UNIT && prevUnit !== this.opts.unitId) {
+      this.schedulePull(e, prevUnit, nowNs + this.opts.pullDelayNs);
+    }
+  }
+
+  private runHeld(e: FlowEntry<S>, h: HeldPacket, nowNs: number, reason: number): void {
+    this.pkt.reset(h.bytes, 0, h.bytes.length);
+    if (e.clock >= h.clock) this.counters.late++;
+    this.run(e, h.flowletId, h.clock, h.tsNs, nowNs, reason);
+  }
+
+  /** Run the NF on `this.pkt` with `e` bound; emit; record the delta. */
+  private run(e: FlowEntry<S>, flowletId: number, clock: number, tsNs: number, nowNs: number, reason: number): void {
+    const c = this.counters;
+    const fs = this.flowState;
+    const ctx = this.ctx;
+    fs.bind(e);
+    ctx.nowNs = tsNs;
+    ctx.dropReason = undefined;
+    let verdict: number;
+    try {
+      verdict = this.handler.process(this.pkt, ctx);
+    } catch {
+      c.handlerErrors++;
+      verdict = Verdict.DROP;
+      reason = EgressReason.HANDLER_ERROR;
+    }
+    if (verdict !== Verdict.FORWARD) verdict = Verdict.DROP;
+    if (clock > e.clock) e.clock = clock;
+    e.lastFlowletId = flowletId;
+    this.store.touch(e, nowNs);
+    if (fs.deltaKind === DELTA_PUT) c.deltasPut++;
+    else if (fs.deltaKind === DELTA_DELETE) c.deltasDelete++;
+    if (fs.deltaKind !== 0 && this.ports.delta) this.ports.delta(e, clock, flowletId, fs.deltaKind, fs.deltaValue);
+    const p = this.pkt;
+    if (verdict === Verdict.FORWARD) {
+      c.forwarded++;
+      this.ports.emit(flowletId, clock, verdict, reason, p.buf, p.offset, p.length);
+    } else {
+      c.dropped++;
+      this.ports.emit(flowletId, clock, verdict, reason, p.buf, p.offset, 0);
+    }
+  }
+}

@@ -1,0 +1,80 @@
+/**
+ * Time-driven state work, run when a batch arrives and on a coarse timer (timers cannot express
+ * T/2 = 250 µs on this machine; ARCHITECTURE §7):
+ *
+ *  - proactive push (paper §5.2.1): a flow idle here for ≥ `idlePushNs` whose clock moved since
+ *    its last push is encoded once and queued for each of its K targets, batched per target;
+ *  - held packets past `holdTimeoutNs` are given up on; scheduled pulls are fired;
+ *  - flows idle for ≥ `evictNs` with nothing held are evicted.
+ *
+ * Cost is O(flows that crossed a threshold), thanks to the store's ordered lists.
+ */
+import type { FlowStateMsg } from '../proto/load';
+import type { PacketProcessor } from './packet-processor';
+import type { FlowEntry } from './flow-entry';
+
+export interface SweepOptions {
+  idlePushNs: number;
+  evictNs: number;
+}
+
+/** target unit → flows to push to it. */
+export type PushPlan = Map<number, FlowStateMsg[]>;
+
+export function flowStateMsg<S>(e: FlowEntry<S>, value: Buffer): FlowStateMsg {
+  return {
+    key: { proto: e.proto, srcIp: e.srcIp, srcPort: e.srcPort, dstIp: e.dstIp, dstPort: e.dstPort },
+    clock: e.clock,
+    present: e.present,
+    value,
+  };
+}
+
+const EMPTY: Buffer = Buffer.alloc(0);
+
+export function sweep<C, S>(proc: PacketProcessor<C, S>, nowNs: number, opts: SweepOptions): PushPlan {
+  const plan: PushPlan = new Map();
+  const store = proc.store;
+  const self = proc.opts.unitId;
+  for (let e = store.active.head; e !== null && nowNs - e.lastSeenNs >= opts.idlePushNs; e = store.active.head) {
+    if (e.clock > e.pushedClock && e.targetCount > 0) {
+      let bytes: Buffer = EMPTY;
+      let ok = true;
+      if (e.present) {
+        try {
+          bytes = proc.codec.encode(e.value as S);
+        } catch {
+          ok = false;
+          proc.counters.pushErrors++;
+        }
+      }
+      if (ok) {
+        const msg = flowStateMsg(e, bytes);
+        for (let i = 0; i < e.targetCount; i++) {
+          const t = e.targets[i]!;
+          if (t === self) continue;
+          let list = plan.get(t);
+          if (list === undefined) plan.set(t, (list = []));
+          list.push(msg);
+        }
+        e.pushedClock = e.clock;
+      }
+    }
+    store.markIdle(e);
+  }
+  // Bounded: an entry with held packets is re-queued at the tail rather than evicted.
+  let budget = store.idle.size;
+  for (let e = store.idle.head; e !== null && budget-- > 0 && nowNs - e.lastSeenNs >= opts.evictNs; e = store.idle.head) {
+    if (e.held !== null) {
+      store.markIdle(e);
+      continue;
+    }
+    store.evict(e);
+    proc.counters.evicted++;
+  }
+  for (const e of proc.waiting) {
+    if (e.held !== null && nowNs - e.held[0]!.heldAtNs >= proc.opts.holdTimeoutNs) proc.giveUp(e, nowNs);
+  }
+  proc.firePulls(nowNs);
+  return plan;
+}

@@ -1,0 +1,185 @@
+/**
+ * Moves flow state between units over StatePeer (the side-effecting half of §5.2/§5.3):
+ * - outgoing pulls requested by the processor during a batch are sent as ONE Pull per previous
+ *   unit (`flushPulls`), and their answers applied;
+ * - push plans from the sweep are sent as ONE Push per target;
+ * - incoming Push is applied flow by flow (stale ones ignored); incoming Pull is answered from
+ *   the store, waiting up to `pullWaitMs` for packets still on their way here (the lingering
+ *   packets of §5.3) when the store is older than the requester needs.
+ */
+import type { Logger } from 'pino';
+import type { FlowKeyMsg, FlowStateMsg, PullItemMsg, PullReplyMsg, PullRequestMsg, PushReplyMsg, PushRequestMsg } from '../proto/load';
+import type { FlowKey } from '../sdk/flow-key';
+import type { FlowEntry } from './flow-entry';
+import type { PacketProcessor } from './packet-processor';
+import type { PeerClients } from './peer-clients';
+import { flowStateMsg, type PushPlan } from './state-sweeper';
+
+interface PendingPull<S> { entries: FlowEntry<S>[]; items: PullItemMsg[] }
+interface PullWaiter { req: PullRequestMsg; resolve: (r: PullReplyMsg) => void; deadline: number; timer: NodeJS.Timeout }
+
+const EMPTY: Buffer = Buffer.alloc(0);
+
+function keyMsg<S>(e: FlowEntry<S>): FlowKeyMsg {
+  return { proto: e.proto, srcIp: e.srcIp, srcPort: e.srcPort, dstIp: e.dstIp, dstPort: e.dstPort };
+}
+
+export class StateTransfer<C, S> {
+  private pending = new Map<number, PendingPull<S>>();
+  private waiters = new Set<PullWaiter>();
+  private readonly scratchKey: FlowKey = { proto: 0, srcIp: 0, srcPort: 0, dstIp: 0, dstPort: 0 };
+
+  constructor(
+    private readonly proc: PacketProcessor<C, S>,
+    private readonly peers: PeerClients,
+    private readonly log: Logger,
+    private readonly nowNs: () => number,
+    private readonly pullWaitMs: number,
+    /** Called after state arrives asynchronously (so the unit can flush egress). */
+    private readonly afterAsync: () => void,
+  ) {}
+
+  /** ProcessorPorts.requestPull */
+  requestPull(unit: number, e: FlowEntry<S>, minClock: number): void {
+    let p = this.pending.get(unit);
+    if (p === undefined) this.pending.set(unit, (p = { entries: [], items: [] }));
+    p.entries.push(e);
+    p.items.push({ key: keyMsg(e), minClock });
+  }
+
+  flushPulls(): void {
+    if (this.pending.size === 0) return;
+    const batch = this.pending;
+    this.pending = new Map();
+    const c = this.proc.counters;
+    for (const [unit, p] of batch) {
+      c.pullsSent++;
+      c.pullFlowsRequested += p.items.length;
+      this.peers.pull(unit, p.items).then(
+        (reply) => {
+          const now = this.nowNs();
+          for (let i = 0; i < p.entries.length; i++) {
+            const r = reply.flows[i];
+            if (r && r.found && r.state && r.state.key) {
+              c.pullFlowsFound++;
+              this.apply(r.state, now, true);
+            } else c.pullFlowsUnknown++;
+            this.proc.pullDone(p.entries[i]!, now);
+          }
+          this.afterAsync();
+        },
+        (err) => {
+          c.pullErrors++;
+          this.log.warn({ unit, err: String(err) }, 'pull failed');
+          const now = this.nowNs();
+          for (const e of p.entries) this.proc.pullDone(e, now);
+          this.afterAsync();
+        },
+      );
+    }
+  }
+
+  sendPushes(plan: PushPlan): void {
+    const c = this.proc.counters;
+    for (const [unit, flows] of plan) {
+      if (this.peers.address(unit) === undefined) {
+        c.pushErrors++;
+        continue;
+      }
+      c.pushesSent++;
+      c.pushFlowsSent += flows.length;
+      for (const f of flows) c.pushBytesSent += f.value.length + 24;
+      this.peers.push(unit, flows).catch((err) => {
+        c.pushErrors++;
+        this.log.warn({ unit, err: String(err) }, 'push failed');
+      });
+    }
+  }
+
+  /** StatePeer.Push */
+  onPush(req: PushRequestMsg): PushReplyMsg {
+    const c = this.proc.counters;
+    c.pushesReceived++;
+    const now = this.nowNs();
+    const reply = { applied: 0, stale: 0, rejected: 0 };
+    for (const f of req.flows) {
+      const r = this.apply(f, now, false);
+      if (r === 0) (reply.applied++, c.pushFlowsApplied++);
+      else if (r === 1) (reply.stale++, c.pushFlowsStale++);
+      else (reply.rejected++, c.pushFlowsRejected++);
+    }
+    this.afterAsync();
+    this.checkWaiters();
+    return reply;
+  }
+
+  /** StatePeer.Pull */
+  onPull(req: PullRequestMsg): Promise<PullReplyMsg> {
+    if (this.satisfied(req) || this.pullWaitMs <= 0) return Promise.resolve(this.answer(req));
+    return new Promise((resolve) => {
+      const w: PullWaiter = {
+        req, resolve, deadline: Date.now() + this.pullWaitMs,
+        timer: setTimeout(() => this.finishWaiter(w), this.pullWaitMs),
+      };
+      this.waiters.add(w);
+    });
+  }
+
+  /** Answer waiting pulls whose flows caught up (call after processing a batch). */
+  checkWaiters(): void {
+    for (const w of this.waiters) if (this.satisfied(w.req)) this.finishWaiter(w);
+  }
+
+  close(): void {
+    for (const w of this.waiters) this.finishWaiter(w);
+  }
+
+  private finishWaiter(w: PullWaiter): void {
+    if (!this.waiters.delete(w)) return;
+    clearTimeout(w.timer);
+    w.resolve(this.answer(w.req));
+  }
+
+  private lookup(k: FlowKeyMsg): FlowEntry<S> | undefined {
+    const s = this.scratchKey;
+    s.proto = k.proto; s.srcIp = k.srcIp; s.srcPort = k.srcPort; s.dstIp = k.dstIp; s.dstPort = k.dstPort;
+    return this.proc.store.get(s);
+  }
+
+  /** Every flow we know is at least as new as asked (flows we never saw cannot improve). */
+  private satisfied(req: PullRequestMsg): boolean {
+    for (const item of req.flows) {
+      const e = this.lookup(item.key!);
+      if (e !== undefined && e.clock < item.minClock) return false;
+    }
+    return true;
+  }
+
+  private answer(req: PullRequestMsg): PullReplyMsg {
+    const c = this.proc.counters;
+    c.pullsServed++;
+    const flows = req.flows.map((item) => {
+      const e = this.lookup(item.key!);
+      if (e === undefined || e.clock === 0) return { found: false, state: null };
+      let value: Buffer = EMPTY;
+      if (e.present) {
+        try {
+          value = this.proc.codec.encode(e.value as S);
+        } catch {
+          return { found: false, state: null };
+        }
+      }
+      c.pullFlowsServed++;
+      c.pullBytesServed += value.length;
+      return { found: true, state: flowStateMsg(e, value) };
+    });
+    return { flows };
+  }
+
+  private apply(f: FlowStateMsg, now: number, byPull: boolean): 0 | 1 | 2 {
+    const k = f.key!;
+    const s = this.scratchKey;
+    s.proto = k.proto; s.srcIp = k.srcIp; s.srcPort = k.srcPort; s.dstIp = k.dstIp; s.dstPort = k.dstPort;
+    return this.proc.applyRemote(s, f.clock, f.present, f.value ?? EMPTY, now, byPull);
+  }
+}
