@@ -3,9 +3,8 @@
  * Every pass restores the pristine bytes (NFs rewrite in place) and shifts time forward by the
  * trace span plus a second, so state ages as it would on a longer trace; only process() is timed.
  */
-import type { NetworkFunction } from '../sdk/types';
 import { Packet } from '../sdk/packet';
-import { LocalRuntime } from '../sdk/local-runtime';
+import type { LocalRuntime } from '../sdk/local-runtime';
 import type { LoadedTrace } from '../trace/load';
 
 export interface NfBenchResult {
@@ -23,10 +22,9 @@ export interface NfBenchOptions {
 
 export const DEFAULT_NF_BENCH: NfBenchOptions = { minMs: 1500, warmupPasses: 3 };
 
-export function benchNf(fn: NetworkFunction<any, any>, config: unknown, trace: LoadedTrace, opts: NfBenchOptions = DEFAULT_NF_BENCH): NfBenchResult {
+export function benchNf(runtime: LocalRuntime<any, any>, trace: LoadedTrace, opts: NfBenchOptions = DEFAULT_NF_BENCH): NfBenchResult {
   const pristine = Buffer.from(trace.bytes);
   const work = Buffer.from(trace.bytes);
-  const runtime = new LocalRuntime(fn, config);
   const packet = Packet.parse(work, 0, 0);
   const span = trace.count > 0 ? trace.timesNs[trace.count - 1] + 1e9 : 1e9;
   let timedNs = 0;

@@ -39,9 +39,10 @@ export function loadSource(opts: { trace?: string; seed: number; flows: number }
   };
 }
 
+/** `config` is the NF schema's output (functions/config-source `loadConfig`). */
 export async function runNf(fn: NetworkFunction<any, any>, config: unknown, opts: RunOptions): Promise<RunSummary> {
   const { trace, source } = loadSource(opts);
-  const runtime = new LocalRuntime(fn, config);
+  const runtime = new LocalRuntime(fn, config, { parsed: true });
   const writer = opts.out ? PcapWriter.create(opts.out) : null;
   const packet = Packet.parse(trace.bytes, 0, 0);
   let forwarded = 0;

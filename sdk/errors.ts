@@ -5,11 +5,13 @@
 export const ERROR_CODES = {
   SNF_ERR_CONFIG: { retriable: false, http: 400, text: 'a configuration value is missing, unknown or invalid' },
   SNF_ERR_CONFIG_SOURCE: { retriable: true, http: 503, text: 'a configuration source (file, Redis) could not be read' },
+  SNF_ERR_DATA_MISSING: { retriable: false, http: 500, text: 'the real traces and rules (SNF_DATA or ../shared/data) are required but missing' },
   SNF_ERR_PCAP_FORMAT: { retriable: false, http: 400, text: 'a capture file is not pcap or pcapng, or is damaged' },
   SNF_ERR_RULES: { retriable: false, http: 400, text: 'an IDS rule file could not be parsed' },
   SNF_ERR_SIM_INVARIANT: { retriable: false, http: 500, text: 'the simulator lost or duplicated a packet (a bug, never input)' },
   SNF_ERR_STATE_CODEC: { retriable: false, http: 400, text: 'a per-flow state value could not be decoded' },
   SNF_ERR_USAGE: { retriable: false, http: 400, text: 'a command line flag or argument is invalid' },
+  SNF_ERR_UNIT_START: { retriable: true, http: 503, text: 'a compute unit could not be started or did not accept the data-plane handshake' },
   SNF_ERR_UNKNOWN_FUNCTION: { retriable: false, http: 404, text: 'no network function of that name' },
 } as const;
 

@@ -80,12 +80,16 @@ export class LocalRuntime<C = unknown, S = unknown> {
   private readonly ctx: RuntimeContext<S>;
   private readonly key: FlowKey = newFlowKey();
 
-  /** `config` is raw input validated by `nf.config` (default: `nf.defaultConfig`). */
+  /**
+   * `config` is raw input validated by `nf.config` (default: `nf.defaultConfig`); pass
+   * `{ parsed: true }` when it already is the schema's output (e.g. from functions/config-source).
+   */
   constructor(
     readonly nf: NetworkFunction<C, S>,
     config: unknown = nf.defaultConfig,
+    options: { parsed?: boolean } = {},
   ) {
-    this.config = nf.config.parse(config);
+    this.config = options.parsed ? (config as C) : nf.config.parse(config);
     this.handler = nf.create(this.config);
     this.flowState = new RecordingFlowState<S>();
     this.ctx = new RuntimeContext<S>(this.flowState, (id) => {

@@ -5,6 +5,7 @@
  */
 import * as fs from 'fs';
 import * as path from 'path';
+import { SnfError } from '../sdk/errors';
 
 /** The project root: the nearest directory above this file holding package.json (works from dist/ too). */
 export function projectRoot(): string {
@@ -33,7 +34,7 @@ export function requireData(rel: string, env: NodeJS.ProcessEnv = process.env): 
   if (full && fs.existsSync(full)) return full;
   const why = dir ? `${rel} is missing from ${dir}` : 'no data directory (../shared/data)';
   const msg = `real-data tests skipped: ${why}; set SNF_DATA to the data directory to run them`;
-  if (env.CI === 'true') throw new Error(`${msg} (CI=true makes this a failure)`);
+  if (env.CI === 'true') throw new SnfError('SNF_ERR_DATA_MISSING', `${msg} (CI=true makes this a failure)`);
   process.stderr.write(`${msg}\n`);
   return null;
 }

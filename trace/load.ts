@@ -5,6 +5,7 @@
 import { TraceReader } from './reader';
 import { PackedTraceBuilder } from './packed-trace';
 import type { LoadedTrace } from './types';
+import { expandInputs as expandCaptureFiles } from './composite';
 
 export type { LoadedTrace } from './types';
 
@@ -41,4 +42,27 @@ export function loadTrace(path: string, options: LoadOptions = {}): LoadedTrace 
     reader.close();
   }
   return out.finish(path, skipped);
+}
+
+/**
+ * Several captures (files, or directories of capture files) back to back in one LoadedTrace,
+ * each shifted to start one second after the previous one ended. Used where a corpus such as the
+ * nDPI folder is one benchmark input.
+ */
+export function loadTraceFiles(paths: string[], options: LoadOptions = {}): LoadedTrace {
+  const files = expandCaptureFiles(paths);
+  if (files.length === 1) return loadTrace(files[0]!, options);
+  const out = new PackedTraceBuilder();
+  let skipped = 0;
+  let base = 0;
+  for (const file of files) {
+    const one = loadTrace(file, { limit: (options.limit ?? Infinity) - out.count });
+    skipped += one.skipped;
+    for (let i = 0; i < one.count; i++) {
+      out.push(one.bytes, one.offsets[i]!, one.lengths[i]!, one.wireLengths[i]!, base + one.timesNs[i]!);
+    }
+    if (one.count > 0) base += one.timesNs[one.count - 1]! + 1e9;
+    if (out.count >= (options.limit ?? Infinity)) break;
+  }
+  return out.finish(paths.join(','), skipped);
 }

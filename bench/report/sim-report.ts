@@ -7,7 +7,8 @@ import { mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { SweepPoint } from '../sim/compare';
 import type { SimRun } from '../sim/simulator';
-import { fig1Provisioning, fig2Utilization, latencyBars, sweepChart } from './sim-figures';
+import { summarizeControllers, type MultiControllerResult } from '../sim/multi-controller';
+import { fig1Provisioning, fig2Utilization, fig8OverProvisioning, latencyBars, sweepChart } from './sim-figures';
 import { resultsTable } from './table';
 
 export interface SimReportInput {
@@ -16,6 +17,7 @@ export interface SimReportInput {
   params: Record<string, unknown>;
   runs: readonly SimRun[];
   sweep?: { knob: string; points: readonly SweepPoint[] };
+  multi?: MultiControllerResult;
   date?: Date;
 }
 
@@ -43,6 +45,11 @@ export function writeSimReport(dir: string, input: SimReportInput): string[] {
     files.push([`sweep-${knob}-units.svg`, `Provisioned / demand (p50) over ${knob}`, sweepChart(`Provisioned / demand (p50) vs ${knob}`, knob, points, (p) => p.result.provisionedOverDemand.p50, 'provisioned / demand', sub)]);
     files.push([`sweep-${knob}-seamless.svg`, `Seamless share of moved flowlets over ${knob}`, sweepChart(`Seamless moved flowlets vs ${knob}`, knob, points, (p) => p.result.seamlessShare, 'seamless share', sub)]);
   }
+  if (input.multi) {
+    const m = input.multi;
+    const mb = (xs: number[]) => xs.map((x) => x / 1e6);
+    files.push(['fig8-controllers.svg', `Over-provisioning per controller and epoch, ${m.controllers} controllers`, fig8OverProvisioning([{ name: 'independent', values: mb(m.independentOverBps) }, { name: 'with RM', values: mb(m.rmOverBps) }], `${sub} · ${m.controllers} controllers`)]);
+  }
   for (const [name, , svg] of files) writeFileSync(join(dir, name), svg);
   const date = (input.date ?? new Date()).toISOString();
   const md: string[] = [
@@ -59,6 +66,7 @@ export function writeSimReport(dir: string, input: SimReportInput): string[] {
     md.push(`## Sweep over ${input.sweep.knob}`, '');
     md.push(resultsTable(input.sweep.points.map((p) => ({ label: `${p.mode} ${input.sweep!.knob}=${p.value}`, result: p.result }))));
   }
+  if (input.multi) md.push('## Multiple controllers (Fig. 8)', '', '```json', JSON.stringify(summarizeControllers(input.multi), null, 2), '```', '');
   for (const [name, caption] of files) md.push(`![${caption}](${name})`, '');
   writeFileSync(join(dir, 'report.md'), md.join('\n'));
   return ['report.md', ...files.map((f) => f[0])];

@@ -2,5 +2,8 @@
 import type { Command } from 'commander';
 import { register as nf } from './nf';
 import { register as trace } from './trace';
+import { register as bench } from './bench';
+import { register as sim } from './sim';
+import { register as watchdog } from './watchdog';
 
-export const COMMANDS: ReadonlyArray<(program: Command) => void> = [nf, trace];
+export const COMMANDS: ReadonlyArray<(program: Command) => void> = [nf, trace, bench, sim, watchdog];

@@ -10,6 +10,7 @@ import { generateTraffic } from '../../trace/generator';
 import { inputFromTrace, withAdversarialBursts } from '../../bench/sim/input';
 import { simParams } from '../../bench/sim/params';
 import { compareJson, runModes, runSweep, type Sweep } from '../../bench/sim/compare';
+import { compareControllers, summarizeControllers } from '../../bench/sim/multi-controller';
 import { resultsTable } from '../../bench/report/table';
 import { writeSimReport } from '../../bench/report/sim-report';
 import { parseIntFlag, parseListFlag, parseNumberFlag } from '../flags';
@@ -70,6 +71,7 @@ export function register(program: Command): void {
     .option('--flows <n>', 'connections in generated traffic (no --trace)', '2000')
     .option('--ctrl <name=value,...>', 'other controller parameters (gateway/controller ControllerParams), e.g. countOpenDemand=false,idleRetireNs=1e8')
     .option('--sweep <knob=values>', `run every mode for each value of one knob (${SWEEP_KNOBS.join(', ')})`)
+    .option('--controllers <n>', 'also run Fig. 8: n controllers on hash slices of the flows, RM vs independent (first --compare mode)')
     .option('--json', 'print {"trace","params","modes"} as JSON')
     .option('--report <dir>', 'write report.md and the SVG figures into this folder')
     .action((opts) => {
@@ -124,18 +126,22 @@ export function register(program: Command): void {
       try {
         const runs = sweep ? [] : runModes(input, modes, ctrl, sim, progress);
         const points = sweep ? runSweep(input, modes, sweep, ctrl, sim, progress) : undefined;
+        const nCtrl = opts.controllers !== undefined ? parseIntFlag('--controllers', opts.controllers, 1, 64) : 0;
+        const multi = nCtrl > 0 ? compareControllers(input, nCtrl, modes[0], ctrl, sim) : undefined;
         if (barMode) bar.stop();
         if (opts.report) {
-          writeSimReport(opts.report, { command: `snf sim ${process.argv.slice(3).join(' ')}`, trace: traceName, params, runs, sweep: sweep && points ? { knob: sweep.knob, points } : undefined });
+          writeSimReport(opts.report, { command: `snf sim ${process.argv.slice(3).join(' ')}`, trace: traceName, params, runs, sweep: sweep && points ? { knob: sweep.knob, points } : undefined, multi });
         }
         if (opts.json) {
-          const out = points ? { trace: traceName, params, sweep: points.map((p) => ({ [sweep!.knob]: p.value, mode: p.mode, ...p.result })) } : compareJson(traceName, params, runs);
+          const base = points ? { trace: traceName, params, sweep: points.map((p) => ({ [sweep!.knob]: p.value, mode: p.mode, ...p.result })) } : compareJson(traceName, params, runs);
+          const out = multi ? { ...base, controllers: summarizeControllers(multi) } : base;
           process.stdout.write(`${JSON.stringify(out)}\n`);
         } else if (points) {
           process.stdout.write(resultsTable(points.map((p) => ({ label: `${p.mode} ${sweep!.knob}=${p.value}`, result: p.result }))));
         } else {
           process.stdout.write(resultsTable(runs.map((r) => ({ label: r.mode.label, result: r.result }))));
         }
+        if (multi && !opts.json) process.stdout.write(`controllers: ${JSON.stringify(summarizeControllers(multi))}\n`);
       } finally {
         if (barMode) bar.stop();
       }

@@ -37,6 +37,8 @@ export class IdsHandler implements PacketHandler<IdsState>, MatchSink {
   private protoBit = 0;
   private alertsThisPacket = 0;
   private ctx: Context<IdsState> | null = null;
+  /** scanBothDistinct's result (reused). */
+  private readonly next = new Uint32Array(2);
 
   constructor(
     private readonly matcher: PatternMatcher,
@@ -80,8 +82,9 @@ export class IdsHandler implements PacketHandler<IdsState>, MatchSink {
     this.ctx = ctx;
     const start = p.payloadOffset;
     const end = start + len;
-    const nextExact = this.matcher.scanExactDistinct(p.buf, start, end, exact, this);
-    const nextFolded = this.matcher.scanFoldedDistinct(p.buf, start, end, folded, this);
+    this.matcher.scanBothDistinct(p.buf, start, end, exact, folded, this, this.next);
+    const nextExact = this.next[0]!;
+    const nextFolded = this.next[1]!;
     this.ctx = null;
     this.counters.bytes += len;
     this.counters.packetsScanned++;

@@ -61,6 +61,16 @@ export class PatternMatcher {
     return this.folded.scanDistinct(buf, start, end, state, this.foldedSink);
   }
 
+  /**
+   * Both automata in one pass, each output state reported at most once per call; the new states
+   * go to out[0] (exact) and out[1] (folded).
+   */
+  scanBothDistinct(buf: Uint8Array, start: number, end: number, exactState: number, foldedState: number, sink: MatchSink, out: Uint32Array): void {
+    this.exactSink.target = sink;
+    this.foldedSink.target = sink;
+    AhoCorasick.scanPairDistinct(this.exact, this.folded, buf, start, end, exactState, foldedState, this.exactSink, this.foldedSink, out);
+  }
+
   /** Scans with the case-folding automaton; returns its new state. */
   scanFolded(buf: Uint8Array, start: number, end: number, state: number, sink: MatchSink): number {
     this.foldedSink.target = sink;

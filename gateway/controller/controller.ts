@@ -213,7 +213,8 @@ export class Controller implements RebalanceHost {
     const k = this.params.k;
     const out = this.decision.targets; // scratch; route() rewrites it from the store afterwards
     const n = drawTargets(U.readyIds, U.readyCount, U.readyWeight, U.invId, unit, k, this.rng, out);
-    this.flows.targets.set(out.subarray(0, n), s * k);
+    const stored = this.flows.targets;
+    for (let i = 0; i < n; i++) stored[s * k + i] = out[i]!; // no subarray view: nothing allocated per flowlet
     return n;
   }
 

@@ -1,7 +1,10 @@
 #!/usr/bin/env node
 // Exits 0 once the broker at $KAFKA_BROKERS is usable by a real client: metadata lists a
-// registered broker and topics can be listed. An open port alone is not enough, since a
-// KRaft broker listens before it has caught up with its controller.
+// registered broker, topics can be listed and a group coordinator answers. An open port alone
+// is not enough: a KRaft broker listens before it has caught up with its controller, and on a
+// fresh broker the first consumer group waits for __consumer_offsets to be created, which
+// describeGroups triggers here so the tests' first consumer does not; likewise an idempotent
+// producer's first InitProducerId waits for the transaction coordinator to load.
 // Usage: node scripts/kafka/ready.js [timeoutSeconds]
 'use strict';
 process.env.KAFKAJS_NO_PARTITIONER_WARNING = '1';
@@ -21,12 +24,16 @@ async function probe() {
     retry: { retries: 0 },
   });
   const admin = kafka.admin();
+  const producer = kafka.producer({ idempotent: true, maxInFlightRequests: 1 });
   try {
     await admin.connect();
     const cluster = await admin.describeCluster();
     if (cluster.brokers.length === 0) throw new Error('no broker registered yet');
     await admin.listTopics();
+    await admin.describeGroups(['snf-services-ready']);
+    await producer.connect();
   } finally {
+    await producer.disconnect().catch(() => {});
     await admin.disconnect().catch(() => {});
   }
 }

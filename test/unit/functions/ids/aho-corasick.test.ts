@@ -94,6 +94,30 @@ describe('AhoCorasick', () => {
     );
   });
 
+  it('scanBothDistinct equals the two separate scanDistinct passes (hits and states)', () => {
+    fc.assert(
+      fc.property(fc.array(pattern, { minLength: 1, maxLength: 12 }), bytes(0, 80), fc.array(fc.nat(80), { maxLength: 5 }), (pats, text, cuts) => {
+        const m = new PatternMatcher(pats, { denseBudgetBytes: 2048 });
+        const bounds = [0, ...cuts.filter((c) => c > 0 && c < text.length).sort((a, b) => a - b), text.length];
+        const one = new Collect();
+        const two = new Collect();
+        const out = new Uint32Array(2);
+        let se = 0;
+        let sf = 0;
+        for (let k = 0; k + 1 < bounds.length; k++) {
+          const piece = Buffer.from(text.subarray(bounds[k], bounds[k + 1]));
+          one.offset = two.offset = bounds[k]!;
+          m.scanBothDistinct(piece, 0, piece.length, out[0]!, out[1]!, one, out);
+          se = m.scanExactDistinct(piece, 0, piece.length, se, two);
+          sf = m.scanFoldedDistinct(piece, 0, piece.length, sf, two);
+          expect([out[0], out[1]]).toEqual([se, sf]);
+        }
+        expect(one.sorted()).toEqual(two.sorted());
+      }),
+      { numRuns: 300 },
+    );
+  });
+
   it('scanDistinct reports exactly the set of patterns that occur in each piece', () => {
     fc.assert(
       fc.property(fc.array(pattern, { minLength: 1, maxLength: 12 }), bytes(0, 80), fc.array(fc.nat(80), { maxLength: 5 }), (pats, text, cuts) => {

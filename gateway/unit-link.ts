@@ -1,0 +1,160 @@
+/**
+ * One data-plane connection gateway → compute unit (proto/data-plane.md): handshake with the
+ * cluster token, then PACKETS frames out and EGRESS/CREDIT frames in.
+ *
+ * Output batching: records go into one preallocated PacketBatchWriter; the frame is written when
+ * it is full or on the next `setImmediate` (after the current ingress batch has been routed).
+ * setImmediate rather than a timer: timers fire ≥ ~1 ms late here (ARCHITECTURE §7), while an
+ * immediate runs as soon as the event loop has read what is ready — so a batch carries whatever
+ * arrived in one loop turn, and an idle gateway adds no delay. Each written frame is copied out of
+ * the writer, because `socket.write` keeps a reference until the kernel took the bytes.
+ * Before the handshake completes, frames queue (a unit that is still starting).
+ */
+import * as net from 'net';
+import { FrameType, GATEWAY_UNIT_ID, Role } from '../proto/frames/constants';
+import { decodeHandshakeReply, encodeHandshake, HANDSHAKE_REPLY_BYTES, HandshakeStatus } from '../proto/frames/handshake-v1';
+import { FrameParser } from '../proto/frames/frame-parser';
+import { PacketBatchWriter } from '../proto/frames/packet-batch-v1';
+import { SnfError } from '../sdk/errors';
+
+export interface UnitLinkHandlers {
+  onFrame(link: UnitLink, type: number, count: number, body: Buffer): void;
+  onClose(link: UnitLink, why: string): void;
+}
+
+export interface UnitLinkCounters {
+  framesOut: number;
+  packetsOut: number;
+  bytesOut: number;
+  flushFull: number;
+  flushImmediate: number;
+  rejectedIn: number;
+}
+
+/** 64 KiB frames: ~150 packets of 400 B; large enough to amortise, small enough for latency. */
+export const DEFAULT_BATCH_BYTES = 64 * 1024;
+
+export class UnitLink {
+  readonly counters: UnitLinkCounters = { framesOut: 0, packetsOut: 0, bytesOut: 0, flushFull: 0, flushImmediate: 0, rejectedIn: 0 };
+  private readonly writer: PacketBatchWriter;
+  private socket: net.Socket | null = null;
+  private ready = false;
+  private closed = false;
+  private queued: Buffer[] = [];
+  private scheduled = false;
+  private readonly flushNow = (): void => {
+    this.scheduled = false;
+    if (this.writer.count > 0) {
+      this.counters.flushImmediate++;
+      this.flush();
+    }
+  };
+
+  constructor(
+    readonly unit: number,
+    readonly host: string,
+    readonly port: number,
+    private readonly token: string,
+    private readonly handlers: UnitLinkHandlers,
+    batchBytes = DEFAULT_BATCH_BYTES,
+  ) {
+    this.writer = new PacketBatchWriter(batchBytes);
+  }
+
+  /** Connects and completes the handshake; rejects with SNF_ERR_UNIT_START otherwise. */
+  connect(timeoutMs = 5000): Promise<void> {
+    return new Promise((resolve, reject) => {
+      const s = net.connect({ host: this.host, port: this.port });
+      this.socket = s;
+      s.setNoDelay(true);
+      let hs = Buffer.alloc(0);
+      let done = false;
+      const fail = (why: string) => {
+        if (done) return;
+        done = true;
+        clearTimeout(timer);
+        s.destroy();
+        reject(new SnfError('SNF_ERR_UNIT_START', `unit ${this.unit} at ${this.host}:${this.port}: ${why}`));
+      };
+      const timer = setTimeout(() => fail('handshake timed out'), timeoutMs);
+      const parser = new FrameParser({
+        accept: [FrameType.EGRESS, FrameType.CREDIT],
+        onFrame: (type, _flags, count, body) => this.handlers.onFrame(this, type, count, body),
+        onReject: () => void this.counters.rejectedIn++,
+      });
+      s.on('connect', () => s.write(encodeHandshake({ role: Role.GATEWAY, unitId: GATEWAY_UNIT_ID, token: this.token })));
+      s.on('data', (chunk: Buffer) => {
+        if (this.ready) {
+          if (!parser.push(chunk)) s.destroy();
+          return;
+        }
+        hs = hs.length === 0 ? chunk : Buffer.concat([hs, chunk]);
+        const r = decodeHandshakeReply(hs);
+        if (r === null) return;
+        if (r.status !== HandshakeStatus.OK) return fail(`handshake refused (status ${r.status})`);
+        done = true;
+        clearTimeout(timer);
+        this.ready = true;
+        for (const q of this.queued) s.write(q);
+        this.queued = [];
+        resolve();
+        if (hs.length > HANDSHAKE_REPLY_BYTES && !parser.push(hs.subarray(HANDSHAKE_REPLY_BYTES))) s.destroy();
+      });
+      s.on('error', (err) => fail(String(err)));
+      s.on('close', () => {
+        fail('connection closed');
+        if (!this.closed) {
+          this.closed = true;
+          this.handlers.onClose(this, 'connection closed');
+        }
+      });
+    });
+  }
+
+  get isOpen(): boolean {
+    return !this.closed;
+  }
+
+  /** Queue one packet record; flushes first when the frame is full. Never throws. */
+  add(
+    flowletId: number, clock: number, prevUnit: number, targets: ArrayLike<number>, targetCount: number,
+    tsNs: number, buf: Buffer, off: number, len: number,
+  ): boolean {
+    const w = this.writer;
+    if (!w.add(flowletId, clock, prevUnit, targets, targetCount, tsNs, buf, off, len)) {
+      this.counters.flushFull++;
+      this.flush();
+      if (!w.add(flowletId, clock, prevUnit, targets, targetCount, tsNs, buf, off, len)) return false;
+    }
+    this.counters.packetsOut++;
+    if (!this.scheduled) {
+      this.scheduled = true;
+      setImmediate(this.flushNow);
+    }
+    return true;
+  }
+
+  /** Writes the pending frame now. */
+  flush(): void {
+    const w = this.writer;
+    if (w.count === 0) return;
+    const frame = Buffer.from(w.finish());
+    w.reset();
+    this.counters.framesOut++;
+    this.counters.bytesOut += frame.length;
+    this.writeRaw(frame);
+  }
+
+  /** A whole frame built elsewhere (PEERS). */
+  writeRaw(frame: Buffer): void {
+    if (this.closed) return;
+    if (!this.ready) this.queued.push(frame);
+    else this.socket!.write(frame);
+  }
+
+  close(): void {
+    this.flush();
+    this.closed = true;
+    this.socket?.end();
+  }
+}
