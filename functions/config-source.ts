@@ -69,6 +69,7 @@ async function readRedis(url: string, key: string, timeoutMs: number): Promise<u
   const where = `redis ${url} key ${key}`;
   const client = new Redis(url, {
     lazyConnect: true,
+    disconnectTimeout: 50, // default 2 s keeps a timer alive after a refused connection
     connectTimeout: timeoutMs,
     commandTimeout: timeoutMs,
     maxRetriesPerRequest: 0,

@@ -8,7 +8,8 @@
  * immediate runs as soon as the event loop has read what is ready — so a batch carries whatever
  * arrived in one loop turn, and an idle gateway adds no delay. Each written frame is copied out of
  * the writer, because `socket.write` keeps a reference until the kernel took the bytes.
- * Before the handshake completes, frames queue (a unit that is still starting).
+ * Before the handshake completes, frames queue (a unit that is still starting); the PEERS table
+ * from `onReady` goes out first.
  */
 import * as net from 'net';
 import { FrameType, GATEWAY_UNIT_ID, Role } from '../proto/frames/constants';
@@ -20,6 +21,8 @@ import { SnfError } from '../sdk/errors';
 export interface UnitLinkHandlers {
   onFrame(link: UnitLink, type: number, count: number, body: Buffer): void;
   onClose(link: UnitLink, why: string): void;
+  /** Handshake done: a frame to send before anything queued (the PEERS table). */
+  onReady?(link: UnitLink): Buffer | null;
 }
 
 export interface UnitLinkCounters {
@@ -52,8 +55,6 @@ export class UnitLink {
 
   constructor(
     readonly unit: number,
-    readonly host: string,
-    readonly port: number,
     private readonly token: string,
     private readonly handlers: UnitLinkHandlers,
     batchBytes = DEFAULT_BATCH_BYTES,
@@ -62,19 +63,19 @@ export class UnitLink {
   }
 
   /** Connects and completes the handshake; rejects with SNF_ERR_UNIT_START otherwise. */
-  connect(timeoutMs = 5000): Promise<void> {
+  connect(host: string, port: number, timeoutMs = 5000): Promise<void> {
     return new Promise((resolve, reject) => {
-      const s = net.connect({ host: this.host, port: this.port });
+      const s = net.connect({ host, port });
       this.socket = s;
       s.setNoDelay(true);
-      let hs = Buffer.alloc(0);
+      let hs: Buffer = Buffer.alloc(0);
       let done = false;
       const fail = (why: string) => {
         if (done) return;
         done = true;
         clearTimeout(timer);
         s.destroy();
-        reject(new SnfError('SNF_ERR_UNIT_START', `unit ${this.unit} at ${this.host}:${this.port}: ${why}`));
+        reject(new SnfError('SNF_ERR_UNIT_START', `unit ${this.unit} at ${host}:${port}: ${why}`));
       };
       const timer = setTimeout(() => fail('handshake timed out'), timeoutMs);
       const parser = new FrameParser({
@@ -95,6 +96,8 @@ export class UnitLink {
         done = true;
         clearTimeout(timer);
         this.ready = true;
+        const first = this.handlers.onReady?.(this);
+        if (first) s.write(first);
         for (const q of this.queued) s.write(q);
         this.queued = [];
         resolve();

@@ -315,7 +315,7 @@ function buildTables(patterns: readonly Uint8Array[], options: AhoCorasickOption
   for (let s = 0; s < N; s++) {
     if (s > 0) {
       const f = fail[s]!;
-      dictLink[s] = -1;
+      dictLink[s] = outStart[f + 1]! > outStart[f]! ? f : dictLink[f]!;
     }
     emits[s] = outStart[s + 1]! > outStart[s]! || dictLink[s]! >= 0 ? 1 : 0;
     for (let k = childStart[s]!; k < childStart[s + 1]!; k++) {

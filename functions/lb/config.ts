@@ -21,9 +21,11 @@ export const lbConfig = {
   },
 };
 
-/** Works with no files: a documentation-range VIP (RFC 5737) in front of three backends. */
+/**
+ * Works with no files: every connection balanced over three backends (no VIP), so any trace
+ * exercises the per-connection state (a VIP absent from the trace would leave the LB idle).
+ */
 export const lbDefaultConfig = {
-  vip: '198.51.100.10',
   servers: ['10.1.0.1', '10.1.0.2', '10.1.0.3'],
   hash: 'five-tuple',
 };

@@ -24,7 +24,8 @@ async function probe() {
     retry: { retries: 0 },
   });
   const admin = kafka.admin();
-  const producer = kafka.producer({ idempotent: true, maxInFlightRequests: 1 });
+  // An idempotent producer refuses retries: 0; its own retries ride out a loading coordinator.
+  const producer = kafka.producer({ idempotent: true, maxInFlightRequests: 1, retry: { retries: 5 } });
   try {
     await admin.connect();
     const cluster = await admin.describeCluster();
