@@ -1,0 +1,189 @@
+/**
+ * The replayer (`snf replay`, also used in-process by tests and the live bench): sends a trace to
+ * the gateway's stream port as PACKETS frames (record `flowletId` = sequence number, `tsNs` =
+ * the packet's trace time), paced by a packet rate or a time compression of the trace, and reads
+ * the egress back (EGRESS records: `flowletId` = sequence, `clock` = gateway residence ns).
+ * Measures per-packet latency (gateway ingress → egress), loss, reordering within flows and
+ * throughput. Pacing: packets due by now go out in one frame per event-loop turn; a timer is used
+ * only for gaps above 2 ms (timers are ~1 ms coarse), otherwise setImmediate.
+ */
+import * as net from 'net';
+import { FrameType, GATEWAY_UNIT_ID, Role } from '../../proto/frames/constants';
+import { EgressBatchReader } from '../../proto/frames/egress-batch-v1';
+import { FrameParser } from '../../proto/frames/frame-parser';
+import { decodeHandshakeReply, encodeHandshake, HANDSHAKE_REPLY_BYTES, HandshakeStatus } from '../../proto/frames/handshake-v1';
+import { PacketBatchWriter } from '../../proto/frames/packet-batch-v1';
+import { SnfError } from '../../sdk/errors';
+import type { LoadedTrace } from '../../trace/types';
+import { indexFlows, type FlowIndex } from './flow-index';
+import { summarizeNs, type LatencySummary } from './latency';
+
+export interface ReplayOptions {
+  host?: string;
+  port: number;
+  token: string;
+  trace: LoadedTrace;
+  /** Offered packets/s (evenly spaced). Wins over `speed`. Neither: as fast as possible. */
+  rate?: number;
+  /** Time compression: 1 = trace speed, 10 = ten times faster. */
+  speed?: number;
+  /** Packets per frame at most (default 64). */
+  batch?: number;
+  /** Keep every output packet (for correctness checks). */
+  collect?: boolean;
+  /** Give up on missing egress this long after the last packet was sent (default 3000 ms). */
+  drainTimeoutMs?: number;
+  onProgress?(sent: number, received: number): void;
+}
+
+export interface ReplayOutput {
+  verdict: number;
+  reason: number;
+  bytes: Buffer | null;
+}
+
+export interface ReplayResult {
+  sent: number;
+  received: number;
+  lost: number;
+  /** Packets that arrived after a later packet of the same connection. */
+  reordered: number;
+  forwarded: number;
+  dropped: number;
+  durationS: number;
+  /** Received packets per second over the run (first send → last egress). */
+  pps: number;
+  offeredPps: number;
+  latencyUs: LatencySummary;
+  flows: FlowIndex;
+  /** collect: output per sequence number (null = never came back). */
+  outputs?: Array<ReplayOutput | null>;
+  /** collect: sequence numbers in the order their egress arrived. */
+  order?: Int32Array;
+}
+
+export async function replay(o: ReplayOptions): Promise<ReplayResult> {
+  const t = o.trace;
+  const n = t.count;
+  const flows = indexFlows(t);
+  const latency = new Float64Array(n);
+  const got = new Uint8Array(n);
+  const lastSeq = new Float64Array(flows.keys.length).fill(-1);
+  const outputs: Array<ReplayOutput | null> | undefined = o.collect ? new Array(n).fill(null) : undefined;
+  const order = o.collect ? new Int32Array(n) : undefined;
+  const batch = Math.max(1, Math.min(o.batch ?? 64, 0xffff));
+  let received = 0, reordered = 0, forwarded = 0, dropped = 0, duplicates = 0;
+  let lastRecvNs = 0;
+
+  const socket = await connect(o.host ?? '127.0.0.1', o.port, o.token);
+  const reader = new EgressBatchReader();
+  let finish: (() => void) | null = null;
+  const parser = new FrameParser({
+    accept: [FrameType.EGRESS],
+    onFrame: (_type, _flags, count, body) => {
+      const r = reader.reset(body, count);
+      while (r.next()) {
+        const s = r.flowletId;
+        if (s >= n || got[s] === 1) {
+          duplicates++;
+          continue;
+        }
+        got[s] = 1;
+        latency[received] = r.clock;
+        if (order) order[received] = s;
+        received++;
+        if (r.verdict === 0) forwarded++;
+        else dropped++;
+        const f = flows.flowOf[s]!;
+        if (s < lastSeq[f]!) reordered++;
+        else lastSeq[f] = s;
+        if (outputs) outputs[s] = { verdict: r.verdict, reason: r.reason, bytes: r.packetLength > 0 ? Buffer.from(body.subarray(r.packetOffset, r.packetOffset + r.packetLength)) : null };
+      }
+      lastRecvNs = nowNs();
+      if (received === n) finish?.();
+    },
+  });
+  socket.on('data', (chunk: Buffer) => void parser.push(chunk));
+
+  const writer = new PacketBatchWriter(128 * 1024);
+  const dueNs = (i: number): number => (o.rate ? (i / o.rate) * 1e9 : o.speed ? t.timesNs[i]! / o.speed : 0);
+  const t0 = nowNs();
+  let i = 0;
+  await new Promise<void>((resolve, reject) => {
+    socket.once('error', reject);
+    const pump = (): void => {
+      const elapsed = nowNs() - t0;
+      let blocked = false;
+      while (i < n && dueNs(i) <= elapsed && !blocked) {
+        writer.reset();
+        while (i < n && writer.count < batch && dueNs(i) <= elapsed) {
+          if (!writer.add(i, 0, -1, [], 0, t.timesNs[i]!, t.bytes, t.offsets[i]!, t.lengths[i]!)) break;
+          i++;
+        }
+        blocked = !socket.write(Buffer.from(writer.finish()));
+      }
+      o.onProgress?.(i, received);
+      if (i >= n) return resolve();
+      if (blocked) return void socket.once('drain', pump);
+      const wait = dueNs(i) - (nowNs() - t0);
+      if (wait > 2e6) setTimeout(pump, Math.floor(wait / 1e6) - 1);
+      else setImmediate(pump);
+    };
+    pump();
+  });
+  const sentDoneNs = nowNs();
+  await new Promise<void>((resolve) => {
+    if (received === n) return resolve();
+    let last = received;
+    const iv = setInterval(() => {
+      o.onProgress?.(n, received);
+      if (received === n) done();
+      else if (received === last && nowNs() - Math.max(sentDoneNs, lastRecvNs) > (o.drainTimeoutMs ?? 3000) * 1e6) done();
+      last = received;
+    }, 50);
+    const done = () => {
+      clearInterval(iv);
+      finish = null;
+      resolve();
+    };
+    finish = done;
+  });
+  socket.destroy();
+  const durationS = Math.max(1e-9, ((lastRecvNs || sentDoneNs) - t0) / 1e9);
+  const sendS = Math.max(1e-9, (sentDoneNs - t0) / 1e9);
+  void duplicates;
+  return {
+    sent: n, received, lost: n - received, reordered, forwarded, dropped,
+    durationS, pps: Math.round(received / durationS), offeredPps: Math.round(n / sendS),
+    latencyUs: summarizeNs(latency, received), flows, outputs, order,
+  };
+}
+
+function nowNs(): number {
+  return Number(process.hrtime.bigint());
+}
+
+function connect(host: string, port: number, token: string): Promise<net.Socket> {
+  return new Promise((resolve, reject) => {
+    const s = net.connect({ host, port });
+    s.setNoDelay(true);
+    let hs: Buffer = Buffer.alloc(0);
+    const fail = (why: string) => {
+      s.destroy();
+      reject(new SnfError('SNF_ERR_USAGE', `replay: gateway at ${host}:${port}: ${why}`));
+    };
+    s.once('connect', () => s.write(encodeHandshake({ role: Role.GATEWAY, unitId: GATEWAY_UNIT_ID, token })));
+    s.once('error', (err) => fail(String(err)));
+    const onData = (chunk: Buffer) => {
+      hs = Buffer.concat([hs, chunk]);
+      const r = decodeHandshakeReply(hs);
+      if (r === null) return;
+      s.removeListener('data', onData);
+      s.removeAllListeners('error');
+      if (r.status !== HandshakeStatus.OK) return fail(`handshake refused (status ${r.status})`);
+      if (hs.length > HANDSHAKE_REPLY_BYTES) s.unshift(hs.subarray(HANDSHAKE_REPLY_BYTES));
+      resolve(s);
+    };
+    s.on('data', onData);
+  });
+}
