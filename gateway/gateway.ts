@@ -12,6 +12,7 @@ import type { AddressInfo, Server, Socket } from 'net';
 import { FrameType } from '../proto/frames/constants';
 import { decodeCredit, type Credit } from '../proto/frames/credit-v1';
 import { EgressBatchReader, EgressReason } from '../proto/frames/egress-batch-v1';
+import { EgressOrder } from './egress-order';
 import { PacketBatchReader } from '../proto/frames/packet-batch-v1';
 import { flowKeyOf, newFlowKey, type FlowKey } from '../sdk/flow-key';
 import { Packet, PacketClass } from '../sdk/packet';
@@ -52,6 +53,7 @@ export class Gateway {
   readonly pool: UnitPool;
   readonly pending: PendingTable;
   private http: HttpDispatcher | null = null;
+  private order!: EgressOrder;
   private readonly sinks: Array<EgressSink | null> = [];
   private readonly pkt = new Packet();
   private readonly key: FlowKey = newFlowKey();
@@ -97,6 +99,7 @@ export class Gateway {
       onUnitStart: (unit) => this.pool.start(unit),
       onUnitStop: (unit) => void this.pool.stop(unit),
     });
+    this.order = new EgressOrder(this.controller.params.flowTableCapacity, (slot, verdict, reason, buf, off, len) => this.emitSlot(slot, verdict, reason, buf, off, len));
     await this.pool.settled();
     if (this.errors.length > 0) {
       await this.stop();
@@ -178,7 +181,8 @@ export class Gateway {
     const ts = this.opts.nfTime === 'source' ? srcTsNs : nowNs;
     if (this.http !== null) {
       const token = ++this.httpSeq;
-      if (this.pending.add(token, 1, seq, nowNs, source, wire, d.unit) === NO_SLOT) return this.refuse(source, seq, buf, off);
+      if (this.pending.add(token, 1, seq, nowNs, source, wire, d.unit, d.flowSlot, d.clock) === NO_SLOT) return this.refuse(source, seq, buf, off);
+      this.order.begin(d.flowSlot, d.clock);
       this.http.send(d.unit, d.flowSlot, token, buf, off, len);
       return;
     }
@@ -188,7 +192,8 @@ export class Gateway {
       this.sinks[source]?.emit(seq, 0, 1, EgressReason.HANDLER_ERROR, buf, off, 0);
       return;
     }
-    if (this.pending.add(d.flowletId, d.clock, seq, nowNs, source, wire, d.unit) === NO_SLOT) return this.refuse(source, seq, buf, off);
+    if (this.pending.add(d.flowletId, d.clock, seq, nowNs, source, wire, d.unit, d.flowSlot, d.clock) === NO_SLOT) return this.refuse(source, seq, buf, off);
+    this.order.begin(d.flowSlot, d.clock);
     const k = this.routing.replicate ? d.targetCount : 0;
     link.add(d.flowletId, d.clock, d.prevUnit, k > 0 ? d.targets : NO_TARGETS, k, ts, buf, off, len);
   }
@@ -214,29 +219,40 @@ export class Gateway {
         this.counters.unknownEgress++;
         continue;
       }
-      this.counters.egress++;
-      this.sinks[pend.source[s]!]?.emit(pend.seq[s]!, now - pend.ingressNs[s]!, r.verdict, r.reason, body, r.packetOffset, r.packetLength);
+      this.egressNow = now;
+      this.order.done(pend.flow[s]!, pend.clock[s]!, s, r.verdict, r.reason, body, r.packetOffset, r.packetLength);
     }
+  }
+
+  private egressNow = 0;
+
+  /** Released in flow order: to the packet's source sink, then the slot is freed. */
+  private emitSlot(s: number, verdict: number, reason: number, buf: Buffer, off: number, len: number): void {
+    const pend = this.pending;
+    this.counters.egress++;
+    this.sinks[pend.source[s]!]?.emit(pend.seq[s]!, this.egressNow - pend.ingressNs[s]!, verdict, reason, buf, off, len);
+    pend.release(s);
   }
 
   private onHttpDone(_unit: number, token: number, verdict: number, reason: number, body: Buffer | null): void {
     const now = monoNs();
     const s = this.pending.take(token, 1);
     if (s === NO_SLOT) return void this.counters.unknownEgress++;
-    this.counters.egress++;
     const pend = this.pending;
     this.controller.onDrained(pend.unit[s]!, pend.wireBytes[s]!, now);
     const b = body ?? Buffer.alloc(0);
-    this.sinks[pend.source[s]!]?.emit(pend.seq[s]!, now - pend.ingressNs[s]!, verdict, reason, b, 0, verdict === 0 ? b.length : 0);
+    this.egressNow = now;
+    this.order.done(pend.flow[s]!, pend.clock[s]!, s, verdict, reason, b, 0, verdict === 0 ? b.length : 0);
   }
 
   /** A unit's connection died: its in-flight packets are lost (counted, reported as drops). */
   private onUnitLost(unit: number): void {
     const pend = this.pending;
     const empty = Buffer.alloc(0);
+    this.egressNow = monoNs();
     pend.drainUnit(unit, (s) => {
       this.counters.lostToDeadUnit++;
-      this.sinks[pend.source[s]!]?.emit(pend.seq[s]!, 0, 1, EgressReason.STATE_LOST, empty, 0, 0);
+      this.order.done(pend.flow[s]!, pend.clock[s]!, s, 1, EgressReason.STATE_LOST, empty, 0, 0);
     });
   }
 
@@ -259,7 +275,7 @@ export class Gateway {
     const links: Record<string, unknown> = {};
     for (const [u, l] of this.pool.links) links[u] = l.counters;
     return {
-      gateway: { ...this.counters, inFlight: this.pending.size },
+      gateway: { ...this.counters, inFlight: this.pending.size, egressParked: this.order?.parkedTotal ?? 0 },
       controller: this.controller ? { ...this.controller.counters, units: this.controller.unitCount } : null,
       pool: this.pool.counters,
       stream: this.stream,

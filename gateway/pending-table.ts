@@ -17,6 +17,9 @@ export class PendingTable {
   readonly source: Int32Array;
   readonly wireBytes: Int32Array;
   readonly unit: Int32Array;
+  /** Controller flow slot and clock (egress ordering). */
+  readonly flow: Int32Array;
+  readonly clock: Float64Array;
   private readonly free: Int32Array;
   private freeTop: number;
   private readonly index = new Map<number, number>();
@@ -27,6 +30,8 @@ export class PendingTable {
     this.source = new Int32Array(capacity);
     this.wireBytes = new Int32Array(capacity);
     this.unit = new Int32Array(capacity);
+    this.flow = new Int32Array(capacity);
+    this.clock = new Float64Array(capacity);
     this.free = new Int32Array(capacity);
     for (let i = 0; i < capacity; i++) this.free[i] = capacity - 1 - i;
     this.freeTop = capacity;
@@ -41,7 +46,7 @@ export class PendingTable {
   }
 
   /** NO_SLOT when full or when the id pair is already in flight (both counted by the caller). */
-  add(flowletId: number, clock: number, seq: number, ingressNs: number, source: number, wireBytes: number, unit: number): number {
+  add(flowletId: number, clock: number, seq: number, ingressNs: number, source: number, wireBytes: number, unit: number, flow = 0, flowClock = clock): number {
     if (this.freeTop === 0) return NO_SLOT;
     const k = PendingTable.key(flowletId, clock);
     if (this.index.has(k)) return NO_SLOT;
@@ -52,25 +57,29 @@ export class PendingTable {
     this.source[s] = source;
     this.wireBytes[s] = wireBytes;
     this.unit[s] = unit;
+    this.flow[s] = flow;
+    this.clock[s] = flowClock;
     return s;
   }
 
-  /** Removes and returns the slot (valid until the next `add`), or NO_SLOT if unknown. */
+  /** Finds the slot and unindexes it; the slot stays allocated until `release`. NO_SLOT if unknown. */
   take(flowletId: number, clock: number): number {
     const k = PendingTable.key(flowletId, clock);
     const s = this.index.get(k);
     if (s === undefined) return NO_SLOT;
     this.index.delete(k);
-    this.free[this.freeTop++] = s;
     return s;
   }
 
-  /** Every slot still in flight that went to `unit` (a unit died): calls `fn` and frees it. */
+  release(slot: number): void {
+    this.free[this.freeTop++] = slot;
+  }
+
+  /** Every slot still in flight that went to `unit` (a unit died): unindexes it and calls `fn` (which releases). */
   drainUnit(unit: number, fn: (slot: number) => void): void {
     for (const [k, s] of this.index) {
       if (this.unit[s] !== unit) continue;
       this.index.delete(k);
-      this.free[this.freeTop++] = s;
       fn(s);
     }
   }

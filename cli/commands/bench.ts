@@ -7,6 +7,7 @@ import * as path from 'path';
 import type { Command } from 'commander';
 import { SnfError } from '../../sdk/errors';
 import { DEFAULT_ASSIGN_BENCH, runAssignBench } from '../../bench/assign-bench';
+import { liveBenchCommand } from '../../bench/live/command';
 import { BENCHED_FUNCTIONS, runNfBenchSuite } from '../../bench/nf-bench-suite';
 import { runSdkMicro } from '../../bench/sdk-micro';
 import { loadTraceFiles } from '../../trace/load';
@@ -87,7 +88,7 @@ function sdkMicro(bench: Command): void {
 }
 
 /** Every `snf bench` subcommand, in help order. */
-const SUBCOMMANDS: ReadonlyArray<(bench: Command) => void> = [nf, assign, sdkMicro];
+const SUBCOMMANDS: ReadonlyArray<(bench: Command) => void> = [nf, assign, sdkMicro, liveBenchCommand];
 
 export function register(program: Command): void {
   const bench = program.command('bench').description('benchmarks (JSON on stdout)');

@@ -5,5 +5,7 @@ import { register as trace } from './trace';
 import { register as bench } from './bench';
 import { register as sim } from './sim';
 import { register as watchdog } from './watchdog';
+import { register as gateway } from './gateway';
+import { register as replay } from './replay';
 
-export const COMMANDS: ReadonlyArray<(program: Command) => void> = [nf, trace, bench, sim, watchdog];
+export const COMMANDS: ReadonlyArray<(program: Command) => void> = [nf, trace, bench, sim, gateway, watchdog, replay];

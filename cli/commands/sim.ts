@@ -9,6 +9,7 @@ import { loadTrace } from '../../trace/load';
 import { generateTraffic } from '../../trace/generator';
 import { inputFromTrace, withAdversarialBursts } from '../../bench/sim/input';
 import { simParams } from '../../bench/sim/params';
+import { overlayCopies } from '../../bench/sim/overlay';
 import { compareJson, runModes, runSweep, type Sweep } from '../../bench/sim/compare';
 import { compareControllers, summarizeControllers } from '../../bench/sim/multi-controller';
 import { resultsTable } from '../../bench/report/table';
@@ -68,6 +69,7 @@ export function register(program: Command): void {
     .option('--state-bytes <n>', 'per-flow state size moved by a push or pull', '256')
     .option('--limit <n>', 'use only the first n packets of the trace')
     .option('--until-s <s>', 'use only packets captured in the first s seconds (before compression)')
+    .option('--overlay <n>', 'replay n time-rotated copies of the (compressed) trace, each in its own address space (load scaling; seeded)', '1')
     .option('--flows <n>', 'connections in generated traffic (no --trace)', '2000')
     .option('--ctrl <name=value,...>', 'other controller parameters (gateway/controller ControllerParams), e.g. countOpenDemand=false,idleRetireNs=1e8')
     .option('--sweep <knob=values>', `run every mode for each value of one knob (${SWEEP_KNOBS.join(', ')})`)
@@ -105,12 +107,16 @@ export function register(program: Command): void {
       const trace = opts.trace ? loadTrace(opts.trace, { limit }) : generateTraffic({ seed, flows: parseIntFlag('--flows', opts.flows, 1) });
       const traceName = opts.trace ?? `generated:seed=${seed},flows=${opts.flows}`;
       const untilS = opts.untilS !== undefined ? parseNumberFlag('--until-s', opts.untilS, 0) : undefined;
-      const input = withAdversarialBursts(inputFromTrace(trace, compress, untilS !== undefined ? untilS * 1e9 : Infinity), adversarialEvery, seed);
+      const overlay = parseIntFlag('--overlay', opts.overlay, 1, 4096);
+      const overlaid = overlayCopies(inputFromTrace(trace, compress, untilS !== undefined ? untilS * 1e9 : Infinity), overlay, seed);
+      if (overlaid.collisions > 0) process.stderr.write(`snf sim: --overlay merged ${overlaid.collisions} flows whose keys collided across copies\n`);
+      const input = withAdversarialBursts(overlaid.input, adversarialEvery, seed);
 
       const params = {
         compress, unitBwBps: sim.unitBwBps, timeoutUs, sizeKb, alpha, k, seed, adversarialEvery,
         epochMs: sim.epochNs / 1e6, tickUs: sim.tickNs / 1e3, startupUs, ctrlToUnitUs: sim.ctrlToUnitNs / 1e3,
         peerOneWayUs: sim.peerOneWayNs / 1e3, storeRttUs: sim.storeReadNs / 1e3, stateBytes: sim.stateBytes,
+        ...(overlay > 1 ? { overlay, overlayCollisions: overlaid.collisions } : {}),
         ...(opts.ctrl ? { ctrl: extra } : {}), ...(limit ? { limit } : {}), ...(untilS !== undefined ? { untilS } : {}), ...(sweep ? { sweep: `${sweep.knob}=${sweep.values.join(',')}` } : {}),
       };
       const bar = new SingleBar({ stream: process.stderr, format: 'sim {mode} [{bar}] {percentage}%', hideCursor: true, clearOnComplete: true });

@@ -1,5 +1,5 @@
 /**
- * The per-packet IDS handler. Per TCP/UDP packet with payload: run both automata over the payload
+ * The per-packet IDS handler. Per TCP/UDP packet with payload: scan the payload (stream-matcher.ts)
  * from the connection direction's saved states (TCP) or from the start state (UDP: datagrams are
  * matched one by one), raise `ctx.alert(sid)` once per (packet, rule) and save the new states when
  * they changed. Hot path: no allocation except one state array per new TCP connection with payload.
@@ -37,8 +37,10 @@ export class IdsHandler implements PacketHandler<IdsState>, MatchSink {
   private protoBit = 0;
   private alertsThisPacket = 0;
   private ctx: Context<IdsState> | null = null;
-  /** scanBothDistinct's result (reused). */
+  /** scanStream's result (reused). */
   private readonly next = new Uint32Array(2);
+  private readonly exactStates: number;
+  private readonly foldedStates: number;
 
   constructor(
     private readonly matcher: PatternMatcher,
@@ -50,6 +52,8 @@ export class IdsHandler implements PacketHandler<IdsState>, MatchSink {
     this.ruleStart = set.ruleStart;
     this.ruleOfPattern = set.ruleOfPattern;
     this.lastAlerted = new Uint32Array(set.sids.length);
+    this.exactStates = matcher.stream.exact.stateCount;
+    this.foldedStates = matcher.stream.folded.stateCount;
   }
 
   process(p: Packet, ctx: Context<IdsState>): Verdict {
@@ -69,7 +73,7 @@ export class IdsHandler implements PacketHandler<IdsState>, MatchSink {
     if (saved !== undefined) {
       exact = saved[dir]!;
       folded = saved[dir + 1]!;
-      if (exact >= this.matcher.exact.stateCount || folded >= this.matcher.folded.stateCount) {
+      if (exact >= this.exactStates || folded >= this.foldedStates) {
         this.counters.badStates++;
         dirty = true;
         exact = 0;
@@ -82,7 +86,7 @@ export class IdsHandler implements PacketHandler<IdsState>, MatchSink {
     this.ctx = ctx;
     const start = p.payloadOffset;
     const end = start + len;
-    this.matcher.scanBothDistinct(p.buf, start, end, exact, folded, this, this.next);
+    this.matcher.scanStream(p.buf, start, end, exact, folded, this, this.next, tcp);
     const nextExact = this.next[0]!;
     const nextFolded = this.next[1]!;
     this.ctx = null;

@@ -21,6 +21,7 @@ export interface IdsBuildReport {
   readonly files: RuleFileReport[];
   readonly warnings: RuleWarning[];
   readonly patterns: PatternSetCounts;
+  /** folded: the all-patterns scanning automaton; exact: the case-sensitive one (packet heads/tails). */
   readonly automatonStates: { exact: number; folded: number };
   readonly memoryBytes: number;
   readonly buildMs: number;
@@ -71,7 +72,7 @@ export function buildIds(config: IdsConfig, env: NodeJS.ProcessEnv = process.env
     files: parsed.map((f) => ({ file: f.file, dialect: f.dialect, counts: f.counts })),
     warnings: parsed.flatMap((f) => f.warnings),
     patterns: set.counts,
-    automatonStates: { exact: matcher.exact.stateCount, folded: matcher.folded.stateCount },
+    automatonStates: { exact: matcher.stream.exact.stateCount, folded: matcher.stream.folded.stateCount },
     memoryBytes: matcher.memoryBytes,
     buildMs: Number(process.hrtime.bigint() - t0) / 1e6,
   };

@@ -58,6 +58,8 @@ export class Controller implements RebalanceHost {
   private readonly pinFlows: boolean;
   private readonly packetMode: boolean;
   private readonly replicate: boolean;
+  /** Span floor of a flowlet's measured load: the drain meter's window, or 0 (burst rate). */
+  private readonly demandWindowNs: number;
 
   constructor(params: Partial<ControllerParams> = {}, readonly hooks: ControllerHooks = {}) {
     const p = (this.params = resolveParams(params));
@@ -72,6 +74,7 @@ export class Controller implements RebalanceHost {
     this.sizeTest = p.mode === 'flowlet';
     this.replicate = p.mode === 'flowlet' || p.mode === 'flowlet-timeout-only';
     this.nextRebalanceNs = p.smartflowPeriodNs;
+    this.demandWindowNs = p.demandOverMeterWindow ? p.loadBucketNs * p.loadBuckets : 0;
     this.decision = {
       unit: -1, newFlowlet: false, flowletId: 0, clock: 0, prevUnit: -1, targets: new Int32Array(p.k), targetCount: 0,
       reason: RouteReason.SAME_FLOWLET, hasState: false, holdUntilNs: 0, externalState: this.packetMode, overloaded: false, flowSlot: -1,
@@ -234,7 +237,7 @@ export class Controller implements RebalanceHost {
     const p = this.params;
     const f = this.flows;
     const u = f.unit[s]!;
-    const rate = measuredRateBps(f.flowletBytes[s]!, f.flowletPackets[s]!, f.lastPktNs[s]! - f.flowletStartNs[s]!, p.timeoutNs, p.unitCapacityBps);
+    const rate = measuredRateBps(f.flowletBytes[s]!, f.flowletPackets[s]!, f.lastPktNs[s]! - f.flowletStartNs[s]!, p.timeoutNs, p.unitCapacityBps, this.demandWindowNs);
     this.average.add(rate);
     if (this.units.isRunning(u)) {
       this.units.addOpen(u, -1, f.demandBps[s]!);
@@ -293,7 +296,8 @@ export class Controller implements RebalanceHost {
     const meter = this.meters.rateBps(unit, nowNs);
     U.meterBps[unit] = meter;
     const open = U.openDemandBps[unit]!;
-    U.loadBps[unit] = this.params.countOpenDemand && open > meter ? open : meter;
+    // Open flowlets have not (fully) drained yet, so the meter does not hold them: add them.
+    U.loadBps[unit] = this.params.countOpenDemand ? meter + open : meter;
   }
 
   /** Start the lowest free unit id; -1 when maxUnits already run. */

@@ -27,11 +27,17 @@ export interface ControllerParams {
   readonly loadBucketNs: number;
   readonly loadBuckets: number;
   /**
-   * Count the demand of flowlets assigned and still open in a unit's load (load = max(meter,
-   * open demand)). The 100 ms drain meter lags a burst of new flowlets by up to its window; without
+   * Count the demand of flowlets assigned and still open in a unit's load (load = meter + open
+   * demand). The 100 ms drain meter lags a burst of new flowlets by up to its window; without
    * this a burst packs onto one unit (see test "burst of new flowlets spreads").
    */
   readonly countOpenDemand: boolean;
+  /**
+   * Measure a flowlet's load over the drain meter's window (bytes·8 / max(span, window), on the
+   * scale of the unit load it is compared with). false: its burst rate (bytes·8 / span), the
+   * earlier definition, which reserves far more than the flowlet adds to the meter.
+   */
+  readonly demandOverMeterWindow: boolean;
   /** Start a unit ahead of need when every ready unit is above this utilization (0..1]. */
   readonly scaleUpUtilization: number;
   /** Retire a unit that was routed nothing for this long (ns). The last unit is never retired. */
@@ -68,6 +74,7 @@ export const DEFAULT_PARAMS: ControllerParams = Object.freeze({
   loadBucketNs: 500_000,
   loadBuckets: 200,
   countOpenDemand: true,
+  demandOverMeterWindow: true,
   scaleUpUtilization: 0.9,
   idleRetireNs: 1e9,
   unitStartupNs: 0,
@@ -147,6 +154,7 @@ export function resolveParams(raw: Partial<ControllerParams> = {}): ControllerPa
     }
   }
   if (typeof out.countOpenDemand !== 'boolean') throw new ConfigError('countOpenDemand', 'must be a boolean');
+  if (typeof out.demandOverMeterWindow !== 'boolean') throw new ConfigError('demandOverMeterWindow', 'must be a boolean');
   const mode = out.mode;
   if (typeof mode !== 'string' || parseMode(mode.split(':')[0] ?? '').mode !== mode) {
     throw new ConfigError('mode', `unknown mode "${String(mode)}" (use parseMode for "smartflow:<ms>")`);

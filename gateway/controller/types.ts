@@ -86,7 +86,7 @@ export interface UnitSnapshot {
   unit: number;
   state: 'starting' | 'active';
   readyAtNs: number;
-  /** Load used for packing (bps): max(drain meter, open flowlet demand) unless countOpenDemand is off. */
+  /** Load used for packing (bps): drain meter + open flowlets' demand (meter only if countOpenDemand is off). */
   loadBps: number;
   meterBps: number;
   openDemandBps: number;

@@ -82,6 +82,8 @@ export class LocalProcessProvider {
     const args = [...snfCommand(), 'watchdog', '--function', this.opts.function, '--token', this.opts.token, ...extra];
     if (this.opts.configFile) args.push('--config', this.opts.configFile);
     const env: Record<string, string> = { ...(process.env as Record<string, string>), SNF_HOST: this.host, SNF_LOCK_FILE: 'off', ...this.opts.env };
+    // The ready line is logged at info: a quieter level would hide it.
+    if (env.SNF_LOG_LEVEL === 'warn' || env.SNF_LOG_LEVEL === 'error' || env.SNF_LOG_LEVEL === 'silent') env.SNF_LOG_LEVEL = 'info';
     const child = spawn(process.execPath, args, { env, stdio: ['ignore', 'pipe', 'pipe'] });
     track(child);
     this.children.set(unit, child);

@@ -55,13 +55,14 @@ export async function runLive(nfName: string, state: StateMode, trace: LoadedTra
   o.maxUnits = opts.units;
   // α = 0 and a tiny capacity: each unit fits few open flowlets, so new flowlets spread and move.
   o.controller = { timeoutNs: opts.timeoutNs, sizeThresholdBytes: opts.sizeBytes, alpha: 0, unitCapacityBps: 2e6, initialDemandBps: 1e6, idleRetireNs: 1e12 };
-  o.unitEnv = { SNF_IDLE_PUSH_US: String(Math.max(1, Math.round(opts.timeoutNs / 2e3))), SNF_LOG_LEVEL: 'warn' };
+  o.unitEnv = { SNF_IDLE_PUSH_US: String(Math.max(1, Math.round(opts.timeoutNs / 2e3)))};
   let redis: Redis | null = null;
   if (state === 'external') {
     redis = new Redis(process.env.REDIS_URL ?? 'redis://127.0.0.1:6379');
     const old = await redis.keys(`snf:state:${nf.name}:*`);
     if (old.length > 0) await redis.del(...old);
   }
+  o.onUnitLog = (global as any).__unitLog;
   const gw = new Gateway(o);
   try {
     await gw.start();

@@ -35,6 +35,14 @@ describe('demand estimator', () => {
     expect(measuredRateBps(3000, 2, 0, 500_000, 1e9)).toBe(1e9);
     expect(measuredRateBps(150_000, 2, 1000, 500_000, 1e9)).toBe(1e9);
   });
+  it('over the meter window: bytes·8 / max(span, W), the flowlet\'s share of the drain meter', () => {
+    // 10 × 1500 B over a 1 ms span, W = 100 ms: 120,000 bits / 0.1 s = 1.2 Mb/s (not 120 Mb/s).
+    expect(measuredRateBps(15_000, 10, 900_000, 500_000, 1e9, 100e6)).toBeCloseTo(1.2e6, 3);
+    // One packet: 12,000 bits / 0.1 s.
+    expect(measuredRateBps(1500, 1, 0, 500_000, 1e9, 100e6)).toBeCloseTo(120e3, 3);
+    // Longer than W: its own rate. 2,000 × 1500 B spanning 200 ms → 24 Mbit / 0.2 s = 120 Mb/s.
+    expect(measuredRateBps(3_000_000, 2000, 199_900_000, 500_000, 1e9, 100e6)).toBeCloseTo(120e6, 3);
+  });
   it('EWMA δ·last + (1−δ)·previous', () => {
     expect(ewmaEstimate(0.5, 120e6, 10e6)).toBe(65e6);
     expect(ewmaEstimate(0.25, 100, 20)).toBe(40);

@@ -62,6 +62,22 @@ describe('work assignment through route()', () => {
     expect(new Set(replay(meterOnly, burst).map((s) => s.unit))).toEqual(new Set([1]));
   });
 
+  it('a flowlet\'s measured load is its bytes over the meter window; the next flowlet reserves the EWMA of it', () => {
+    // 10 × 1500 B, 100 µs apart, then a 600 µs gap (> T): flowlet 1 measures 120,000 bits / 100 ms
+    // = 1.2 Mb/s (its burst rate would be 120 Mb/s). Flowlet 2 reserves 0.5·1.2 + 0.5·10 = 5.6 Mb/s.
+    const rows = [pkt(flow(1), 0)];
+    for (let i = 0; i < 9; i++) rows.push(pkt(flow(1), 100 * US));
+    rows.push(pkt(flow(1), 600 * US));
+    const c = new Controller();
+    const seen = replay(c, rows);
+    expect(seen[10]!.reason).toBe('timeout');
+    expect(c.averageFlowletBps).toBeCloseTo(1.2e6, 3);
+    expect(c.unitLoadBps(seen[10]!.unit)).toBeCloseTo(5.6e6, 3); // nothing drained: load = open demand
+    const burst = new Controller({ demandOverMeterWindow: false });
+    replay(burst, rows);
+    expect(burst.averageFlowletBps).toBeCloseTo(120e6, 3);
+  });
+
   it('overloads the least loaded unit (counted) when maxUnits are all full', () => {
     const c = new Controller({ initialUnits: 2, maxUnits: 2, initialDemandBps: 700e6 });
     const seen = replay(c, [pkt(flow(1), 0), pkt(flow(2), 1), pkt(flow(3), 1)]);
