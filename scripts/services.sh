@@ -1,4 +1,5 @@
 #!/usr/bin/env bash
+# shellcheck source-path=SCRIPTDIR
 # Brings up the real services the tests need: Redis and a single-node Kafka (KRaft).
 #   bash scripts/services.sh up|down|status|reset
 # `up` is idempotent: anything already answering at REDIS_URL / KAFKA_BROKERS is reused,
@@ -18,6 +19,8 @@ source "$SCRIPTS_DIR/lib/kafka.sh"
 # Several shells may run `up` at once (parallel test runs); one at a time starts things.
 lock() {
   exec 9>"$SNF_STATE/services.lock"
+  flock -n 9 && return 0
+  say "services: another services.sh is running, waiting for it…"
   flock -w 300 9 || die "another services.sh has held $SNF_STATE/services.lock for 5 minutes"
 }
 

@@ -20,7 +20,7 @@ export KAFKA_BROKERS=${KAFKA_BROKERS:-127.0.0.1:9092}
 export KAFKAJS_NO_PARTITIONER_WARNING=1
 
 JEST_FLAGS=()
-[[ ${CI:-} == true ]] && JEST_FLAGS+=(--ci)
+[[ ${CI:-} == true || ${CI:-} == 1 ]] && JEST_FLAGS+=(--ci)
 
 if (($# > 0)); then
   bash scripts/services.sh up
@@ -33,7 +33,7 @@ if [[ -z ${SNF_DATA:-} && -d ../shared/data ]]; then SNF_DATA=$(cd ../shared/dat
 if [[ -n ${SNF_DATA:-} && -f $SNF_DATA/README.md ]]; then
   export SNF_DATA
   say "data: real data at $SNF_DATA"
-elif [[ ${CI:-} == true ]]; then
+elif [[ ${CI:-} == true || ${CI:-} == 1 ]]; then
   die "CI=true but real data is missing: expected ${SNF_DATA:-$(dirname "$ROOT")/shared/data}/README.md (set SNF_DATA)"
 else
   unset SNF_DATA

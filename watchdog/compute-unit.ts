@@ -55,9 +55,10 @@ export class ComputeUnit<C, S> {
       requestPull: (unit, e, minClock) => this.transfer.requestPull(unit, e, minClock),
     }, {
       unitId: cfg.unitId, pullDelayNs: cfg.pullDelayUs * 1e3, pullRetryNs: cfg.pullRetryUs * 1e3,
-      maxPullAttempts: cfg.maxPullAttempts, holdTimeoutNs: cfg.holdTimeoutMs * 1e6,
+      holdTimeoutNs: cfg.holdTimeoutMs * 1e6,
     });
-    this.transfer = new StateTransfer(this.proc, this.peers, log, nowNs, cfg.pullWaitMs, () => this.flushEgress());
+    // After state arrives asynchronously: release, re-pull what is still missing, answer waiters, flush.
+    this.transfer = new StateTransfer(this.proc, this.peers, log, nowNs, cfg.pullWaitMs, () => this.afterWork(nowNs()));
   }
 
   get counters() {

@@ -24,7 +24,6 @@ export interface WatchdogConfig {
   sweepMs: number;
   pullDelayUs: number;
   pullRetryUs: number;
-  maxPullAttempts: number;
   pullWaitMs: number;
   holdTimeoutMs: number;
   evictMs: number;
@@ -55,10 +54,9 @@ export const ENV_KEYS: Readonly<Record<string, KeySpec>> = {
   SNF_IDLE_PUSH_US: { field: 'idlePushUs', kind: 'int', def: 250, doc: 'push a flow idle this long (T/2; paper T = 500 µs)' },
   SNF_SWEEP_MS: { field: 'sweepMs', kind: 'int', def: 1, doc: 'coarse idle-sweep timer (batches also sweep)' },
   SNF_PULL_DELAY_US: { field: 'pullDelayUs', kind: 'int', def: 0, doc: 'wait for an in-flight push this long before pulling' },
-  SNF_PULL_RETRY_US: { field: 'pullRetryUs', kind: 'int', def: 500, doc: 'delay before re-pulling state that was still too old' },
-  SNF_PULL_ATTEMPTS: { field: 'maxPullAttempts', kind: 'int', def: 5, doc: 'pulls before held packets run on the state here' },
-  SNF_PULL_WAIT_MS: { field: 'pullWaitMs', kind: 'int', def: 20, doc: 'how long a Pull answer may wait for lingering packets' },
-  SNF_HOLD_TIMEOUT_MS: { field: 'holdTimeoutMs', kind: 'int', def: 200, doc: 'give up on held packets after this long' },
+  SNF_PULL_RETRY_US: { field: 'pullRetryUs', kind: 'int', def: 200, doc: 'delay before re-pulling a flow whose answer lacked the needed clock' },
+  SNF_PULL_WAIT_MS: { field: 'pullWaitMs', kind: 'int', def: 1000, doc: 'how long a Pull answer may wait for the flow to reach the asked clock' },
+  SNF_HOLD_TIMEOUT_MS: { field: 'holdTimeoutMs', kind: 'int', def: 1500, doc: 'give up on held packets after this long (counted stateLost)' },
   SNF_EVICT_MS: { field: 'evictMs', kind: 'int', def: 30000, doc: 'forget flows idle this long' },
   SNF_MAX_FRAME_BYTES: { field: 'maxFrameBody', kind: 'int', def: 1 << 20, doc: 'largest data-plane frame body accepted' },
   SNF_PEER_DEADLINE_MS: { field: 'peerDeadlineMs', kind: 'int', def: 2000, doc: 'gRPC deadline of Push/Pull calls' },

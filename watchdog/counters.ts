@@ -33,12 +33,16 @@ export interface UnitCounters {
   pushFlowsStale: number;
   pushFlowsRejected: number;
   pullsSent: number;
+  /** Flow pulls issued (first try and re-tries; a flow's pull is re-sent until its clock arrives). */
+  pullAttempts: number;
   pullFlowsRequested: number;
   pullFlowsFound: number;
   pullFlowsUnknown: number;
   pullErrors: number;
   pullsServed: number;
   pullFlowsServed: number;
+  /** Pulled flows answered "not yet" (not at the asked clock; the requester asks again). */
+  pullFlowsNotYet: number;
   pullBytesServed: number;
   evicted: number;
   authRefused: number;
@@ -54,8 +58,8 @@ export function newUnitCounters(): UnitCounters {
     deltasPut: 0, deltasDelete: 0,
     pushesSent: 0, pushFlowsSent: 0, pushBytesSent: 0, pushErrors: 0,
     pushesReceived: 0, pushFlowsApplied: 0, pushFlowsStale: 0, pushFlowsRejected: 0,
-    pullsSent: 0, pullFlowsRequested: 0, pullFlowsFound: 0, pullFlowsUnknown: 0, pullErrors: 0,
-    pullsServed: 0, pullFlowsServed: 0, pullBytesServed: 0,
+    pullsSent: 0, pullAttempts: 0, pullFlowsRequested: 0, pullFlowsFound: 0, pullFlowsUnknown: 0, pullErrors: 0,
+    pullsServed: 0, pullFlowsServed: 0, pullFlowsNotYet: 0, pullBytesServed: 0,
     evicted: 0, authRefused: 0, badRequests: 0, framesRejected: 0, connectionsClosed: 0,
   };
 }

@@ -11,6 +11,14 @@
  *  - otherwise                        → hold; schedule a pull from p (after `pullDelayNs`, so a
  *                                        push already on its way can land first)
  *
+ * Waiting is safe (§5.3): the packet with clock c needs state at c − 1, which the previous
+ * flowlet's unit p will reach (its packets are already on their way to it over TCP). p may itself
+ * be holding for its own previous unit, but that wait is for a strictly smaller clock of the same
+ * flow, so the chain ends (at clock 1 or at a unit that has the state) and cannot cycle. Pull
+ * answers are per flow (see state-transfer.ts), so flows never wait on each other. A pull that
+ * came back without the needed clock is simply re-sent; only `holdTimeoutNs` gives up (counted
+ * `stateLost`, which the correctness test requires to stay 0).
+ *
  * No I/O here: pulls, egress and deltas go through `ProcessorPorts`; time is an argument.
  * Never throws and never logs per packet: everything is counted.
  */
@@ -39,11 +47,12 @@ export interface ProcessorOptions {
   unitId: number;
   /** Wait this long for a push before pulling (0 = pull at once). */
   pullDelayNs: number;
-  /** Delay before asking again when a pull answered with state older than needed. */
+  /** Delay before asking again when a pull answered without the needed clock. */
   pullRetryNs: number;
-  maxPullAttempts: number;
   /** Give up on held packets after this long: run them on what is here, count `stateLost`. */
   holdTimeoutNs: number;
+  /** State lives in an external store (Redis): "pull" reads the store, also for our own id. */
+  externalStore?: boolean;
 }
 
 class UnitContext<S> implements Context<S> {
@@ -158,13 +167,19 @@ export class PacketProcessor<C, S> {
     return 0;
   }
 
-  /** A pull for `e` finished (found or not); decide whether to retry or give up. */
+  /** A pull for `e` finished (found or not): still held → ask again (the hold timeout gives up). */
   pullDone(e: FlowEntry<S>, nowNs: number): void {
     if (e.pullState !== PullState.IN_FLIGHT) return;
     e.pullState = PullState.NONE;
-    if (e.held === null) return;
-    if (e.pullAttempts >= this.opts.maxPullAttempts) this.giveUp(e, nowNs);
-    else this.schedulePull(e, e.pullUnit, nowNs + this.opts.pullRetryNs);
+    if (e.held !== null) this.pullForHead(e, nowNs + this.opts.pullRetryNs);
+  }
+
+  /** Arrange a pull for the first held packet from its previous flowlet's unit. */
+  private pullForHead(e: FlowEntry<S>, atNs: number): void {
+    const h = e.held![0]!;
+    if (e.pullState !== PullState.NONE) return;
+    if (h.prevUnit === NO_UNIT || (h.prevUnit === this.opts.unitId && !this.opts.externalStore)) return;
+    this.schedulePull(e, h.prevUnit, atNs);
   }
 
   /** Run held packets as far as the clock allows. */
@@ -190,6 +205,8 @@ export class PacketProcessor<C, S> {
       this.waiting.delete(e);
     } else if (i > 0) {
       held.splice(0, i);
+      // The rest belongs to a later flowlet (it came back here): its state is elsewhere.
+      this.pullForHead(e, nowNs);
     }
   }
 
@@ -219,6 +236,7 @@ export class PacketProcessor<C, S> {
       if (e.pullState === PullState.SCHEDULED && e.pullAtNs <= nowNs && e.held !== null) {
         e.pullState = PullState.IN_FLIGHT;
         e.pullAttempts++;
+        this.counters.pullAttempts++;
         this.ports.requestPull(e.pullUnit, e, e.held[0]!.clock - 1);
       }
     }
@@ -241,9 +259,7 @@ export class PacketProcessor<C, S> {
       e.held.splice(i, 0, h);
     }
     // Pull from the previous flowlet's unit unless a pull is already arranged.
-    if (e.pullState === PullState.NONE && prevUnit !== NO_UNIT && prevUnit !== this.opts.unitId) {
-      this.schedulePull(e, prevUnit, nowNs + this.opts.pullDelayNs);
-    }
+    if (prevUnit !== NO_UNIT) this.pullForHead(e, nowNs + this.opts.pullDelayNs);
   }
 
   private runHeld(e: FlowEntry<S>, h: HeldPacket, nowNs: number, reason: number): void {

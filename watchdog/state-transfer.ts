@@ -4,8 +4,14 @@
  *   unit (`flushPulls`), and their answers applied;
  * - push plans from the sweep are sent as ONE Push per target;
  * - incoming Push is applied flow by flow (stale ones ignored); incoming Pull is answered from
- *   the store, waiting up to `pullWaitMs` for packets still on their way here (the lingering
- *   packets of §5.3) when the store is older than the requester needs.
+ *   the store once it has reached the asked clock — also for a flow never seen here yet (its
+ *   PACKETS frame may still be on its way), and for lingering packets of §5.3.
+ *
+ * Pull answers are per flow: a Pull waits (up to `pullWaitMs`) only while NONE of its flows is
+ * ready; as soon as one is, every ready flow is answered and the others come back `found: false`,
+ * which the requester re-pulls. So a flow never waits on another flow's progress, and since each
+ * flow's waits go to strictly smaller clocks (packet-processor.ts), pulls cannot deadlock even
+ * when two units pull from each other in one batch.
  */
 import type { Logger } from 'pino';
 import type { FlowKeyMsg, FlowStateMsg, PullItemMsg, PullReplyMsg, PullRequestMsg, PushReplyMsg, PushRequestMsg } from '../proto/load';
@@ -67,6 +73,7 @@ export class StateTransfer<C, S> {
             this.proc.pullDone(p.entries[i]!, now);
           }
           this.afterAsync();
+          this.checkWaiters();
         },
         (err) => {
           c.pullErrors++;
@@ -115,11 +122,11 @@ export class StateTransfer<C, S> {
 
   /** StatePeer.Pull */
   onPull(req: PullRequestMsg): Promise<PullReplyMsg> {
-    if (this.satisfied(req) || this.pullWaitMs <= 0) return Promise.resolve(this.answer(req));
+    if (this.anyReady(req) || this.pullWaitMs <= 0) return Promise.resolve(this.answer(req, false));
     return new Promise((resolve) => {
       const w: PullWaiter = {
         req, resolve, deadline: Date.now() + this.pullWaitMs,
-        timer: setTimeout(() => this.finishWaiter(w), this.pullWaitMs),
+        timer: setTimeout(() => this.finishWaiter(w, true), this.pullWaitMs),
       };
       this.waiters.add(w);
     });
@@ -127,17 +134,18 @@ export class StateTransfer<C, S> {
 
   /** Answer waiting pulls whose flows caught up (call after processing a batch). */
   checkWaiters(): void {
-    for (const w of this.waiters) if (this.satisfied(w.req)) this.finishWaiter(w);
+    for (const w of this.waiters) if (this.anyReady(w.req)) this.finishWaiter(w, false);
   }
 
   close(): void {
-    for (const w of this.waiters) this.finishWaiter(w);
+    for (const w of this.waiters) this.finishWaiter(w, true);
   }
 
-  private finishWaiter(w: PullWaiter): void {
+  /** `whatever`: deadline or shutdown — answer with what is here, even if older than asked. */
+  private finishWaiter(w: PullWaiter, whatever: boolean): void {
     if (!this.waiters.delete(w)) return;
     clearTimeout(w.timer);
-    w.resolve(this.answer(w.req));
+    w.resolve(this.answer(w.req, whatever));
   }
 
   private lookup(k: FlowKeyMsg): FlowEntry<S> | undefined {
@@ -146,19 +154,27 @@ export class StateTransfer<C, S> {
     return this.proc.store.get(s);
   }
 
-  /** Every flow we know is at least as new as asked (flows we never saw cannot improve). */
-  private satisfied(req: PullRequestMsg): boolean {
-    for (const item of req.flows) {
-      const e = this.lookup(item.key!);
-      if (e !== undefined && e.clock < item.minClock) return false;
-    }
-    return true;
+  /** The flow here has reached the asked clock (min_clock 0: anything, e.g. a state dump). */
+  private ready(item: PullItemMsg): boolean {
+    if (item.minClock <= 0) return true;
+    const e = this.lookup(item.key!);
+    return e !== undefined && e.clock >= item.minClock;
   }
 
-  private answer(req: PullRequestMsg): PullReplyMsg {
+  private anyReady(req: PullRequestMsg): boolean {
+    if (req.flows.length === 0) return true;
+    for (const item of req.flows) if (this.ready(item)) return true;
+    return false;
+  }
+
+  private answer(req: PullRequestMsg, whatever: boolean): PullReplyMsg {
     const c = this.proc.counters;
     c.pullsServed++;
     const flows = req.flows.map((item) => {
+      if (!whatever && !this.ready(item)) {
+        c.pullFlowsNotYet++;
+        return { found: false, state: null };
+      }
       const e = this.lookup(item.key!);
       if (e === undefined || e.clock === 0) return { found: false, state: null };
       let value: Buffer = EMPTY;

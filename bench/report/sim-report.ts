@@ -59,6 +59,7 @@ export function writeSimReport(dir: string, input: SimReportInput): string[] {
     `- date: ${date}`,
     `- trace: \`${input.trace}\``,
     `- params: \`${JSON.stringify(input.params)}\``,
+    ...workloadLine(input.params.workload),
     '',
   ];
   if (input.runs.length) md.push(resultsTable(input.runs.map((r) => ({ label: r.mode.label, result: r.result }))));
@@ -70,4 +71,12 @@ export function writeSimReport(dir: string, input: SimReportInput): string[] {
   for (const [name, caption] of files) md.push(`![${caption}](${name})`, '');
   writeFileSync(join(dir, 'report.md'), md.join('\n'));
   return ['report.md', ...files.map((f) => f[0])];
+}
+
+/** The flow size distribution (bench/sim/workload.ts), when the CLI measured it. */
+function workloadLine(w: unknown): string[] {
+  if (!w || typeof w !== 'object') return [];
+  const x = w as Record<string, number>;
+  const pct = (v: number): string => `${(v * 100).toFixed(1)}%`;
+  return [`- workload: ${x.flows} flows; ${pct(x.shareOver10KB)} > 10 KB carrying ${pct(x.byteShareOver10KB)} of bytes; ${pct(x.shareOver100KB)} > 100 KB; ${pct(x.shareOver1MB)} > 1 MB; flow bytes p50 ${x.p50Bytes}, p99 ${x.p99Bytes}, max ${x.maxBytes}; duration p50 ${x.p50DurationUs} µs, p99 ${x.p99DurationUs} µs`];
 }

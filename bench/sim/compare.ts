@@ -29,7 +29,7 @@ export function compareJson(trace: string, params: Record<string, unknown>, runs
 
 /** A sweep: one controller/simulator knob over values, e.g. `k=1,2,3,4`. */
 export interface Sweep {
-  knob: 'k' | 'alpha' | 'size-kb' | 'timeout-us';
+  knob: 'k' | 'alpha' | 'size-kb' | 'timeout-us' | 'backlog-us';
   values: number[];
 }
 
@@ -39,6 +39,8 @@ export function applySweep(knob: Sweep['knob'], value: number, ctrl: Partial<Con
     case 'alpha': return { ...ctrl, alpha: value };
     case 'size-kb': return { ...ctrl, sizeThresholdBytes: Math.round(value * 1000) };
     case 'timeout-us': return { ...ctrl, timeoutNs: Math.round(value * 1000) };
+    // 0 turns the backlog term off (the earlier load); otherwise the drain-time budget.
+    case 'backlog-us': return value === 0 ? { ...ctrl, countBacklog: false } : { ...ctrl, countBacklog: true, backlogBudgetNs: Math.round(value * 1000) };
   }
 }
 

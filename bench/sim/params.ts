@@ -10,6 +10,10 @@
  * - storeReadNs / storeWriteNs 74 µs: ioredis GET p50 measured here (ARCHITECTURE §7);
  *   its p99 is 256 µs, pass that to model a slow store.
  * - stateBytes 256: per-flow NAT/LB state is well under a few KB (paper §5.2).
+ * - earlyPullRequest true: a pull request leaves the new unit when the gate packet arrives and
+ *   waits at the old unit for the flow's previous packet (state lands at max(request arrival,
+ *   departure) + hop + transfer). false: the whole pull starts at the departure (the model
+ *   before 2026-11-29; it charges the request's hop twice when the old unit has a queue).
  */
 import { ConfigError } from '../../sdk/errors';
 
@@ -30,6 +34,7 @@ export interface SimParams {
   /** 0 = off; N = a 20-packet MTU burst in every Nth flow. */
   adversarialEvery: number;
   stateMode: StateMode;
+  earlyPullRequest: boolean;
 }
 
 export const DEFAULT_SIM_PARAMS: Readonly<SimParams> = Object.freeze({
@@ -46,6 +51,7 @@ export const DEFAULT_SIM_PARAMS: Readonly<SimParams> = Object.freeze({
   seed: 1,
   adversarialEvery: 0,
   stateMode: 'proactive' as StateMode,
+  earlyPullRequest: true,
 });
 
 export function simParams(over: Partial<SimParams> = {}): SimParams {

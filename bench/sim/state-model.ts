@@ -13,8 +13,12 @@
  *   unit to write first when it never started (pulled).
  * - packet: every packet reads the store before and writes it after processing (per-flow
  *   serialized: a packet's read waits for the previous packet's write).
- * A pull or write can only start once the previous packet has left its unit; until then the
- * gate waits on that departure. Packets behind a gate wait in the flow's hold list, in order.
+ * A pull is requested when the gate packet reaches its unit; the request reaches the old unit one
+ * peer hop later and waits there for the flow's previous packet to leave, so the state lands at
+ * max(request arrival, that departure) + one hop + transfer (before 2026-11-29 the whole pull
+ * started only at the departure, charging a second hop the request had already made). The old
+ * unit's store write (external) likewise starts at that departure. Packets behind a gate wait in
+ * the flow's hold list, in order.
  */
 import type { EventQueue } from './event-queue';
 import type { PacketTable } from './packet-table';
@@ -48,6 +52,8 @@ export class StateModel {
   private readonly waitSeq: Int32Array;
   private readonly waitExtra: Float64Array;
   private readonly waitHold: Float64Array;
+  /** Earliest time the old unit can act on the gate's request (pull request arrival), ns. */
+  private readonly waitFrom: Float64Array;
   private readonly replTag: Int32Array;
   private readonly replLandAt: Float64Array;
   private readonly replUnits: Int32Array;
@@ -78,6 +84,7 @@ export class StateModel {
     this.waitSeq = new Int32Array(flowCount).fill(-1);
     this.waitExtra = new Float64Array(flowCount);
     this.waitHold = new Float64Array(flowCount);
+    this.waitFrom = new Float64Array(flowCount);
     this.replTag = new Int32Array(flowCount).fill(-1);
     this.replLandAt = new Float64Array(flowCount);
     this.replUnits = new Int32Array(flowCount * kk);
@@ -150,7 +157,7 @@ export class StateModel {
     if (this.waitSeq[f] === s) {
       this.waitSeq[f] = -1;
       // The pull (or the old unit's store write) can start now that this packet is done.
-      this.events.push(Math.max(now + extra + this.waitExtra[f], this.waitHold[f]), EV_READY, f, s + 1);
+      this.events.push(Math.max(Math.max(now + extra, this.waitFrom[f]) + this.waitExtra[f], this.waitHold[f]), EV_READY, f, s + 1);
     }
     if ((this.mode === 'proactive' || this.mode === 'external') && this.checkPending[f] === 0) {
       this.checkPending[f] = 1;
@@ -202,7 +209,7 @@ export class StateModel {
         const writeDone = s === 1 ? 0 : this.lastDepartAt[f] + this.p.storeWriteNs;
         return Math.max(Math.max(now, writeDone) + this.p.storeReadNs, hold);
       }
-      return this.waitDeparture(f, s, this.p.storeReadNs, hold);
+      return this.waitDeparture(f, s, 0, this.p.storeReadNs, hold);
     }
     if (prev < 0 || prev === u) return hold;
     c.moved++;
@@ -224,15 +231,19 @@ export class StateModel {
       c.storeWrites++;
       const rw = this.p.storeWriteNs + this.p.storeReadNs;
       if (this.lastDepartSeq[f] === s - 1) return Math.max(now + rw, hold);
-      return this.waitDeparture(f, s, rw, hold);
+      return this.waitDeparture(f, s, 0, rw, hold);
     }
     c.pulled++;
     if (this.lastDepartSeq[f] === s - 1) return Math.max(now + this.pullNs, hold);
-    return this.waitDeparture(f, s, this.pullNs, hold);
+    // The request is already at the old unit when the previous packet leaves it, unless that is within one hop.
+    const hop = this.p.earlyPullRequest ? this.p.peerOneWayNs : 0;
+    return this.waitDeparture(f, s, now + hop, this.pullNs - hop, hold);
   }
 
-  private waitDeparture(f: number, s: number, extra: number, hold: number): number {
+  /** The gate waits for packet s−1 to leave its unit; then `extra` more (not before `from` + `extra`). */
+  private waitDeparture(f: number, s: number, from: number, extra: number, hold: number): number {
     this.waitSeq[f] = s - 1;
+    this.waitFrom[f] = from;
     this.waitExtra[f] = extra;
     this.waitHold[f] = hold;
     return Infinity;

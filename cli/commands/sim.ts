@@ -10,13 +10,14 @@ import { generateTraffic } from '../../trace/generator';
 import { inputFromTrace, withAdversarialBursts } from '../../bench/sim/input';
 import { simParams } from '../../bench/sim/params';
 import { overlayCopies } from '../../bench/sim/overlay';
+import { flowSizeStats } from '../../bench/sim/workload';
 import { compareJson, runModes, runSweep, type Sweep } from '../../bench/sim/compare';
 import { compareControllers, summarizeControllers } from '../../bench/sim/multi-controller';
 import { resultsTable } from '../../bench/report/table';
 import { writeSimReport } from '../../bench/report/sim-report';
 import { parseIntFlag, parseListFlag, parseNumberFlag } from '../flags';
 
-const SWEEP_KNOBS: ReadonlyArray<Sweep['knob']> = ['k', 'alpha', 'size-kb', 'timeout-us'];
+const SWEEP_KNOBS: ReadonlyArray<Sweep['knob']> = ['k', 'alpha', 'size-kb', 'timeout-us', 'backlog-us'];
 
 function parseSweep(text: string): Sweep {
   const m = /^([a-z-]+)=(.+)$/.exec(text.trim());
@@ -67,6 +68,7 @@ export function register(program: Command): void {
     .option('--peer-latency-us <us>', 'unit ↔ unit one-way latency (push lands after it, a pull takes two)', '80')
     .option('--store-rtt-us <us>', 'external store read and write round trip', '74')
     .option('--state-bytes <n>', 'per-flow state size moved by a push or pull', '256')
+    .option('--late-pull', 'start a pull only when the previous packet left the old unit (the model before 2026-11-29) instead of queueing the request there')
     .option('--limit <n>', 'use only the first n packets of the trace')
     .option('--until-s <s>', 'use only packets captured in the first s seconds (before compression)')
     .option('--overlay <n>', 'replay n time-rotated copies of the (compressed) trace, each in its own address space (load scaling; seeded)', '1')
@@ -93,6 +95,7 @@ export function register(program: Command): void {
         compress,
         seed,
         adversarialEvery,
+        earlyPullRequest: !opts.latePull,
       });
       const timeoutUs = parseNumberFlag('--timeout-us', opts.timeoutUs, 1e-3);
       const sizeKb = parseNumberFlag('--size-kb', opts.sizeKb, 1e-3);
@@ -116,6 +119,8 @@ export function register(program: Command): void {
         compress, unitBwBps: sim.unitBwBps, timeoutUs, sizeKb, alpha, k, seed, adversarialEvery,
         epochMs: sim.epochNs / 1e6, tickUs: sim.tickNs / 1e3, startupUs, ctrlToUnitUs: sim.ctrlToUnitNs / 1e3,
         peerOneWayUs: sim.peerOneWayNs / 1e3, storeRttUs: sim.storeReadNs / 1e3, stateBytes: sim.stateBytes,
+        ...(opts.latePull ? { latePull: true } : {}),
+        workload: flowSizeStats(input),
         ...(overlay > 1 ? { overlay, overlayCollisions: overlaid.collisions } : {}),
         ...(opts.ctrl ? { ctrl: extra } : {}), ...(limit ? { limit } : {}), ...(untilS !== undefined ? { untilS } : {}), ...(sweep ? { sweep: `${sweep.knob}=${sweep.values.join(',')}` } : {}),
       };

@@ -7,12 +7,9 @@
  */
 import { AhoCorasick, type MatchSink } from './aho-corasick';
 import type { Pattern } from './pattern-set';
-import { MappedSink, StreamMatcher } from './stream-matcher';
+import { MappedSink, StreamMatcher, type StreamMatcherOptions } from './stream-matcher';
 
-export interface MatcherOptions {
-  /** Dense-table budget of the main (folded) automaton in bytes; see AhoCorasick. */
-  readonly denseBudgetBytes?: number;
-}
+export type MatcherOptions = StreamMatcherOptions;
 
 export class PatternMatcher {
   readonly stream: StreamMatcher;
@@ -24,7 +21,7 @@ export class PatternMatcher {
     private readonly patterns: readonly Pattern[],
     private readonly options: MatcherOptions = {},
   ) {
-    this.stream = new StreamMatcher(patterns, options.denseBudgetBytes);
+    this.stream = new StreamMatcher(patterns, options);
     const exactIds: number[] = [];
     const foldedIds: number[] = [];
     patterns.forEach((p, i) => (p.nocase ? foldedIds : exactIds).push(i));

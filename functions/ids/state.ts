@@ -2,8 +2,10 @@
  * Per-connection IDS state: the automaton states after the last payload byte seen in each
  * direction, so a signature split across packets is still found.
  *
- * Value: Uint32Array(4) = [dir0 exact, dir0 folded, dir1 exact, dir1 folded]; direction 0 is the
- * packet from the lower (address, port) endpoint — the first endpoint of the canonical key.
+ * Value: Uint32Array(4) = [dir0 exact, dir0 folded, dir1 exact, dir1 folded] — "exact" is the
+ * case-sensitive automaton's state, "folded" the all-patterns folded automaton's (see
+ * stream-matcher.ts); direction 0 is the packet from the lower (address, port) endpoint — the
+ * first endpoint of the canonical key.
  *
  * Wire layout: 4 unsigned LEB128 varints in that order (4–20 bytes; shallow states, the common
  * case, take 1–3 bytes each). State ids are only meaningful for the automaton (rule set) that

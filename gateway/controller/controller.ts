@@ -37,7 +37,7 @@ export class Controller implements RebalanceHost {
   readonly counters: ControllerCounters = {
     packets: 0, flowlets: 0, flowletsByReason: [0, 0, 0, 0, 0], flowletsWithState: 0, flowletsMoved: 0,
     flows: 0, flowsExpired: 0, flowsEvicted: 0, unitsStarted: 0, unitsStopped: 0, overloadAssignments: 0,
-    migrations: 0, drainsForUnknownUnit: 0,
+    migrations: 0, drainsForUnknownUnit: 0, dropsReleased: 0,
   };
   readonly units: UnitTable;
   readonly flows: FlowStore;
@@ -60,6 +60,8 @@ export class Controller implements RebalanceHost {
   private readonly replicate: boolean;
   /** Span floor of a flowlet's measured load: the drain meter's window, or 0 (burst rate). */
   private readonly demandWindowNs: number;
+  /** bps of load per byte of backlog: 8 / backlogBudget (0 when countBacklog is off). */
+  private readonly backlogBpsPerByte: number;
 
   constructor(params: Partial<ControllerParams> = {}, readonly hooks: ControllerHooks = {}) {
     const p = (this.params = resolveParams(params));
@@ -75,6 +77,7 @@ export class Controller implements RebalanceHost {
     this.replicate = p.mode === 'flowlet' || p.mode === 'flowlet-timeout-only';
     this.nextRebalanceNs = p.smartflowPeriodNs;
     this.demandWindowNs = p.demandOverMeterWindow ? p.loadBucketNs * p.loadBuckets : 0;
+    this.backlogBpsPerByte = p.countBacklog ? 8e9 / p.backlogBudgetNs : 0;
     this.decision = {
       unit: -1, newFlowlet: false, flowletId: 0, clock: 0, prevUnit: -1, targets: new Int32Array(p.k), targetCount: 0,
       reason: RouteReason.SAME_FLOWLET, hasState: false, holdUntilNs: 0, externalState: this.packetMode, overloaded: false, flowSlot: -1,
@@ -122,7 +125,11 @@ export class Controller implements RebalanceHost {
     f.flowletBytes[s] = f.flowletBytes[s]! + wireBytes;
     f.flowletPackets[s] = f.flowletPackets[s]! + 1;
     f.touch(s);
-    this.units.lastRoutedNs[u] = nowNs;
+    const U = this.units;
+    U.lastRoutedNs[u] = nowNs;
+    // The packet joins the unit's backlog until its drain credit: the load rises now, not a meter window later.
+    U.backlogBytes[u] = U.backlogBytes[u]! + wireBytes;
+    U.backlogBps[u] = U.backlogBytes[u]! * this.backlogBpsPerByte;
 
     d.unit = u;
     d.flowSlot = s;
@@ -146,6 +153,19 @@ export class Controller implements RebalanceHost {
       return;
     }
     this.meters.add(unit, wireBytes, nowNs);
+    this.units.releaseBacklog(unit, wireBytes, this.backlogBpsPerByte);
+    this.refreshLoad(unit, nowNs);
+  }
+
+  /**
+   * A packet routed to `unit` will never be drained (refused before sending, or lost with the
+   * unit's connection): release it from the unit's backlog without feeding the drain meter.
+   * Without this a lost packet would count against the unit for ever.
+   */
+  onDropped(unit: number, wireBytes: number, nowNs: number): void {
+    this.counters.dropsReleased++;
+    if (!this.units.isRunning(unit)) return;
+    this.units.releaseBacklog(unit, wireBytes, this.backlogBpsPerByte);
     this.refreshLoad(unit, nowNs);
   }
 
@@ -180,10 +200,10 @@ export class Controller implements RebalanceHost {
         }
       }
     }
-    let u = pickUnit(U.ids, U.count, U.loadBps, p.unitCapacityBps, demand, mark, p.alpha);
+    let u = pickUnit(U.ids, U.count, U.loadBps, p.unitCapacityBps, demand, mark, p.alpha, -1, U.backlogBps);
     if (u < 0) u = this.startUnit(nowNs, nowNs + p.unitStartupNs);
     if (u < 0) {
-      u = leastLoaded(U.ids, U.count, U.loadBps);
+      u = leastLoaded(U.ids, U.count, U.loadBps, U.backlogBps);
       d.overloaded = true;
       this.counters.overloadAssignments++;
     }
@@ -297,6 +317,7 @@ export class Controller implements RebalanceHost {
     U.meterBps[unit] = meter;
     const open = U.openDemandBps[unit]!;
     // Open flowlets have not (fully) drained yet, so the meter does not hold them: add them.
+    // (The backlog, U.backlogBps, is kept apart: it counts in the fit test and the scaler, not the score.)
     U.loadBps[unit] = this.params.countOpenDemand ? meter + open : meter;
   }
 
@@ -392,8 +413,9 @@ export class Controller implements RebalanceHost {
   unitState(unit: number): UnitState {
     return this.units.isRunning(unit) ? (this.units.state[unit] as UnitState) : UnitState.NONE;
   }
+  /** The load the fit test compares with capacity: meter + open demand + backlog term (bps). */
   unitLoadBps(unit: number): number {
-    return this.units.isRunning(unit) ? this.units.loadBps[unit]! : 0;
+    return this.units.isRunning(unit) ? this.units.fitLoadBps(unit) : 0;
   }
   unitUtilization(unit: number): number {
     return this.unitLoadBps(unit) / this.params.unitCapacityBps;
@@ -411,10 +433,11 @@ export class Controller implements RebalanceHost {
         unit: u,
         state: U.state[u] === UnitState.ACTIVE ? 'active' : 'starting',
         readyAtNs: U.readyAtNs[u]!,
-        loadBps: U.loadBps[u]!,
+        loadBps: U.fitLoadBps(u),
         meterBps: U.meterBps[u]!,
         openDemandBps: U.openDemandBps[u]!,
-        utilization: U.loadBps[u]! / this.params.unitCapacityBps,
+        backlogBytes: U.backlogBytes[u]!,
+        utilization: U.fitLoadBps(u) / this.params.unitCapacityBps,
         lastRoutedNs: U.lastRoutedNs[u]!,
       });
     }

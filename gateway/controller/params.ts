@@ -38,6 +38,17 @@ export interface ControllerParams {
    * earlier definition, which reserves far more than the flowlet adds to the meter.
    */
   readonly demandOverMeterWindow: boolean;
+  /**
+   * Count each unit's backlog (bytes routed to it and not yet drained) in its load:
+   * load = meter + open demand + backlog·8 / backlogBudgetNs. The meter only sees what a unit has
+   * served (capped at BW_max) and lags by up to its window; the backlog shows an over-committed
+   * unit at once. Equivalently a unit fits only while its queue drains within
+   * backlogBudgetNs·(1 − (meter + open + demand)/BW_max). It feeds the scale-up test too.
+   * false: meter + open demand only (the behaviour before 2026-11-29).
+   */
+  readonly countBacklog: boolean;
+  /** Drain-time budget of a unit's backlog (ns): a backlog that takes this long to drain at BW_max reads as a full unit. */
+  readonly backlogBudgetNs: number;
   /** Start a unit ahead of need when every ready unit is above this utilization (0..1]. */
   readonly scaleUpUtilization: number;
   /** Retire a unit that was routed nothing for this long (ns). The last unit is never retired. */
@@ -75,6 +86,8 @@ export const DEFAULT_PARAMS: ControllerParams = Object.freeze({
   loadBuckets: 200,
   countOpenDemand: true,
   demandOverMeterWindow: true,
+  countBacklog: true,
+  backlogBudgetNs: 500_000,
   scaleUpUtilization: 0.9,
   idleRetireNs: 1e9,
   unitStartupNs: 0,
@@ -126,6 +139,7 @@ const RANGES: Record<NumericKey, [min: number, max: number, integer: boolean]> =
   unitCapacityBps: [1, 1e15, false],
   loadBucketNs: [1, 1e12, true],
   loadBuckets: [1, 100_000, true],
+  backlogBudgetNs: [1, 1e15, false],
   scaleUpUtilization: [0, 1, false],
   idleRetireNs: [0, 1e15, false],
   unitStartupNs: [0, 1e15, false],
@@ -155,6 +169,7 @@ export function resolveParams(raw: Partial<ControllerParams> = {}): ControllerPa
   }
   if (typeof out.countOpenDemand !== 'boolean') throw new ConfigError('countOpenDemand', 'must be a boolean');
   if (typeof out.demandOverMeterWindow !== 'boolean') throw new ConfigError('demandOverMeterWindow', 'must be a boolean');
+  if (typeof out.countBacklog !== 'boolean') throw new ConfigError('countBacklog', 'must be a boolean');
   const mode = out.mode;
   if (typeof mode !== 'string' || parseMode(mode.split(':')[0] ?? '').mode !== mode) {
     throw new ConfigError('mode', `unknown mode "${String(mode)}" (use parseMode for "smartflow:<ms>")`);

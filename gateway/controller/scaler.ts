@@ -1,6 +1,6 @@
 /**
- * Scaler (§4.2 last paragraph): start a unit ahead of need when every active unit is above
- * `scaleUpUtilization` and none is already starting (one start-up at a time masks the start-up
+ * Scaler (§4.2 last paragraph): start a unit ahead of need when every active unit's load
+ * (meter + open demand + backlog, the fit test's load) is above `scaleUpUtilization` and none is already starting (one start-up at a time masks the start-up
  * delay without overshooting); retire units routed nothing for `idleRetireNs`, highest id first,
  * never the last running unit and never one with open flowlets.
  */
@@ -12,7 +12,7 @@ export function shouldScaleUp(units: UnitTable, params: ControllerParams): boole
   if (units.startingCount > 0 || units.count >= params.maxUnits || units.readyCount === 0) return false;
   const threshold = params.scaleUpUtilization * params.unitCapacityBps;
   for (let i = 0; i < units.readyCount; i++) {
-    if (units.loadBps[units.readyIds[i]!]! <= threshold) return false;
+    if (units.fitLoadBps(units.readyIds[i]!) <= threshold) return false;
   }
   return true;
 }

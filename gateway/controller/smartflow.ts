@@ -24,7 +24,7 @@ export interface RebalanceHost {
 export function rebalance(host: RebalanceHost, nowNs: number): void {
   const { params: p, units: U, flows: f } = host;
   const cap = p.unitCapacityBps;
-  const projected = Float64Array.from(U.loadBps);
+  const projected = Float64Array.from(U.loadBps); // backlog stays with the unit: fit tests add U.backlogBps
   const noState = new Uint8Array(U.maxUnits + 1);
   const byUnit = groupFlowsByUnit(U, f);
   const weight = (s: number): number => (nowNs - f.lastPktNs[s]! <= p.smartflowPeriodNs ? f.demandBps[s]! : 0);
@@ -38,7 +38,7 @@ export function rebalance(host: RebalanceHost, nowNs: number): void {
       if (projected[u]! <= cap) break;
       const w = weight(s);
       if (w === 0) continue;
-      let v = pickUnit(U.ids, U.count, projected, cap, w, noState, 0, u);
+      let v = pickUnit(U.ids, U.count, projected, cap, w, noState, 0, u, U.backlogBps);
       if (v < 0) v = host.startUnit(nowNs, nowNs + p.unitStartupNs);
       if (v < 0) break;
       host.moveFlow(s, v, nowNs);
@@ -59,7 +59,7 @@ export function rebalance(host: RebalanceHost, nowNs: number): void {
     for (const s of list) {
       if (f.unit[s] !== u) continue; // already moved in step 1
       const w = weight(s);
-      const v = pickUnit(U.ids, i, projected, cap, w, noState, 0);
+      const v = pickUnit(U.ids, i, projected, cap, w, noState, 0, -1, U.backlogBps);
       if (v < 0) {
         ok = false;
         break;

@@ -86,10 +86,12 @@ export interface UnitSnapshot {
   unit: number;
   state: 'starting' | 'active';
   readyAtNs: number;
-  /** Load used for packing (bps): drain meter + open flowlets' demand (meter only if countOpenDemand is off). */
+  /** Load used for packing (bps): drain meter + open flowlets' demand + backlog·8/backlogBudgetNs (terms off per params). */
   loadBps: number;
   meterBps: number;
   openDemandBps: number;
+  /** Bytes routed to the unit and not yet drained. */
+  backlogBytes: number;
   utilization: number;
   lastRoutedNs: number;
 }
@@ -115,4 +117,6 @@ export interface ControllerCounters {
   migrations: number;
   /** onDrained for a unit id that is not running (ignored). */
   drainsForUnknownUnit: number;
+  /** onDropped calls: routed bytes that will never drain (refused or lost), released from the backlog. */
+  dropsReleased: number;
 }

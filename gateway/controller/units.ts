@@ -17,7 +17,11 @@ export class UnitTable {
   readonly openFlowlets: Int32Array;
   /** Drain-meter rate at the last refresh (bps). */
   readonly meterBps: Float64Array;
-  /** What the packer compares against capacity (bps). */
+  /** Bytes routed to the unit and not yet drained (its queue plus what is in flight to it), ≥ 0. */
+  readonly backlogBytes: Float64Array;
+  /** The backlog on the load scale: backlogBytes·8 / backlogBudget (bps; 0 when countBacklog is off). */
+  readonly backlogBps: Float64Array;
+  /** Meter + open demand (bps): the packer's utilization score. The fit test and the scaler add backlogBps. */
   readonly loadBps: Float64Array;
   /** 1/id, precomputed for the replication-target draw. */
   readonly invId: Float64Array;
@@ -40,6 +44,8 @@ export class UnitTable {
     this.openFlowlets = new Int32Array(n);
     this.meterBps = new Float64Array(n);
     this.loadBps = new Float64Array(n);
+    this.backlogBytes = new Float64Array(n);
+    this.backlogBps = new Float64Array(n);
     this.invId = new Float64Array(n);
     for (let u = 1; u < n; u++) this.invId[u] = 1 / u;
     this.ids = new Int32Array(maxUnits);
@@ -60,6 +66,8 @@ export class UnitTable {
     this.openFlowlets[unit] = 0;
     this.meterBps[unit] = 0;
     this.loadBps[unit] = 0;
+    this.backlogBytes[unit] = 0;
+    this.backlogBps[unit] = 0;
     this.count = insertSorted(this.ids, this.count, unit);
     if (readyAtNs <= nowNs) {
       this.state[unit] = UnitState.ACTIVE;
@@ -84,6 +92,20 @@ export class UnitTable {
     this.openFlowlets[unit] = 0;
     this.loadBps[unit] = 0;
     this.meterBps[unit] = 0;
+    this.backlogBytes[unit] = 0;
+    this.backlogBps[unit] = 0;
+  }
+
+  /** The unit drained (or lost) `wireBytes` of its backlog. Clamped at 0: a credit for bytes routed before a restart cannot go negative. */
+  releaseBacklog(unit: number, wireBytes: number, bpsPerByte: number): void {
+    const b = this.backlogBytes[unit]! - wireBytes;
+    this.backlogBytes[unit] = b > 0 ? b : 0;
+    this.backlogBps[unit] = this.backlogBytes[unit]! * bpsPerByte;
+  }
+
+  /** Load for the fit test and the scaler: meter + open demand + backlog (bps). */
+  fitLoadBps(unit: number): number {
+    return this.loadBps[unit]! + this.backlogBps[unit]!;
   }
 
   /** Add (+1, demand) or remove (−1, demand) an open flowlet's demand. */

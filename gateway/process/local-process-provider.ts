@@ -35,12 +35,36 @@ export interface ProviderOptions {
 
 const ROOT = path.join(__dirname, '..', '..');
 
-/** `node bin/snf.js` over dist/ when built and fresh, else the transpiling dev entry. */
+/** Newest mtime of the .ts sources a unit runs (walked once per process). */
+let newestSrcMs = -1;
+function newestSourceMs(): number {
+  if (newestSrcMs >= 0) return newestSrcMs;
+  const walk = (dir: string): void => {
+    let names: fs.Dirent[];
+    try {
+      names = fs.readdirSync(dir, { withFileTypes: true });
+    } catch {
+      return;
+    }
+    for (const d of names) {
+      const p = path.join(dir, d.name);
+      if (d.isDirectory()) walk(p);
+      else if (d.name.endsWith('.ts')) newestSrcMs = Math.max(newestSrcMs, fs.statSync(p).mtimeMs);
+    }
+  };
+  newestSrcMs = 0;
+  for (const d of ['cli', 'sdk', 'functions', 'watchdog', 'proto', 'gateway', 'trace', 'bench']) walk(path.join(ROOT, d));
+  return newestSrcMs;
+}
+
+/**
+ * `node bin/snf.js` over dist/ when built and newer than every source file, else the
+ * transpiling dev entry (so units never run stale compiled code during development).
+ */
 export function snfCommand(): string[] {
   const dist = path.join(ROOT, 'dist', 'cli', 'main.js');
-  const src = path.join(ROOT, 'cli', 'main.ts');
   try {
-    if (fs.statSync(dist).mtimeMs >= fs.statSync(src).mtimeMs) return [path.join(ROOT, 'bin', 'snf.js')];
+    if (fs.statSync(dist).mtimeMs >= newestSourceMs()) return [path.join(ROOT, 'bin', 'snf.js')];
   } catch {
     /* no dist: fall through */
   }

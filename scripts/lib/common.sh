@@ -1,3 +1,4 @@
+# shellcheck shell=bash
 # Shared helpers for scripts/services.sh (sourced, not run).
 # Everything the services script starts keeps its pid, data and logs under $SNF_STATE
 # (.snf/ at the repo root, gitignored), so `down` only ever stops what `up` started.
@@ -47,7 +48,7 @@ apt_install() {
   command -v apt-get >/dev/null || die "apt-get not found; install $* by hand"
   [[ $(id -u) == 0 ]] || die "need root to apt-get install $* (or install it yourself)"
   export DEBIAN_FRONTEND=noninteractive
-  if ! compgen -G '/var/lib/apt/lists/*_Packages' >/dev/null; then apt_update; fi
+  if ! compgen -G '/var/lib/apt/lists/*_Packages*' >/dev/null; then apt_update; fi
   if ! apt-get install -y -q --no-install-recommends "$@" >"$SNF_STATE/apt.log" 2>&1; then
     apt_update
     apt-get install -y -q --no-install-recommends "$@" >"$SNF_STATE/apt.log" 2>&1 ||

@@ -1,3 +1,4 @@
+# shellcheck shell=bash
 # Kafka for tests: reuse whatever answers at $KAFKA_BROKERS, else run a single-node KRaft
 # broker (no ZooKeeper) from the jars scripts/kafka/pom.xml pins, fetched once from Maven
 # Central into .snf/kafka/libs (later runs reuse them and ~/.m2).
@@ -16,7 +17,12 @@ KAFKA_TIMEOUT_S=${SNF_KAFKA_TIMEOUT_S:-120}
 kafka_port_open() { port_open "$KAFKA_HOST" "$KAFKA_PORT"; }
 
 # The broker is usable when a real client can list topics and sees a registered broker.
+# Needs the repo's kafkajs; before `npm ci` only the open port can be checked.
 kafka_ready() {
+  if [[ ! -d $ROOT/node_modules/kafkajs ]]; then
+    say "kafka: node_modules/kafkajs missing (run npm ci), so only the open port was checked"
+    return 0
+  fi
   KAFKA_BROKERS="$KAFKA_HOST:$KAFKA_PORT" node "$SCRIPTS_DIR/kafka/ready.js" "$@"
 }
 
@@ -115,10 +121,8 @@ kafka_fail() {
 kafka_up() {
   local pid
   if kafka_port_open; then
-    if pid=$(live_pid "$KAFKA_PIDFILE" kafka.Kafka); then
-      say "kafka: port $KAFKA_HOST:$KAFKA_PORT answers (pid $pid), waiting until usable…"
-      kafka_ready "$KAFKA_TIMEOUT_S" || kafka_fail "broker pid $pid is not usable"
-    fi
+    # Answering is not enough: it may be a broker another shell is still starting.
+    kafka_ready "$KAFKA_TIMEOUT_S" || kafka_fail "$KAFKA_HOST:$KAFKA_PORT answers but is not a usable broker"
     say "kafka: up at $KAFKA_HOST:$KAFKA_PORT"
     return 0
   fi
@@ -134,7 +138,8 @@ kafka_up() {
     say "kafka: starting broker on $KAFKA_HOST:$KAFKA_PORT…"
     # setsid: the broker outlives this shell and is not hit by the caller's Ctrl-C;
     # 9>&-: it must not inherit (and so hold forever) services.sh's lock.
-    printf '\n===== start %s =====\n' "$(date -Is)" >>"$KAFKA_LOG"
+    # Keep one previous log; the broker appends for as long as it runs.
+    [[ -f $KAFKA_LOG ]] && mv -f "$KAFKA_LOG" "$KAFKA_LOG.1"
     setsid "${KAFKA_JAVA[@]}" kafka.Kafka "$KAFKA_DIR/server.properties" \
       >>"$KAFKA_LOG" 2>&1 </dev/null 9>&- &
     pid=$!
@@ -154,8 +159,11 @@ kafka_up() {
 kafka_status() {
   local pid
   if pid=$(live_pid "$KAFKA_PIDFILE" kafka.Kafka); then
-    kafka_port_open && say "kafka: up at $KAFKA_HOST:$KAFKA_PORT (pid $pid, started by services.sh)" ||
+    if kafka_port_open; then
+      say "kafka: up at $KAFKA_HOST:$KAFKA_PORT (pid $pid, started by services.sh)"
+    else
       say "kafka: pid $pid alive but not listening on $KAFKA_HOST:$KAFKA_PORT"
+    fi
   elif kafka_port_open; then
     say "kafka: up at $KAFKA_HOST:$KAFKA_PORT (not started by services.sh)"
   else

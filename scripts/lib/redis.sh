@@ -1,3 +1,4 @@
+# shellcheck shell=bash
 # Redis for tests: reuse whatever answers at $REDIS_URL, else start Debian's redis-server
 # daemonized on loopback, without persistence (tests own their keys; nothing to keep).
 
@@ -9,6 +10,7 @@ REDIS_PIDFILE=$REDIS_DIR/redis.pid
 
 # PING over a raw socket, so redis-cli is not needed to tell whether Redis answers.
 redis_pings() {
+  # shellcheck disable=SC2016 # $0/$1 expand in the inner shell
   timeout 2 bash -c '
     exec 3<>/dev/tcp/$0/$1 || exit 1
     printf "PING\r\n" >&3
@@ -44,8 +46,11 @@ redis_up() {
 redis_status() {
   local pid
   if pid=$(live_pid "$REDIS_PIDFILE" redis-server); then
-    redis_pings && say "redis: up at $REDIS_HOST:$REDIS_PORT (pid $pid, started by services.sh)" ||
+    if redis_pings; then
+      say "redis: up at $REDIS_HOST:$REDIS_PORT (pid $pid, started by services.sh)"
+    else
       say "redis: pid $pid alive but not answering at $REDIS_HOST:$REDIS_PORT"
+    fi
   elif redis_pings; then
     say "redis: up at $REDIS_HOST:$REDIS_PORT (not started by services.sh)"
   else

@@ -54,7 +54,7 @@ export async function runLive(nfName: string, state: StateMode, trace: LoadedTra
   o.minUnits = opts.units;
   o.maxUnits = opts.units;
   // α = 0 and a tiny capacity: each unit fits few open flowlets, so new flowlets spread and move.
-  o.controller = { timeoutNs: opts.timeoutNs, sizeThresholdBytes: opts.sizeBytes, alpha: 0, unitCapacityBps: 2e6, initialDemandBps: 1e6, idleRetireNs: 1e12 };
+  o.controller = { timeoutNs: opts.timeoutNs, sizeThresholdBytes: opts.sizeBytes, alpha: 0, unitCapacityBps: Number(process.env.SNF_TEST_LIVE_CAP ?? 2e6), initialDemandBps: 1e6, idleRetireNs: 1e12 };
   o.unitEnv = { SNF_IDLE_PUSH_US: String(Math.max(1, Math.round(opts.timeoutNs / 2e3)))};
   let redis: Redis | null = null;
   if (state === 'external') {

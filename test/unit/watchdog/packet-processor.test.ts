@@ -20,7 +20,7 @@ function unit(unitId: number, opts: Partial<ProcessorOptions> = {}) {
     emit: (_f, clock, verdict, reason, buf, off) => out.push({ clock, verdict, reason, tos: buf[off + 1]! }),
     requestPull: (u, _e, minClock) => pulls.push({ unit: u, minClock }),
     delta: (_e, clock, _f, kind) => deltas.push({ clock, kind }),
-  }, { unitId, pullDelayNs: 0, pullRetryNs: 1000, maxPullAttempts: 3, holdTimeoutNs: 1e9, ...opts });
+  }, { unitId, pullDelayNs: 0, pullRetryNs: 1000, holdTimeoutNs: 1e9, ...opts });
   const send = (clock: number, prevUnit: number, now = 0, pkt = A, targets = [2, 3]) =>
     proc.processOne(clock, clock, prevUnit, targets, targets.length, now, pkt, 0, pkt.length, now);
   return { proc, out, pulls, deltas, send };
@@ -95,8 +95,8 @@ describe('PacketProcessor clock rules', () => {
     expect(b.proc.counters.pulled).toBe(1);
   });
 
-  test('pull answered with state still too old is retried, then given up with STATE_LOST', () => {
-    const b = unit(2, { maxPullAttempts: 2, pullRetryNs: 100 });
+  test('a pull answered without the needed clock is re-sent until it arrives; never given up before the hold timeout', () => {
+    const b = unit(2, { pullRetryNs: 100, holdTimeoutNs: 1e6 });
     b.send(6, 1, 0);
     const e = b.proc.store.get(KEY)!;
     b.proc.firePulls(0);
@@ -104,11 +104,36 @@ describe('PacketProcessor clock rules', () => {
     b.proc.pullDone(e, 0);
     b.proc.firePulls(50);
     expect(b.pulls.length).toBe(1); // retry not due yet
-    b.proc.firePulls(100);
-    expect(b.pulls.length).toBe(2);
-    b.proc.pullDone(e, 100); // unknown answer, attempts exhausted
-    expect(b.out).toEqual([{ clock: 6, verdict: 0, reason: EgressReason.STATE_LOST, tos: 3 }]);
-    expect(b.proc.counters.stateLost).toBe(1);
+    for (let t = 100; t <= 1000; t += 100) {
+      sweep(b.proc, t, { idlePushNs: 1e12, evictNs: 1e12 });
+      b.proc.pullDone(e, t); // "not yet" answers, many of them
+    }
+    expect(b.pulls.length).toBeGreaterThanOrEqual(10);
+    expect(b.pulls.every((p) => p.unit === 1 && p.minClock === 5)).toBe(true);
+    expect(b.out).toEqual([]);
+    expect(b.proc.counters.stateLost).toBe(0);
+    b.proc.applyRemote(KEY, 5, true, Buffer.from([0, 0, 0, 5]), 1100, true);
+    expect(b.out).toEqual([{ clock: 6, verdict: 0, reason: EgressReason.NF, tos: 5 }]);
+    expect(b.proc.counters.pulled).toBe(1);
+  });
+
+  test('held packets of a later flowlet (came back here) pull from their own previous unit', () => {
+    // flowlets: unit 1 (1..4) → unit 2 (5..6) → unit 3 (7..8) → unit 2 (9)
+    const b = unit(2);
+    b.send(5, 1, 0);
+    b.send(6, 2, 0);
+    b.send(9, 3, 0);
+    b.proc.firePulls(0);
+    expect(b.pulls).toEqual([{ unit: 1, minClock: 4 }]);
+    const e = b.proc.store.get(KEY)!;
+    b.proc.applyRemote(KEY, 4, true, Buffer.from([0, 0, 0, 4]), 0, true);
+    b.proc.pullDone(e, 0);
+    expect(b.out.map((o) => o.clock)).toEqual([5, 6]);
+    b.proc.firePulls(2000);
+    expect(b.pulls[b.pulls.length - 1]).toEqual({ unit: 3, minClock: 8 });
+    b.proc.applyRemote(KEY, 8, true, Buffer.from([0, 0, 0, 8]), 2000, true);
+    expect(b.out.map((o) => [o.clock, o.tos])).toEqual([[5, 4], [6, 5], [9, 8]]);
+    expect(b.proc.counters.stateLost).toBe(0);
   });
 
   test('hold timeout in the sweep gives up', () => {
