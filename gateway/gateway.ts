@@ -30,6 +30,7 @@ import { createStreamServer, type StreamServerCounters } from './stream-server';
 import { UdpEgress } from './udp-egress';
 import { UnitPool } from './unit-pool';
 import type { UnitLink } from './unit-link';
+import type { UnitStats } from '../proto/frames/stats-v1';
 
 export interface GatewayCounters {
   ingress: number;
@@ -268,6 +269,16 @@ export class Gateway {
   /** Final per-flow state from the compute units (newest clock wins). */
   collectState(keys: readonly FlowKey[]): Promise<Array<DumpedState | null>> {
     return pullStates(this.pool.peerList(), this.opts.token, keys);
+  }
+
+  /** Every data-plane unit's counters (STATS frame), by unit id; units that closed are absent. */
+  async unitStats(): Promise<Record<number, UnitStats>> {
+    const out: Record<number, UnitStats> = {};
+    await Promise.all([...this.pool.links].map(async ([u, l]) => {
+      const s = await l.requestStats();
+      if (s !== null) out[u] = s;
+    }));
+    return out;
   }
 
   /** Numbers for reports and /metrics. */

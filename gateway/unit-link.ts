@@ -16,6 +16,7 @@ import { FrameType, GATEWAY_UNIT_ID, Role } from '../proto/frames/constants';
 import { decodeHandshakeReply, encodeHandshake, HANDSHAKE_REPLY_BYTES, HandshakeStatus } from '../proto/frames/handshake-v1';
 import { FrameParser } from '../proto/frames/frame-parser';
 import { PacketBatchWriter } from '../proto/frames/packet-batch-v1';
+import { decodeStats, encodeStatsRequest, type UnitStats } from '../proto/frames/stats-v1';
 import { SnfError } from '../sdk/errors';
 
 export interface UnitLinkHandlers {
@@ -44,6 +45,8 @@ export class UnitLink {
   private ready = false;
   private closed = false;
   private queued: Buffer[] = [];
+  /** Answers to STATS_REQUESTs come back in order on this connection. */
+  private statsWaiters: Array<(s: UnitStats | null) => void> = [];
   private scheduled = false;
   private readonly flushNow = (): void => {
     this.scheduled = false;
@@ -79,8 +82,11 @@ export class UnitLink {
       };
       const timer = setTimeout(() => fail('handshake timed out'), timeoutMs);
       const parser = new FrameParser({
-        accept: [FrameType.EGRESS, FrameType.CREDIT],
-        onFrame: (type, _flags, count, body) => this.handlers.onFrame(this, type, count, body),
+        accept: [FrameType.EGRESS, FrameType.CREDIT, FrameType.STATS],
+        onFrame: (type, _flags, count, body) => {
+          if (type === FrameType.STATS) this.statsWaiters.shift()?.(decodeStats(body, count));
+          else this.handlers.onFrame(this, type, count, body);
+        },
         onReject: () => void this.counters.rejectedIn++,
       });
       s.on('connect', () => s.write(encodeHandshake({ role: Role.GATEWAY, unitId: GATEWAY_UNIT_ID, token: this.token })));
@@ -155,7 +161,18 @@ export class UnitLink {
     else this.socket!.write(frame);
   }
 
+  /** The unit's counters (after every packet sent so far); null when the link closes first. */
+  requestStats(): Promise<UnitStats | null> {
+    if (this.closed) return Promise.resolve(null);
+    return new Promise((resolve) => {
+      this.statsWaiters.push(resolve);
+      this.flush();
+      this.writeRaw(encodeStatsRequest());
+    });
+  }
+
   close(): void {
+    for (const w of this.statsWaiters.splice(0)) w(null);
     this.flush();
     this.closed = true;
     this.socket?.end();

@@ -15,6 +15,7 @@ import { EgressBatchWriter } from '../proto/frames/egress-batch-v1';
 import { encodeCredit } from '../proto/frames/credit-v1';
 import { PacketBatchReader } from '../proto/frames/packet-batch-v1';
 import { decodePeers } from '../proto/frames/peers-v1';
+import { encodeStats } from '../proto/frames/stats-v1';
 import { ipToString } from '../sdk/flow-key';
 import type { NetworkFunction } from '../sdk/types';
 import { BillingMeter } from './billing';
@@ -101,6 +102,12 @@ export class ComputeUnit<C, S> {
   private onFrame(conn: DataPlaneConnection, type: number, count: number, body: Buffer): void {
     if (type === FrameType.PEERS) {
       for (const p of decodePeers(body, count)) this.peers.setAddress(p.unitId, `${ipToString(p.ip)}:${p.port}`);
+      return;
+    }
+    if (type === FrameType.STATS_REQUEST) {
+      // After pending egress, so the counters cover every packet the gateway has seen back.
+      this.flushEgress();
+      conn.socket.write(encodeStats(this.proc.counters as unknown as Record<string, number>));
       return;
     }
     this.egressConn = conn;

@@ -44,6 +44,11 @@ export interface UnitCounters {
   /** Pulled flows answered "not yet" (not at the asked clock; the requester asks again). */
   pullFlowsNotYet: number;
   pullBytesServed: number;
+  /** External state mode (Redis): flow reads, conditional writes, bytes written, failures. */
+  storeReads: number;
+  storeWrites: number;
+  storeBytesWritten: number;
+  storeErrors: number;
   evicted: number;
   authRefused: number;
   badRequests: number;
@@ -60,6 +65,7 @@ export function newUnitCounters(): UnitCounters {
     pushesReceived: 0, pushFlowsApplied: 0, pushFlowsStale: 0, pushFlowsRejected: 0,
     pullsSent: 0, pullAttempts: 0, pullFlowsRequested: 0, pullFlowsFound: 0, pullFlowsUnknown: 0, pullErrors: 0,
     pullsServed: 0, pullFlowsServed: 0, pullFlowsNotYet: 0, pullBytesServed: 0,
+    storeReads: 0, storeWrites: 0, storeBytesWritten: 0, storeErrors: 0,
     evicted: 0, authRefused: 0, badRequests: 0, framesRejected: 0, connectionsClosed: 0,
   };
 }

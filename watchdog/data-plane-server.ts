@@ -69,7 +69,7 @@ export function createDataPlaneServer(opts: DataPlaneOptions, h: DataPlaneHandle
       const c: DataPlaneConnection = { socket, peer: r.handshake };
       conn = c;
       parser = new FrameParser({
-        accept: [FrameType.PACKETS, FrameType.PEERS],
+        accept: [FrameType.PACKETS, FrameType.PEERS, FrameType.STATS_REQUEST],
         maxFrameBody,
         onFrame: (type, _flags, count, body) => h.onFrame(c, type, count, body),
         onReject: (reason, detail, fatal) => {

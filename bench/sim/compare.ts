@@ -39,7 +39,7 @@ export function applySweep(knob: Sweep['knob'], value: number, ctrl: Partial<Con
     case 'alpha': return { ...ctrl, alpha: value };
     case 'size-kb': return { ...ctrl, sizeThresholdBytes: Math.round(value * 1000) };
     case 'timeout-us': return { ...ctrl, timeoutNs: Math.round(value * 1000) };
-    // 0 turns the backlog term off (the earlier load); otherwise the drain-time budget.
+    // 0 turns the backlog term off (the earlier load); otherwise the drain-time budget (µs).
     case 'backlog-us': return value === 0 ? { ...ctrl, countBacklog: false } : { ...ctrl, countBacklog: true, backlogBudgetNs: Math.round(value * 1000) };
   }
 }

@@ -77,7 +77,7 @@ export class Controller implements RebalanceHost {
     this.replicate = p.mode === 'flowlet' || p.mode === 'flowlet-timeout-only';
     this.nextRebalanceNs = p.smartflowPeriodNs;
     this.demandWindowNs = p.demandOverMeterWindow ? p.loadBucketNs * p.loadBuckets : 0;
-    this.backlogBpsPerByte = p.countBacklog ? 8e9 / p.backlogBudgetNs : 0;
+    this.backlogBpsPerByte = p.countBacklog ? 8e9 / (p.backlogBudgetNs > 0 ? p.backlogBudgetNs : p.loadBucketNs * p.loadBuckets) : 0;
     this.decision = {
       unit: -1, newFlowlet: false, flowletId: 0, clock: 0, prevUnit: -1, targets: new Int32Array(p.k), targetCount: 0,
       reason: RouteReason.SAME_FLOWLET, hasState: false, holdUntilNs: 0, externalState: this.packetMode, overloaded: false, flowSlot: -1,

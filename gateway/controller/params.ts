@@ -47,7 +47,12 @@ export interface ControllerParams {
    * false: meter + open demand only (the behaviour before 2026-11-29).
    */
   readonly countBacklog: boolean;
-  /** Drain-time budget of a unit's backlog (ns): a backlog that takes this long to drain at BW_max reads as a full unit. */
+  /**
+   * Drain-time budget of a unit's backlog (ns): a backlog that takes this long to drain at BW_max
+   * reads as a full unit. 0 (default) = the meter window W, so the term is on the same scale as
+   * the meter and the demand (what the unit owes over the next window). Smaller values trade
+   * units for latency (docs/results-sim.md, sweep-backlog).
+   */
   readonly backlogBudgetNs: number;
   /** Start a unit ahead of need when every ready unit is above this utilization (0..1]. */
   readonly scaleUpUtilization: number;
@@ -87,7 +92,7 @@ export const DEFAULT_PARAMS: ControllerParams = Object.freeze({
   countOpenDemand: true,
   demandOverMeterWindow: true,
   countBacklog: true,
-  backlogBudgetNs: 500_000,
+  backlogBudgetNs: 0,
   scaleUpUtilization: 0.9,
   idleRetireNs: 1e9,
   unitStartupNs: 0,
@@ -139,7 +144,7 @@ const RANGES: Record<NumericKey, [min: number, max: number, integer: boolean]> =
   unitCapacityBps: [1, 1e15, false],
   loadBucketNs: [1, 1e12, true],
   loadBuckets: [1, 100_000, true],
-  backlogBudgetNs: [1, 1e15, false],
+  backlogBudgetNs: [0, 1e15, false],
   scaleUpUtilization: [0, 1, false],
   idleRetireNs: [0, 1e15, false],
   unitStartupNs: [0, 1e15, false],

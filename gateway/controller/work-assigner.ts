@@ -5,8 +5,8 @@
  *
  * `backlogBps` (optional, the unit's undrained backlog on the load scale) counts in the fit test
  * but not in the score: a queue says the unit is committed right now, not that it is a fuller bin
- * worth packing onto; scoring it would steer flowlets to the most queued unit that still fits and
- * drown the α·hasState bonus (measured: seamless 63 % with it in the score vs more without).
+ * worth packing onto; scoring it steers flowlets to the most queued unit that still fits (measured
+ * on the composite with a 10 ms budget: p50 153 → 88 µs, p99 4.3 → 3.8 ms when left out).
  *
  * A linear scan over two typed arrays (≈1–2 ns per unit) beats an index here: loads change at
  * every drain and flowlet event, so keeping a sorted or tree index current would cost more per

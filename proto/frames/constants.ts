@@ -21,6 +21,10 @@ export const FrameType = {
   CREDIT: 3,
   /** gateway → unit: where each peer unit's StatePeer gRPC server listens. */
   PEERS: 4,
+  /** gateway → unit: send your counters (answered with STATS). */
+  STATS_REQUEST: 5,
+  /** unit → gateway: the unit's counters (proto/frames/stats-v1.ts). */
+  STATS: 6,
 } as const;
 export type FrameType = (typeof FrameType)[keyof typeof FrameType];
 

@@ -18,6 +18,7 @@ import { PacketBatchReader } from './packet-batch-v1';
 import { EgressBatchReader } from './egress-batch-v1';
 import { validateCredit } from './credit-v1';
 import { validatePeers } from './peers-v1';
+import { validateStats, validateStatsRequest } from './stats-v1';
 
 export const RejectReason = {
   BAD_TYPE: 'bad_type',
@@ -50,6 +51,8 @@ export function validateFrameBody(type: number, body: Buffer, count: number): st
     case FrameType.EGRESS: return EgressBatchReader.validate(body, count);
     case FrameType.CREDIT: return validateCredit(body, count);
     case FrameType.PEERS: return validatePeers(body, count);
+    case FrameType.STATS_REQUEST: return validateStatsRequest(body, count);
+    case FrameType.STATS: return validateStats(body, count);
     default: return `unknown frame type ${type}`;
   }
 }

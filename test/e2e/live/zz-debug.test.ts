@@ -18,6 +18,7 @@ it('debug', async () => {
   try {
     await gw.start();
     const r = await replay({ port: gw.streamPort, token: TOKEN, trace, rate: 4000, collect: true, drainTimeoutMs: 3000 });
+    console.log(JSON.stringify(await gw.unitStats()));
     const exp = runReference('lb', trace, r.flows.keys);
     for (const p of gw.pool.peerList()) {
       const d = await pullStates([p], TOKEN, r.flows.keys);

@@ -1,0 +1,54 @@
+/**
+ * STATS frames v1: the gateway asks a unit for its counters, the unit answers on the same
+ * connection (control path, rare: allocation is fine).
+ *
+ * STATS_REQUEST (type 5, gateway → unit): count 0, empty body.
+ * STATS (type 6, unit → gateway): `count` records of 8 bytes, each one f64 counter value, in the
+ * order of `STATS_FIELDS_V1` (index = record number). A receiver ignores records past the fields
+ * it knows and treats missing ones as absent, so fields are only ever appended.
+ */
+import { FRAME_HEADER_BYTES, FrameType } from './constants';
+import { writeFrameHeader } from './frame-header-v1';
+
+export const STATS_RECORD_BYTES = 8;
+
+/** Counter names, in record order. Append only. */
+export const STATS_FIELDS_V1 = [
+  'packets', 'forwarded', 'dropped', 'seamless', 'local', 'waited', 'pulled', 'releasedByPush',
+  'late', 'stateLost', 'pushesSent', 'pushFlowsSent', 'pushBytesSent', 'pushFlowsApplied', 'pushFlowsStale',
+  'pullsSent', 'pullAttempts', 'pullFlowsFound', 'pullFlowsUnknown', 'pullErrors', 'pullFlowsServed',
+  'pullBytesServed', 'handlerErrors', 'storeReads', 'storeWrites', 'storeBytesWritten', 'storeErrors',
+] as const;
+export type StatsField = (typeof STATS_FIELDS_V1)[number];
+export type UnitStats = Partial<Record<StatsField, number>>;
+
+export function encodeStatsRequest(): Buffer {
+  const buf = Buffer.alloc(FRAME_HEADER_BYTES);
+  writeFrameHeader(buf, 0, FrameType.STATS_REQUEST, 0, 0, 0);
+  return buf;
+}
+
+export function validateStatsRequest(body: Buffer, count: number): string | null {
+  return count === 0 && body.length === 0 ? null : 'stats request must be empty';
+}
+
+/** Encodes `values` (missing fields as 0) as a whole STATS frame. */
+export function encodeStats(values: Readonly<Record<string, number>>): Buffer {
+  const n = STATS_FIELDS_V1.length;
+  const buf = Buffer.alloc(FRAME_HEADER_BYTES + n * STATS_RECORD_BYTES);
+  writeFrameHeader(buf, 0, FrameType.STATS, 0, n, n * STATS_RECORD_BYTES);
+  for (let i = 0; i < n; i++) buf.writeDoubleBE(values[STATS_FIELDS_V1[i]!] ?? 0, FRAME_HEADER_BYTES + i * STATS_RECORD_BYTES);
+  return buf;
+}
+
+export function validateStats(body: Buffer, count: number): string | null {
+  if (body.length !== count * STATS_RECORD_BYTES) return `stats frame: ${body.length} bytes for ${count} records`;
+  return null;
+}
+
+export function decodeStats(body: Buffer, count: number): UnitStats {
+  const out: UnitStats = {};
+  const n = Math.min(count, STATS_FIELDS_V1.length);
+  for (let i = 0; i < n; i++) out[STATS_FIELDS_V1[i]!] = body.readDoubleBE(i * STATS_RECORD_BYTES);
+  return out;
+}

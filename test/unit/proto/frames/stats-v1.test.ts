@@ -1,0 +1,39 @@
+import { FrameParser } from '../../../../proto/frames/frame-parser';
+import { FrameType } from '../../../../proto/frames/constants';
+import { decodeStats, encodeStats, encodeStatsRequest, STATS_FIELDS_V1, validateStats } from '../../../../proto/frames/stats-v1';
+
+const hex = (s: string) => Buffer.from(s.replace(/\s+/g, ''), 'hex');
+
+describe('STATS frames v1', () => {
+  test('STATS_REQUEST is a bare header (golden bytes)', () => {
+    expect(encodeStatsRequest().toString('hex')).toBe('0500000000000000');
+  });
+
+  test('STATS golden bytes: one f64 per field in STATS_FIELDS_V1 order', () => {
+    const f = encodeStats({ packets: 3, seamless: 1.5, storeErrors: 7 });
+    const n = STATS_FIELDS_V1.length;
+    expect(n).toBe(27);
+    // header: type 6, flags 0, count 27 (0x1b), length 216 (0xd8)
+    expect(f.subarray(0, 8).toString('hex')).toBe('06 00 001b 000000d8'.replace(/ /g, ''));
+    expect(f.subarray(8, 16)).toEqual(hex('4008000000000000')); // packets = 3
+    expect(f.subarray(8 + 3 * 8, 8 + 4 * 8)).toEqual(hex('3ff8000000000000')); // seamless (#3) = 1.5
+    expect(f.subarray(8 + 26 * 8)).toEqual(hex('401c000000000000')); // storeErrors (#26) = 7
+    const d = decodeStats(f.subarray(8), n);
+    expect(d).toMatchObject({ packets: 3, seamless: 1.5, storeErrors: 7, forwarded: 0 });
+  });
+
+  test('unknown trailing records are ignored; a body not 8 bytes per record is rejected', () => {
+    const body = Buffer.concat([encodeStats({ packets: 1 }).subarray(8), hex('4000000000000000')]);
+    expect(validateStats(body, 28)).toBeNull();
+    expect(Object.keys(decodeStats(body, 28))).toHaveLength(27);
+    expect(validateStats(body.subarray(1), 28)).toMatch(/bytes for 28 records/);
+  });
+
+  test('the frame parser accepts STATS and a malformed STATS_REQUEST is counted, not fatal', () => {
+    const got: number[] = [];
+    const p = new FrameParser({ accept: [FrameType.STATS, FrameType.STATS_REQUEST], onFrame: (t) => got.push(t) });
+    expect(p.push(Buffer.concat([encodeStats({}), hex('05 00 0001 00000001 00'), encodeStatsRequest()]))).toBe(true);
+    expect(got).toEqual([FrameType.STATS, FrameType.STATS_REQUEST]);
+    expect(p.counters.rejected.bad_body).toBe(1);
+  });
+});
