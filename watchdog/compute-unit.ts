@@ -54,6 +54,10 @@ export class ComputeUnit<C, S> {
     this.proc = new PacketProcessor(nf, nfConfig, {
       emit: (f, clock, verdict, reason, buf, off, len) => this.emit(f, clock, verdict, reason, buf, off, len),
       requestPull: (unit, e, minClock) => this.transfer.requestPull(unit, e, minClock),
+      stateLost: (e, clocks, prevUnits) => log.warn({
+        unit: cfg.unitId, flow: [e.proto, e.srcIp, e.srcPort, e.dstIp, e.dstPort], clock: e.clock, held: clocks.slice(0, 8),
+        prevUnits: prevUnits.slice(0, 8), pullUnit: e.pullUnit, pullAttempts: e.pullAttempts, pullState: e.pullState, pullDueUs: (e.pullAtNs - nowNs()) / 1e3, waiters: this.transfer.waiting, stateLost: this.proc.counters.stateLost,
+      }, 'STATE LOST: held packets gave up waiting for their state (hold timeout)'),
     }, {
       unitId: cfg.unitId, pullDelayNs: cfg.pullDelayUs * 1e3, pullRetryNs: cfg.pullRetryUs * 1e3,
       holdTimeoutNs: cfg.holdTimeoutMs * 1e6,

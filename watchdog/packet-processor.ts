@@ -39,6 +39,8 @@ export interface ProcessorPorts<S> {
   emit(flowletId: number, clock: number, verdict: number, reason: number, buf: Buffer, off: number, len: number): void;
   /** Queue a pull of this flow from `unit` (the caller batches per unit). */
   requestPull(unit: number, e: FlowEntry<S>, minClock: number): void;
+  /** Held packets were given up on (hold timeout): rare and always a bug or a dead peer — log it. */
+  stateLost?(e: FlowEntry<S>, heldClocks: number[], prevUnits: number[]): void;
   /** The state change the packet caused, for the output logger (optional). */
   delta?(e: FlowEntry<S>, clock: number, flowletId: number, kind: number, value: S | undefined): void;
 }
@@ -215,6 +217,7 @@ export class PacketProcessor<C, S> {
     const held = e.held;
     if (held === null) return;
     this.counters.stateLost++;
+    this.ports.stateLost?.(e, held.map((h) => h.clock), held.map((h) => h.prevUnit));
     e.held = null;
     this.waiting.delete(e);
     e.pullAttempts = 0;
@@ -237,7 +240,10 @@ export class PacketProcessor<C, S> {
         e.pullState = PullState.IN_FLIGHT;
         e.pullAttempts++;
         this.counters.pullAttempts++;
-        this.ports.requestPull(e.pullUnit, e, e.held[0]!.clock - 1);
+        // From the head's previous unit as of now: a partial release may have changed the head.
+        const h = e.held[0]!;
+        if (h.prevUnit !== NO_UNIT) e.pullUnit = h.prevUnit;
+        this.ports.requestPull(e.pullUnit, e, h.clock - 1);
       }
     }
   }

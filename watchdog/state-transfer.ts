@@ -132,6 +132,11 @@ export class StateTransfer<C, S> {
     });
   }
 
+  /** Pulls waiting for their flows to catch up here. */
+  get waiting(): number {
+    return this.waiters.size;
+  }
+
   /** Answer waiting pulls whose flows caught up (call after processing a batch). */
   checkWaiters(): void {
     for (const w of this.waiters) if (this.anyReady(w.req)) this.finishWaiter(w, false);

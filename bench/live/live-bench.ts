@@ -1,9 +1,8 @@
 /**
  * `snf bench live`: the same trace, at the same offered load, through real gateway + unit
  * processes in each state mode (proactive, reactive, external) and the per-packet HTTP baseline
- * (`packet`). Unit-side shares (seamless/pulled/waited, replication bytes) need the units'
- * counters, which they do not export yet (docs/dev/requests-gateway-to-watchdog.md): reported
- * as null until then.
+ * (`packet`). Unit-side shares (seamless/pulled/waited per moved flowlet, replication bytes per
+ * flowlet) come from the units' STATS frames (null for the HTTP baseline, which has none).
  */
 import { replay } from '../replay/replayer';
 import { Gateway } from '../../gateway/gateway';
@@ -31,10 +30,17 @@ async function runMode(trace: LoadedTrace, mode: string, o: LiveBenchOptions): P
     await gw.start();
     const r = await replay({ port: gw.streamPort, token: TOKEN, trace, rate: o.rate, drainTimeoutMs: 5000 });
     const ctl = gw.controller.counters;
+    const u: Record<string, number> = {};
+    for (const st of Object.values(await gw.unitStats())) for (const [k, v] of Object.entries(st)) u[k] = (u[k] ?? 0) + (v ?? 0);
+    const has = Object.keys(u).length > 0;
+    const moved = Math.max(1, ctl.flowletsMoved);
+    const share = (x: number | undefined) => (has ? (x ?? 0) / moved : null);
     return {
       pps: r.pps, offeredPps: r.offeredPps, latencyUs: r.latencyUs, lost: r.lost, reordered: r.reordered,
       flowlets: ctl.flowlets, flowletsMoved: ctl.flowletsMoved,
-      seamlessShare: null, pulledShare: null, waitedShare: null, replicationBytesPerFlowlet: null,
+      seamlessShare: share(u.seamless), pulledShare: share(u.pulled), waitedShare: share((u.pulled ?? 0) + (u.releasedByPush ?? 0)),
+      replicationBytesPerFlowlet: has ? ((u.pushBytesSent ?? 0) + (u.storeBytesWritten ?? 0)) / Math.max(1, ctl.flowlets) : null,
+      stateLost: has ? u.stateLost ?? 0 : null,
     };
   } finally {
     await gw.stop();

@@ -93,7 +93,12 @@ describe('live SNF gives the same per-flow output and state as LocalRuntime', ()
         // measured load; heavier move rates currently trip the units' pull give-up — see
         // docs/dev/requests-gateway-to-watchdog.md).
         const ctl = live.stats.controller as { flowletsMoved: number; flowlets: number };
+        const u = live.units;
+        // eslint-disable-next-line no-console
+        console.log(`${nf} · ${mode}: flowlets ${ctl.flowlets}, moved ${ctl.flowletsMoved}, seamless ${u.seamless}, waited ${u.waited}, pulled ${u.pulled}, late ${u.late}, stateLost ${u.stateLost}`);
         expect(ctl.flowlets).toBeGreaterThan(trace.count / 10);
+        // Held packets never ran on missing state, and none ran on state newer than itself.
+        if (mode !== 'external') expect({ stateLost: u.stateLost, late: u.late }).toEqual({ stateLost: 0, late: 0 });
       });
     }
   }

@@ -42,6 +42,8 @@ export interface LiveRun {
   /** Final state per flow key index, decoded (undefined = none / deleted). */
   state: unknown[];
   stats: Record<string, unknown>;
+  /** Every unit's counters (STATS frame), summed over units. */
+  units: Record<string, number>;
 }
 
 export const TOKEN = 'e2e-live-token';
@@ -68,6 +70,8 @@ export async function runLive(nfName: string, state: StateMode, trace: LoadedTra
     await gw.start();
     const result = await replay({ port: gw.streamPort, token: TOKEN, trace, rate: opts.rate, collect: true, drainTimeoutMs: 3000 });
     const keys = result.flows.keys;
+    const units: Record<string, number> = {};
+    for (const st of Object.values(await gw.unitStats())) for (const [k, v] of Object.entries(st)) units[k] = (units[k] ?? 0) + (v ?? 0);
     let decoded: unknown[];
     if (redis !== null) {
       const raw = await Promise.all(keys.map((k) => redis!.getBuffer(`snf:state:${nf.name}:${k.proto}:${k.srcIp}:${k.srcPort}:${k.dstIp}:${k.dstPort}`)));
@@ -76,7 +80,7 @@ export async function runLive(nfName: string, state: StateMode, trace: LoadedTra
       const dumped = await gw.collectState(keys);
       decoded = dumped.map((d) => (d === null || !d.present ? undefined : nf.stateCodec.decode(d.value)));
     }
-    return { result, state: decoded, stats: gw.stats() };
+    return { result, state: decoded, stats: gw.stats(), units };
   } finally {
     await gw.stop();
     redis?.disconnect();

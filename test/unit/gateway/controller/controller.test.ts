@@ -40,7 +40,7 @@ describe('flowlet detection through route()', () => {
 describe('work assignment through route()', () => {
   it('packs by demand, scales up when nothing fits, reports it', () => {
     const started: number[] = [];
-    const c = new Controller({ initialUnits: 2, initialDemandBps: 600e6 }, { onUnitStart: (u) => started.push(u) });
+    const c = new Controller({ initialUnits: 2, initialDemandBps: 600e6, countBacklog: false }, { onUnitStart: (u) => started.push(u) });
     const seen = replay(c, [pkt(flow(1), 0), pkt(flow(2), 1 * US), pkt(flow(3), 1 * US)]);
     // 1: both empty → tie → 1. 2: 600+600 > 1000 on unit 1 → 2. 3: neither fits → start 3.
     expect(seen.map((s) => s.unit)).toEqual([1, 2, 3]);
@@ -53,12 +53,12 @@ describe('work assignment through route()', () => {
 
   it('a burst of new flowlets spreads (open demand counted) instead of piling on one unit', () => {
     const burst = Array.from({ length: 25 }, (_, i) => pkt(flow(i), i === 0 ? 0 : 100));
-    const counted = new Controller({ initialDemandBps: 100e6 });
+    const counted = new Controller({ initialDemandBps: 100e6, countBacklog: false });
     const units = replay(counted, burst).map((s) => s.unit);
     expect(units.filter((u) => u === 1)).toHaveLength(10);
     expect(units.filter((u) => u === 2)).toHaveLength(10);
     expect(units.filter((u) => u === 3)).toHaveLength(5);
-    const meterOnly = new Controller({ initialDemandBps: 100e6, countOpenDemand: false });
+    const meterOnly = new Controller({ initialDemandBps: 100e6, countOpenDemand: false, countBacklog: false });
     expect(new Set(replay(meterOnly, burst).map((s) => s.unit))).toEqual(new Set([1]));
   });
 
@@ -68,7 +68,7 @@ describe('work assignment through route()', () => {
     const rows = [pkt(flow(1), 0)];
     for (let i = 0; i < 9; i++) rows.push(pkt(flow(1), 100 * US));
     rows.push(pkt(flow(1), 600 * US));
-    const c = new Controller();
+    const c = new Controller({ countBacklog: false });
     const seen = replay(c, rows);
     expect(seen[10]!.reason).toBe('timeout');
     expect(c.averageFlowletBps).toBeCloseTo(1.2e6, 3);
@@ -206,7 +206,7 @@ describe('flow memory', () => {
     expect([d.reason, d.clock]).toEqual([RouteReason.NEW_FLOW, 1]);
   });
   it('ends flowlets and releases their demand after T even with no further packet', () => {
-    const c = new Controller({ initialDemandBps: 100e6 });
+    const c = new Controller({ initialDemandBps: 100e6, countBacklog: false });
     c.route(flow(1), 100, 0);
     expect(c.units.openFlowlets[1]).toBe(1);
     c.tick(501 * US);
