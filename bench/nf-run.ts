@@ -94,6 +94,6 @@ export function formatRunSummary(s: RunSummary): string {
     for (const a of s.alertSids) lines.push(`  sid      ${a.sid}: ${a.count}`);
   }
   lines.push(`flows      ${s.flowsWithState} with state at the end`);
-  lines.push(`time       ${s.elapsedMs.toFixed(1)} ms (${s.pps.toLocaleString('en-US')} packets/s in one process)`);
+  lines.push(`time       ${s.elapsedMs.toFixed(1)} ms, one cold pass (${s.pps.toLocaleString('en-US')} packets/s; \`snf bench nf\` measures warm throughput)`);
   return `${lines.join('\n')}\n`;
 }
