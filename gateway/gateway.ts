@@ -21,7 +21,8 @@ import { monoNs } from './clock';
 import type { EgressSink } from './egress-sink';
 import { NullSink } from './egress-sink';
 import { HttpDispatcher } from './http-dispatcher';
-import { resolveRouting, type GatewayOptions, type ResolvedRouting } from './options';
+import { randomBytes } from 'crypto';
+import { resolveRouting, unitEnvFor, type GatewayOptions, type ResolvedRouting } from './options';
 import { NO_SLOT, PendingTable } from './pending-table';
 import { PcapEgress } from './pcap-egress';
 import { LocalProcessProvider } from './process/local-process-provider';
@@ -48,6 +49,8 @@ const NO_TARGETS = new Int32Array(0);
 
 export class Gateway {
   readonly routing: ResolvedRouting;
+  /** This run's id: the external-state key namespace. */
+  readonly runId = randomBytes(6).toString('hex');
   readonly counters: GatewayCounters = { ingress: 0, malformed: 0, egress: 0, pendingFull: 0, unknownEgress: 0, lostToDeadUnit: 0, noLink: 0, credits: 0, unitErrors: 0 };
   readonly stream: StreamServerCounters = { connections: 0, refused: 0, framesRejected: 0 };
   controller!: Controller;
@@ -77,7 +80,7 @@ export class Gateway {
     this.routing = resolveRouting(opts);
     this.pending = new PendingTable(opts.maxInFlight);
     const provider = new LocalProcessProvider({
-      function: opts.function, token: opts.token, configFile: opts.configFile, host: opts.host, env: opts.unitEnv, onLog: opts.onUnitLog,
+      function: opts.function, token: opts.token, configFile: opts.configFile, host: opts.host, env: unitEnvFor(opts, this.routing, this.runId), onLog: opts.onUnitLog,
     });
     this.pool = new UnitPool(provider, opts.token, this.routing.http, {
       frame: (link, type, count, body) => this.onUnitFrame(link, type, count, body),

@@ -9,7 +9,7 @@
  * not seamless); see bench/live/README.md for the measured seamless share by T.
  */
 import { ConfigError } from '../sdk/errors';
-import { parseMode, type AssignmentMode, type ControllerParams } from './controller';
+import { DEFAULT_PARAMS, parseMode, type AssignmentMode, type ControllerParams } from './controller';
 
 export type StateMode = 'proactive' | 'reactive' | 'external';
 export const STATE_MODES: readonly StateMode[] = ['proactive', 'reactive', 'external'];
@@ -60,6 +60,32 @@ export interface ResolvedRouting {
   serialiseFlows: boolean;
   /** Send replication targets (proactive push). */
   replicate: boolean;
+  /** Compute units keep state in Redis (read at flowlet start, written at T/2 idle). */
+  externalState: boolean;
+}
+
+/** A unit forgets a flow this long after the controller may have (ms). */
+export const EVICT_MARGIN_MS = 5000;
+
+/**
+ * Environment the gateway gives every unit on top of `o.unitEnv`:
+ *  - SNF_MAX_UNITS, so the NF can partition unit-local resources (NAT ports) per unit id;
+ *  - SNF_EVICT_MS ≥ the controller's flow expiry + margin: a unit must never forget a flow the
+ *    controller still remembers (its next flowlet could come back here with prevUnit = this unit
+ *    and nobody to pull from). A smaller value in `o.unitEnv` is raised to that floor;
+ *  - external state: SNF_STATE=external and this run's key namespace.
+ */
+export function unitEnvFor(o: GatewayOptions, r: ResolvedRouting, runId: string): Record<string, string> {
+  const expiryNs = r.params.flowIdleExpiryNs ?? DEFAULT_PARAMS.flowIdleExpiryNs;
+  const floorMs = Math.ceil(expiryNs / 1e6) + EVICT_MARGIN_MS;
+  const env: Record<string, string> = { SNF_MAX_UNITS: String(o.maxUnits), ...o.unitEnv };
+  const asked = env.SNF_EVICT_MS !== undefined ? Number(env.SNF_EVICT_MS) : 0;
+  env.SNF_EVICT_MS = String(Math.max(floorMs, Number.isFinite(asked) ? asked : 0));
+  if (r.externalState) {
+    env.SNF_STATE = 'external';
+    env.SNF_STATE_NS = runId;
+  }
+  return env;
 }
 
 /** Maps --state/--mode onto controller params and the unit kind. ConfigError on bad combos. */
@@ -77,7 +103,8 @@ export function resolveRouting(o: GatewayOptions): ResolvedRouting {
     maxUnits: o.maxUnits,
   };
   if (m.smartflowPeriodNs !== undefined) params.smartflowPeriodNs = m.smartflowPeriodNs;
-  const packet = mode === 'packet';
-  const http = packet || o.state === 'external';
-  return { params, http, serialiseFlows: http && !packet, replicate: !http && o.state === 'proactive' };
+  // `external` runs on the compute units' data plane with state in Redis; only the per-packet
+  // `packet` baseline uses HTTP units.
+  const http = mode === 'packet';
+  return { params, http, serialiseFlows: false, replicate: !http && o.state === 'proactive', externalState: !http && o.state === 'external' };
 }

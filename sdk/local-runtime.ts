@@ -19,7 +19,7 @@ import { flowKeyOf, newFlowKey, type FlowKey } from './flow-key';
 import type { FlowTable } from './flow-table';
 import { PACKET_CLASS_REASON, PacketClass, type Packet } from './packet';
 import { RecordingFlowState, type DeltaKind } from './state';
-import { Verdict, type Context, type NetworkFunction, type PacketHandler } from './types';
+import { SINGLE_UNIT, Verdict, type Context, type NetworkFunction, type PacketHandler, type UnitInfo } from './types';
 
 export interface RuntimeAlert {
   /** The id passed to `ctx.alert` (an IDS signature id, or an NF-defined code). */
@@ -63,6 +63,8 @@ class RuntimeContext<S> implements Context<S> {
 
 export class LocalRuntime<C = unknown, S = unknown> {
   readonly config: C;
+  /** The unit the handler was created for. */
+  readonly unit: UnitInfo;
   readonly handler: PacketHandler<S>;
   readonly counters: RuntimeCounters = {
     packets: 0,
@@ -83,14 +85,17 @@ export class LocalRuntime<C = unknown, S = unknown> {
   /**
    * `config` is raw input validated by `nf.config` (default: `nf.defaultConfig`); pass
    * `{ parsed: true }` when it already is the schema's output (e.g. from functions/config-source).
+   * `unit` (default `{id: 1, maxUnits: 1}`) is passed to `nf.create`, e.g. to run one unit's
+   * handler of a multi-unit deployment in a test.
    */
   constructor(
     readonly nf: NetworkFunction<C, S>,
     config: unknown = nf.defaultConfig,
-    options: { parsed?: boolean } = {},
+    options: { parsed?: boolean; unit?: UnitInfo } = {},
   ) {
     this.config = options.parsed ? (config as C) : nf.config.parse(config);
-    this.handler = nf.create(this.config);
+    this.unit = options.unit ?? SINGLE_UNIT;
+    this.handler = nf.create(this.config, this.unit);
     this.flowState = new RecordingFlowState<S>();
     this.ctx = new RuntimeContext<S>(this.flowState, (id) => {
       this.counters.alerts++;

@@ -58,6 +58,23 @@ export interface ConfigSchema<C> {
   parse(raw: unknown): C;
 }
 
+/**
+ * Which unit of the function a handler runs in. SNF runs each NF in several unit processes and
+ * moves per-connection state between them with the flow; an NF whose unit-local tables hand out
+ * shared resources (NAT public ports) uses this to split them into disjoint per-unit slices.
+ * Everything else must ignore it: per-flow output and state stay a pure function of (config, the
+ * flow's packets in order, their ctx.nowNs), whatever unit runs them.
+ */
+export interface UnitInfo {
+  /** 1-based unit id, 1 ≤ id ≤ maxUnits; distinct for units that run at the same time. */
+  readonly id: number;
+  /** The most units that can exist at once (ids never exceed it). 1 = a single instance. */
+  readonly maxUnits: number;
+}
+
+/** What a handler gets when the runtime does not say (`snf nf run`, LocalRuntime): the only unit. */
+export const SINGLE_UNIT: UnitInfo = Object.freeze({ id: 1, maxUnits: 1 });
+
 /** A network function: its name, configuration schema, state codec and handler factory. */
 export interface NetworkFunction<C = unknown, S = unknown> {
   readonly name: string;
@@ -66,6 +83,9 @@ export interface NetworkFunction<C = unknown, S = unknown> {
   /** Configuration used when none is given (the one-command demo runs on these). */
   readonly defaultConfig: unknown;
   readonly stateCodec: StateCodec<S>;
-  /** Build a handler; all tables and automata are built here, never per packet. */
-  create(config: C): PacketHandler<S>;
+  /**
+   * Build a handler; all tables and automata are built here, never per packet. `unit` (default
+   * SINGLE_UNIT) says which unit it runs in; an id outside [1, maxUnits] is a ConfigError.
+   */
+  create(config: C, unit?: UnitInfo): PacketHandler<S>;
 }

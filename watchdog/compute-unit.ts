@@ -23,8 +23,9 @@ import { createDataPlaneServer, type DataPlaneConnection } from './data-plane-se
 import { PacketProcessor } from './packet-processor';
 import { PeerClients } from './peer-clients';
 import { bindServer, createPeerServer } from './peer-server';
-import { StateTransfer } from './state-transfer';
-import { sweep } from './state-sweeper';
+import { StateTransfer, type StatePeers } from './state-transfer';
+import { ExternalStateStore } from './external-state';
+import { sweep, type SweepOptions } from './state-sweeper';
 import type { WatchdogConfig } from './config';
 
 const nowNs = (): number => performance.now() * 1e6;
@@ -34,6 +35,8 @@ export class ComputeUnit<C, S> {
   readonly proc: PacketProcessor<C, S>;
   readonly billing: BillingMeter;
   readonly peers: PeerClients;
+  /** External state mode only: Redis instead of peer push/pull. */
+  readonly external: ExternalStateStore | null;
   private readonly transfer: StateTransfer<C, S>;
   private readonly reader = new PacketBatchReader();
   private readonly targets = new Uint16Array(255);
@@ -44,6 +47,7 @@ export class ComputeUnit<C, S> {
   private dataServer: Server | null = null;
   private peerServer: GrpcServer | null = null;
   private timer: NodeJS.Timeout | null = null;
+  private readonly sweepOpts: SweepOptions;
   dataPort = 0;
   peerPort = 0;
 
@@ -60,10 +64,15 @@ export class ComputeUnit<C, S> {
       }, 'STATE LOST: held packets gave up waiting for their state (hold timeout)'),
     }, {
       unitId: cfg.unitId, pullDelayNs: cfg.pullDelayUs * 1e3, pullRetryNs: cfg.pullRetryUs * 1e3,
-      holdTimeoutNs: cfg.holdTimeoutMs * 1e6,
+      holdTimeoutNs: cfg.holdTimeoutMs * 1e6, externalStore: cfg.stateStore === 'external', maxUnits: cfg.maxUnits,
     });
+    this.external = cfg.stateStore === 'external'
+      ? new ExternalStateStore(cfg.redisUrl, cfg.stateNamespace, nf.name, cfg.evictMs, this.proc.counters)
+      : null;
+    this.sweepOpts = { idlePushNs: cfg.idlePushUs * 1e3, evictNs: cfg.evictMs * 1e6, external: this.external !== null };
+    const statePeers: StatePeers = this.external ?? this.peers;
     // After state arrives asynchronously: release, re-pull what is still missing, answer waiters, flush.
-    this.transfer = new StateTransfer(this.proc, this.peers, log, nowNs, cfg.pullWaitMs, () => this.afterWork(nowNs()));
+    this.transfer = new StateTransfer(this.proc, statePeers, log, nowNs, cfg.pullWaitMs, () => this.afterWork(nowNs()), this.external !== null);
   }
 
   get counters() {
@@ -72,6 +81,7 @@ export class ComputeUnit<C, S> {
 
   async start(): Promise<void> {
     const { cfg, log } = this;
+    if (this.external) await this.external.connect();
     this.peerServer = createPeerServer(cfg.token, {
       push: (req) => this.transfer.onPush(req),
       pull: (req) => this.transfer.onPull(req),
@@ -96,8 +106,12 @@ export class ComputeUnit<C, S> {
   /** Push every flow that changed since its last push (drain on SIGTERM), then close. */
   async stop(): Promise<void> {
     if (this.timer) clearInterval(this.timer);
-    this.transfer.sendPushes(sweep(this.proc, Number.MAX_SAFE_INTEGER, { idlePushNs: 0, evictNs: Number.MAX_SAFE_INTEGER }));
+    this.transfer.sendPushes(sweep(this.proc, Number.MAX_SAFE_INTEGER, { idlePushNs: 0, evictNs: Number.MAX_SAFE_INTEGER, external: this.external !== null }));
     this.transfer.close();
+    if (this.external) {
+      await this.external.settle();
+      this.external.close();
+    }
     await new Promise<void>((r) => (this.dataServer ? this.dataServer.close(() => r()) : r()));
     if (this.peerServer) await new Promise<void>((r) => this.peerServer!.tryShutdown(() => r()));
     this.peers.close();
@@ -134,7 +148,7 @@ export class ComputeUnit<C, S> {
   }
 
   private afterWork(now: number): void {
-    this.transfer.sendPushes(sweep(this.proc, now, { idlePushNs: this.cfg.idlePushUs * 1e3, evictNs: this.cfg.evictMs * 1e6 }));
+    this.transfer.sendPushes(sweep(this.proc, now, this.sweepOpts));
     this.transfer.flushPulls();
     this.transfer.checkWaiters();
     this.flushEgress();

@@ -27,6 +27,12 @@ export interface WatchdogConfig {
   pullWaitMs: number;
   holdTimeoutMs: number;
   evictMs: number;
+  /** The gateway's maximum unit count (0 = not given: the NF runs as the only unit). */
+  maxUnits: number;
+  /** Where flow state goes between units: peer-to-peer (push/pull) or an external store (Redis). */
+  stateStore: 'peer' | 'external';
+  /** Namespace of this gateway run's keys in the external store. */
+  stateNamespace: string;
   maxFrameBody: number;
   peerDeadlineMs: number;
   redisUrl: string;
@@ -36,7 +42,7 @@ export interface WatchdogConfig {
   logLevel: string;
 }
 
-type Kind = 'string' | 'int' | 'port' | 'peers' | 'role' | 'duration' | 'lock';
+type Kind = 'string' | 'int' | 'port' | 'peers' | 'role' | 'duration' | 'lock' | 'store';
 interface KeySpec { field: keyof WatchdogConfig; kind: Kind; def: unknown; flag?: string; alias?: string; doc: string }
 
 /** env name → spec. The README table lists exactly these names. */
@@ -57,7 +63,10 @@ export const ENV_KEYS: Readonly<Record<string, KeySpec>> = {
   SNF_PULL_RETRY_US: { field: 'pullRetryUs', kind: 'int', def: 200, doc: 'delay before re-pulling a flow whose answer lacked the needed clock' },
   SNF_PULL_WAIT_MS: { field: 'pullWaitMs', kind: 'int', def: 1000, doc: 'how long a Pull answer may wait for the flow to reach the asked clock' },
   SNF_HOLD_TIMEOUT_MS: { field: 'holdTimeoutMs', kind: 'int', def: 1500, doc: 'give up on held packets after this long (counted stateLost)' },
-  SNF_EVICT_MS: { field: 'evictMs', kind: 'int', def: 30000, doc: 'forget flows idle this long' },
+  SNF_EVICT_MS: { field: 'evictMs', kind: 'int', def: 65000, doc: 'forget flows idle this long (must exceed the controller\'s flowIdleExpiry, 60 s; the gateway passes it)' },
+  SNF_MAX_UNITS: { field: 'maxUnits', kind: 'int', def: 0, flag: 'maxUnits', doc: 'the gateway\'s max units (NF `create(config, {id, maxUnits})`; 0 = single unit)' },
+  SNF_STATE: { field: 'stateStore', kind: 'store', def: 'peer', doc: '`peer` (push/pull between units) or `external` (Redis, read at flowlet start, written at T/2 idle)' },
+  SNF_STATE_NS: { field: 'stateNamespace', kind: 'string', def: 'default', doc: 'external state: key namespace (one per gateway run)' },
   SNF_MAX_FRAME_BYTES: { field: 'maxFrameBody', kind: 'int', def: 1 << 20, doc: 'largest data-plane frame body accepted' },
   SNF_PEER_DEADLINE_MS: { field: 'peerDeadlineMs', kind: 'int', def: 2000, doc: 'gRPC deadline of Push/Pull calls' },
   SNF_REDIS_URL: { field: 'redisUrl', kind: 'string', def: 'redis://127.0.0.1:6379', alias: 'REDIS_URL', doc: 'Redis for the HTTP baseline state' },
@@ -93,6 +102,9 @@ function parseValue(name: string, spec: KeySpec, raw: string): unknown {
       const v = Number(m[1]);
       return m[2] === 'ms' ? v : m[2] === 'm' ? v * 60000 : m[2] === 's' ? v * 1000 : v * 1000; // bare = seconds (OpenFaaS)
     }
+    case 'store':
+      if (raw !== 'peer' && raw !== 'external') throw new ConfigError(field, `must be peer or external, got ${JSON.stringify(raw)}`);
+      return raw;
     case 'lock':
       return raw === 'off' ? null : raw;
     case 'peers': {
@@ -127,6 +139,9 @@ export function watchdogConfig(env: Readonly<Record<string, string | undefined>>
   if (cfg.unitId === undefined) {
     if (cfg.httpPort === null) throw new ConfigError('--unit-id', 'required (or SNF_UNIT_ID)');
     cfg.unitId = 0;
+  }
+  if (cfg.maxUnits > 0 && cfg.httpPort === null && (cfg.unitId < 1 || cfg.unitId > cfg.maxUnits)) {
+    throw new ConfigError('SNF_MAX_UNITS', `unit id ${cfg.unitId} outside 1..${cfg.maxUnits}`);
   }
   if (cfg.sweepMs < 1) throw new ConfigError('SNF_SWEEP_MS', 'must be at least 1');
   return Object.freeze(cfg);

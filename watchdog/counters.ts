@@ -22,6 +22,8 @@ export interface UnitCounters {
   late: number;
   /** Held flows given up on after retries/timeout: processed on the state that was here. */
   stateLost: number;
+  /** Clock-1 packets of a connection whose old state was still here (the controller forgot it). */
+  restarted: number;
   deltasPut: number;
   deltasDelete: number;
   pushesSent: number;
@@ -49,6 +51,8 @@ export interface UnitCounters {
   storeWrites: number;
   storeBytesWritten: number;
   storeErrors: number;
+  /** External reads that found no value, or one older than asked (re-read after pullRetry). */
+  storeFlowsMissing: number;
   evicted: number;
   authRefused: number;
   badRequests: number;
@@ -59,13 +63,13 @@ export interface UnitCounters {
 export function newUnitCounters(): UnitCounters {
   return {
     packets: 0, forwarded: 0, dropped: 0, malformedPackets: 0, handlerErrors: 0,
-    seamless: 0, local: 0, waited: 0, pulled: 0, releasedByPush: 0, late: 0, stateLost: 0,
+    seamless: 0, local: 0, waited: 0, pulled: 0, releasedByPush: 0, late: 0, stateLost: 0, restarted: 0,
     deltasPut: 0, deltasDelete: 0,
     pushesSent: 0, pushFlowsSent: 0, pushBytesSent: 0, pushErrors: 0,
     pushesReceived: 0, pushFlowsApplied: 0, pushFlowsStale: 0, pushFlowsRejected: 0,
     pullsSent: 0, pullAttempts: 0, pullFlowsRequested: 0, pullFlowsFound: 0, pullFlowsUnknown: 0, pullErrors: 0,
     pullsServed: 0, pullFlowsServed: 0, pullFlowsNotYet: 0, pullBytesServed: 0,
-    storeReads: 0, storeWrites: 0, storeBytesWritten: 0, storeErrors: 0,
+    storeReads: 0, storeWrites: 0, storeBytesWritten: 0, storeErrors: 0, storeFlowsMissing: 0,
     evicted: 0, authRefused: 0, badRequests: 0, framesRejected: 0, connectionsClosed: 0,
   };
 }

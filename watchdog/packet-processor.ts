@@ -55,6 +55,8 @@ export interface ProcessorOptions {
   holdTimeoutNs: number;
   /** State lives in an external store (Redis): "pull" reads the store, also for our own id. */
   externalStore?: boolean;
+  /** The gateway's max units; > 0 → the NF is created with `{id: unitId, maxUnits}`. */
+  maxUnits?: number;
 }
 
 class UnitContext<S> implements Context<S> {
@@ -91,7 +93,8 @@ export class PacketProcessor<C, S> {
     readonly opts: ProcessorOptions,
     counters: UnitCounters = newUnitCounters(),
   ) {
-    this.handler = nf.create(config);
+    const m = opts.maxUnits ?? 0;
+    this.handler = m > 0 ? nf.create(config, { id: opts.unitId, maxUnits: m }) : nf.create(config);
     this.codec = nf.stateCodec;
     this.counters = counters;
   }
@@ -124,7 +127,16 @@ export class PacketProcessor<C, S> {
         this.run(e, flowletId, clock, tsNs, nowNs, EgressReason.NF);
         return;
       }
-      if (clock === 1 && prevUnit === NO_UNIT && e.clock === 0) {
+      if (clock === 1 && prevUnit === NO_UNIT) {
+        // The gateway's first packet of this connection. State still here is from an incarnation
+        // the controller has forgotten (expired or evicted it): start afresh, as the controller did.
+        if (e.clock > 0) {
+          c.restarted++;
+          e.value = undefined;
+          e.present = false;
+          e.clock = 0;
+          e.pushedClock = 0;
+        }
         c.local++;
         this.run(e, flowletId, clock, tsNs, nowNs, EgressReason.NF);
         return;

@@ -12,10 +12,13 @@
 import type { FlowStateMsg } from '../proto/load';
 import type { PacketProcessor } from './packet-processor';
 import type { FlowEntry } from './flow-entry';
+import { EXTERNAL_TARGET } from './external-state';
 
 export interface SweepOptions {
   idlePushNs: number;
   evictNs: number;
+  /** External state mode: every changed idle flow is written to the store (no targets). */
+  external?: boolean;
 }
 
 /** target unit → flows to push to it. */
@@ -32,12 +35,19 @@ export function flowStateMsg<S>(e: FlowEntry<S>, value: Buffer): FlowStateMsg {
 
 const EMPTY: Buffer = Buffer.alloc(0);
 
+function addTo(plan: PushPlan, t: number, msg: FlowStateMsg): void {
+  let list = plan.get(t);
+  if (list === undefined) plan.set(t, (list = []));
+  list.push(msg);
+}
+
 export function sweep<C, S>(proc: PacketProcessor<C, S>, nowNs: number, opts: SweepOptions): PushPlan {
   const plan: PushPlan = new Map();
   const store = proc.store;
   const self = proc.opts.unitId;
+  const external = opts.external === true;
   for (let e = store.active.head; e !== null && nowNs - e.lastSeenNs >= opts.idlePushNs; e = store.active.head) {
-    if (e.clock > e.pushedClock && e.targetCount > 0) {
+    if (e.clock > e.pushedClock && (external || e.targetCount > 0)) {
       let bytes: Buffer = EMPTY;
       let ok = true;
       if (e.present) {
@@ -50,12 +60,10 @@ export function sweep<C, S>(proc: PacketProcessor<C, S>, nowNs: number, opts: Sw
       }
       if (ok) {
         const msg = flowStateMsg(e, bytes);
-        for (let i = 0; i < e.targetCount; i++) {
+        if (external) addTo(plan, EXTERNAL_TARGET, msg);
+        else for (let i = 0; i < e.targetCount; i++) {
           const t = e.targets[i]!;
-          if (t === self) continue;
-          let list = plan.get(t);
-          if (list === undefined) plan.set(t, (list = []));
-          list.push(msg);
+          if (t !== self) addTo(plan, t, msg);
         }
         e.pushedClock = e.clock;
       }

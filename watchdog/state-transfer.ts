@@ -18,8 +18,15 @@ import type { FlowKeyMsg, FlowStateMsg, PullItemMsg, PullReplyMsg, PullRequestMs
 import type { FlowKey } from '../sdk/flow-key';
 import type { FlowEntry } from './flow-entry';
 import type { PacketProcessor } from './packet-processor';
-import type { PeerClients } from './peer-clients';
 import { flowStateMsg, type PushPlan } from './state-sweeper';
+import { EXTERNAL_TARGET } from './external-state';
+
+/** Where state goes: peer units over gRPC (PeerClients) or the external store (ExternalStateStore). */
+export interface StatePeers {
+  address(unit: number): string | undefined;
+  push(unit: number, flows: FlowStateMsg[]): Promise<PushReplyMsg>;
+  pull(unit: number, items: PullItemMsg[]): Promise<PullReplyMsg>;
+}
 
 interface PendingPull<S> { entries: FlowEntry<S>[]; items: PullItemMsg[] }
 interface PullWaiter { req: PullRequestMsg; resolve: (r: PullReplyMsg) => void; deadline: number; timer: NodeJS.Timeout }
@@ -37,16 +44,19 @@ export class StateTransfer<C, S> {
 
   constructor(
     private readonly proc: PacketProcessor<C, S>,
-    private readonly peers: PeerClients,
+    private readonly peers: StatePeers,
     private readonly log: Logger,
     private readonly nowNs: () => number,
     private readonly pullWaitMs: number,
     /** Called after state arrives asynchronously (so the unit can flush egress). */
     private readonly afterAsync: () => void,
+    /** State lives in the external store: every read goes there in one batch; writes count as store writes. */
+    private readonly external = false,
   ) {}
 
   /** ProcessorPorts.requestPull */
   requestPull(unit: number, e: FlowEntry<S>, minClock: number): void {
+    if (this.external) unit = EXTERNAL_TARGET;
     let p = this.pending.get(unit);
     if (p === undefined) this.pending.set(unit, (p = { entries: [], items: [] }));
     p.entries.push(e);
@@ -93,12 +103,14 @@ export class StateTransfer<C, S> {
         c.pushErrors++;
         continue;
       }
-      c.pushesSent++;
-      c.pushFlowsSent += flows.length;
-      for (const f of flows) c.pushBytesSent += f.value.length + 24;
+      if (!this.external) {
+        c.pushesSent++;
+        c.pushFlowsSent += flows.length;
+        for (const f of flows) c.pushBytesSent += f.value.length + 24;
+      }
       this.peers.push(unit, flows).catch((err) => {
         c.pushErrors++;
-        this.log.warn({ unit, err: String(err) }, 'push failed');
+        this.log.warn({ unit, err: String(err) }, this.external ? 'external state write failed' : 'push failed');
       });
     }
   }

@@ -18,6 +18,7 @@ export function register(program: Command): void {
     .option('--function <nf>', 'network function name')
     .option('--config <file>', 'NF configuration file (JSON)')
     .option('--unit-id <n>', 'this unit id')
+    .option('--max-units <n>', "the gateway's max units (the NF's per-unit partitioning)")
     .option('--listen <port>', 'data-plane TCP port')
     .option('--peer-listen <port>', 'StatePeer gRPC port')
     .option('--token <t>', 'cluster token')

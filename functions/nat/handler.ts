@@ -17,6 +17,20 @@
  * closes (FIN from both sides, or an RST) or idles out. Idle expiry is lazy, from ctx.nowNs: a
  * packet of an idle-expired connection finds its mapping gone (outbound: a new mapping; inbound:
  * dropped), and when the pool runs dry one sweep reclaims every idle-expired port.
+ *
+ * Several SNF units (UnitInfo.maxUnits > 1): the connection's mapping is its per-flow state and
+ * moves with the flow; each unit allocates only from its own slice of the range (port-table.ts),
+ * so no two units ever hand out the same port. Any unit may process the close or the expiry:
+ * - a port of its own slice goes back to its pool;
+ * - a port of another unit's slice is only forgotten locally (it indexes it for replies but never
+ *   hands it out); the owner takes it back when the connection's state next reaches it closed or
+ *   expired (see `withMapping`).
+ * The owner never reclaims a port on its own idle clock (no sweep with maxUnits > 1): a connection
+ * that moved away looks idle to it while it may be busy elsewhere. Trade-off: a port whose
+ * connection ended on another unit and never came back to its owner stays taken (leaks). Bound:
+ * at most one port per such connection, never more than the owner's slice (size/maxUnits ports);
+ * when the slice is dry new connections on that unit are dropped 'nat_ports_exhausted' (counted)
+ * — a port is never given to two live connections.
  */
 import { PacketClass, PACKET_CLASS_REASON, TCP_ACK, TCP_FIN, TCP_RST, TCP_SYN, IPPROTO_TCP, type Packet } from '../../sdk/packet';
 import { Verdict, type Context, type PacketHandler } from '../../sdk/types';
@@ -32,6 +46,9 @@ export interface NatSettings {
   tcpIdleNs: number;
   udpIdleNs: number;
   dropOtherProtocols: boolean;
+  /** 1-based unit id and unit count (UnitInfo); default 1 of 1 = the whole range, sweep allowed. */
+  unitId?: number;
+  maxUnits?: number;
 }
 
 /** The slot flags share bit values with the state flags for FIN_OUT, FIN_IN, RST and CLOSED. */
@@ -44,9 +61,13 @@ export class NatHandler implements PacketHandler<NatState> {
   private readonly tcpIdleNs: number;
   private readonly udpIdleNs: number;
   private readonly dropOther: boolean;
+  /** One of several units: idle sweeps are unsafe (see the file comment). */
+  private readonly shared: boolean;
 
   constructor(s: NatSettings) {
-    this.ports = new PortTable(s.portMin, s.portMax);
+    const maxUnits = s.maxUnits ?? 1;
+    this.ports = new PortTable(s.portMin, s.portMax, s.unitId ?? 1, maxUnits);
+    this.shared = maxUnits > 1;
     this.publicIp = s.publicIp;
     this.inside = s.inside;
     this.tcpIdleNs = s.tcpIdleNs;
@@ -93,7 +114,7 @@ export class NatHandler implements PacketHandler<NatState> {
     const ports = this.ports;
     const now = ctx.nowNs;
     let slot = ports.findFree();
-    if (slot < 0 && ports.sweepExpired(now, this.tcpIdleNs, this.udpIdleNs) > 0) slot = ports.findFree();
+    if (slot < 0 && !this.shared && ports.sweepExpired(now, this.tcpIdleNs, this.udpIdleNs) > 0) slot = ports.findFree();
     if (slot < 0) {
       ctx.drop('nat_ports_exhausted');
       return Verdict.DROP;
@@ -133,15 +154,19 @@ export class NatHandler implements PacketHandler<NatState> {
     const closed = (st.flags & STATE_CLOSED) !== 0;
     const expired = now - lastSeen > this.idleNs(p.protocol);
     if (expired && owned) ports.release(slot, SLOT_EXPIRED);
+    // Closed on another unit (a local close released it already): the state is authoritative.
+    else if (closed && owned) ports.release(slot, SLOT_CLOSED);
 
     if (closed || expired) {
       const newSyn = p.protocol === IPPROTO_TCP && (p.tcpFlags & (TCP_SYN | TCP_ACK)) === TCP_SYN;
       if (outbound && (expired || newSyn)) return this.newMapping(p, ctx, st);
       // A trailing packet of a closed connection (last ACK, retransmitted FIN) keeps its old port
-      // while that port has not been handed to someone else.
-      if (!expired && owned && !ports.isUsed(slot)) {
+      // while that port has not been handed to someone else. A unit that is not the port's owner
+      // may never have recorded it (the close ran elsewhere): taken by nobody here is enough.
+      const foreign = this.shared && slot >= 0 && !ports.inSlice(slot);
+      if (!expired && (owned || foreign) && !ports.isUsed(slot)) {
         st.lastSeenNs = now;
-        ports.lastSeenNs[slot] = now;
+        if (owned) ports.lastSeenNs[slot] = now;
         ctx.state.put(st);
         if (outbound) this.translateOut(p, st.publicPort);
         return Verdict.FORWARD;
@@ -152,9 +177,11 @@ export class NatHandler implements PacketHandler<NatState> {
     }
 
     if (!owned || !ports.isUsed(slot)) {
-      // The state came from another unit (SNF moved the flowlet): claim its port here if free,
-      // else the port is taken locally by another connection and the connection is remapped.
-      if (slot >= 0 && !ports.isUsed(slot)) {
+      // The state came from another unit (SNF moved the flowlet): record its port here. A port of
+      // another unit's slice that is marked taken holds a stale record (its owner re-issued it, so
+      // the old holder ended): the moving state wins. A port of our own slice taken by another
+      // connection (single unit, after an idle sweep) makes the connection remap.
+      if (slot >= 0 && (!ports.isUsed(slot) || !ports.inSlice(slot))) {
         ports.adopt(slot, p.protocol, st.internalIp, st.internalPort, remIp, remPort, now);
       } else if (outbound) {
         return this.newMapping(p, ctx, st);

@@ -1,8 +1,10 @@
 /**
  * nat — source NAT of inside hosts onto one public address (paper §8). The public port pool is
- * the NF configuration state (unit-local); the per-connection port mapping is the per-flow state.
+ * the NF configuration state (unit-local; each unit allocates from its own slice, see handler.ts);
+ * the per-connection port mapping is the per-flow state.
  */
-import type { NetworkFunction } from '../../sdk/types';
+import { ConfigError } from '../../sdk/errors';
+import { SINGLE_UNIT, type NetworkFunction, type UnitInfo } from '../../sdk/types';
 import { AddressSet } from './address-set';
 import { natConfig, natDefaultConfig, type NatConfig } from './config';
 import { NatHandler } from './handler';
@@ -14,8 +16,11 @@ export const nat: NetworkFunction<NatConfig, NatState> = {
   config: natConfig,
   defaultConfig: natDefaultConfig,
   stateCodec: natStateCodec,
-  create(c: NatConfig): NatHandler {
+  create(c: NatConfig, unit: UnitInfo = SINGLE_UNIT): NatHandler {
+    checkUnit(unit, c.ports.max - c.ports.min + 1);
     return new NatHandler({
+      unitId: unit.id,
+      maxUnits: unit.maxUnits,
       publicIp: c.publicIp,
       inside: new AddressSet(c.internal),
       portMin: c.ports.min,
@@ -26,6 +31,16 @@ export const nat: NetworkFunction<NatConfig, NatState> = {
     });
   },
 };
+
+/** Each unit needs a non-empty slice of the port range: ids in [1, maxUnits], maxUnits ≤ ports. */
+function checkUnit(u: UnitInfo, ports: number): void {
+  if (!Number.isInteger(u.maxUnits) || u.maxUnits < 1 || u.maxUnits > ports) {
+    throw new ConfigError('unit.maxUnits', `must be an integer in [1, ${ports}] (one port per unit at least), got ${u.maxUnits}`);
+  }
+  if (!Number.isInteger(u.id) || u.id < 1 || u.id > u.maxUnits) {
+    throw new ConfigError('unit.id', `must be an integer in [1, ${u.maxUnits}], got ${u.id}`);
+  }
+}
 
 export default nat;
 export type { NatConfig, NatState };

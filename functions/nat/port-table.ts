@@ -12,6 +12,11 @@
  * Allocation is next-fit with a rotating cursor (as Linux picks ephemeral ports): a released port
  * is handed out again only after the cursor went once round the range, which keeps late packets
  * of a closed connection from landing on a new owner. Whole 32-port words are skipped when full.
+ *
+ * Slices (SNF units): the table indexes the WHOLE range (so a connection whose state moved here
+ * from another unit can be recorded under its port for the reverse index), but allocates only
+ * from its own slice [sliceFirst, sliceLast] (unitSlice below). Disjoint slices mean two units can
+ * never hand out the same port.
  */
 export const SLOT_FIN_OUT = 1;
 export const SLOT_FIN_IN = 2;
@@ -21,10 +26,18 @@ export const SLOT_CLOSED = 8;
 /** The mapping idled out and the port went back to the pool. */
 export const SLOT_EXPIRED = 16;
 
+/** Slot range [first, last] of unit `id` (1-based) of `units` over `size` ports; empty when first > last. */
+export function unitSlice(size: number, id: number, units: number): { first: number; last: number } {
+  return { first: Math.floor(((id - 1) * size) / units), last: Math.floor((id * size) / units) - 1 };
+}
+
 export class PortTable {
   readonly min: number;
   readonly max: number;
   readonly size: number;
+  /** Slots this table may hand out (its unit's slice); the whole range for a single unit. */
+  readonly sliceFirst: number;
+  readonly sliceLast: number;
   private readonly used: Uint32Array;
   readonly proto: Uint8Array;
   readonly inIp: Uint32Array;
@@ -37,10 +50,14 @@ export class PortTable {
   /** Ports currently taken. */
   live = 0;
 
-  constructor(min: number, max: number) {
+  constructor(min: number, max: number, unitId = 1, maxUnits = 1) {
     this.min = min;
     this.max = max;
     this.size = max - min + 1;
+    const slice = unitSlice(this.size, unitId, maxUnits);
+    this.sliceFirst = slice.first;
+    this.sliceLast = slice.last;
+    this.cursor = slice.first;
     this.used = new Uint32Array((this.size + 31) >>> 5);
     this.proto = new Uint8Array(this.size);
     this.inIp = new Uint32Array(this.size);
@@ -54,6 +71,11 @@ export class PortTable {
   /** Slot index of a public port, or -1 when the port is outside this pool. */
   slotOf(port: number): number {
     return port >= this.min && port <= this.max ? port - this.min : -1;
+  }
+
+  /** The slot's port belongs to this table's slice (it may hand it out and take it back). */
+  inSlice(slot: number): boolean {
+    return slot >= this.sliceFirst && slot <= this.sliceLast;
   }
 
   isUsed(slot: number): boolean {
@@ -71,16 +93,19 @@ export class PortTable {
     );
   }
 
-  /** Next free slot at or after the cursor (wrapping), or -1 when every port is taken. */
+  /** Next free slot of the slice at or after the cursor (wrapping), or -1 when all are taken. */
   findFree(): number {
-    const size = this.size;
+    const first = this.sliceFirst;
+    const end = this.sliceLast + 1;
+    const size = end - first;
+    if (size <= 0) return -1;
     let slot = this.cursor;
     for (let scanned = 0; scanned <= size; ) {
-      if (slot >= size) slot = 0;
+      if (slot >= end) slot = first;
       const w = this.used[slot >>> 5]!;
       if (w === 0xffffffff) {
-        // Whole word taken: jump to the next word boundary.
-        const next = ((slot >>> 5) + 1) << 5;
+        // Whole word taken: jump to the next word boundary (or the slice's end).
+        const next = Math.min(((slot >>> 5) + 1) << 5, end);
         scanned += next - slot;
         slot = next;
         continue;
@@ -103,8 +128,8 @@ export class PortTable {
    * another unit); the cursor stays, so next-fit order is not disturbed.
    */
   adopt(slot: number, proto: number, inIp: number, inPort: number, remIp: number, remPort: number, nowNs: number): void {
+    if (!this.isUsed(slot)) this.live++;
     this.used[slot >>> 5]! |= 1 << (slot & 31);
-    this.live++;
     this.proto[slot] = proto;
     this.inIp[slot] = inIp;
     this.inPort[slot] = inPort;
@@ -128,7 +153,7 @@ export class PortTable {
    */
   sweepExpired(nowNs: number, tcpIdleNs: number, udpIdleNs: number): number {
     let freed = 0;
-    for (let slot = 0; slot < this.size; slot++) {
+    for (let slot = this.sliceFirst; slot <= this.sliceLast; slot++) {
       if (!this.isUsed(slot)) continue;
       const idle = this.proto[slot] === 6 ? tcpIdleNs : udpIdleNs;
       if (nowNs - this.lastSeenNs[slot]! > idle) {

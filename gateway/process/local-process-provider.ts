@@ -33,7 +33,13 @@ export interface ProviderOptions {
   onLog?: (unit: number, line: string) => void;
 }
 
-const ROOT = path.join(__dirname, '..', '..');
+/** The package root (the nearest package.json above this file), from the sources or from dist/. */
+const ROOT = ((): string => {
+  for (let d = __dirname; ; d = path.dirname(d)) {
+    if (fs.existsSync(path.join(d, 'package.json'))) return d;
+    if (path.dirname(d) === d) return path.join(__dirname, '..', '..');
+  }
+})();
 
 /** Newest mtime of the .ts sources a unit runs (walked once per process). */
 let newestSrcMs = -1;
@@ -68,7 +74,8 @@ export function snfCommand(): string[] {
   } catch {
     /* no dist: fall through */
   }
-  return [path.join(__dirname, 'dev-entry.js')];
+  // From ROOT, not __dirname: dist/ has no copy of this .js file.
+  return [path.join(ROOT, 'gateway', 'process', 'dev-entry.js')];
 }
 
 const live = new Set<ChildProcess>();

@@ -18,6 +18,7 @@ export const STATS_FIELDS_V1 = [
   'late', 'stateLost', 'pushesSent', 'pushFlowsSent', 'pushBytesSent', 'pushFlowsApplied', 'pushFlowsStale',
   'pullsSent', 'pullAttempts', 'pullFlowsFound', 'pullFlowsUnknown', 'pullErrors', 'pullFlowsServed',
   'pullBytesServed', 'handlerErrors', 'storeReads', 'storeWrites', 'storeBytesWritten', 'storeErrors',
+  'restarted', 'evicted', 'pullFlowsNotYet', 'storeFlowsMissing',
 ] as const;
 export type StatsField = (typeof STATS_FIELDS_V1)[number];
 export type UnitStats = Partial<Record<StatsField, number>>;

@@ -1,21 +1,31 @@
 /**
  * THE SNF correctness property, live: a trace through the gateway with 4 real unit processes,
- * with settings that cut flows into many flowlets and move some of them (T = 1 ms, B = 1,500 B,
- * α = 0, unit capacity of two open flowlets), gives per flow the same output packets in the same order and the same final state
- * as the same trace through LocalRuntime in one process — for every NF and every state mode.
+ * with settings that cut flows into many flowlets and move them (T = 1 ms, α = 0, small unit
+ * capacity), gives per flow the same output packets in the same order and the same final state
+ * as the same trace through LocalRuntime in one process — for every NF and every state mode
+ * (proactive push, reactive pull, external = Redis on the same data plane). NAT output may differ
+ * only by a consistent renaming of public ports (each unit allocates from its own slice).
  *
- * Sizes (2-core machine, whole file ≲ 3 min): the first 1,500 packets of smallFlows for nat, lb,
- * udp-whitelist, qos; a 60-connection generated trace (payloads) for ids. Replayed at 4,000 pkt/s
- * so per-flow gaps exceed T = 1 ms often (many timeout flowlets) and B = 1,500 B cuts the rest.
+ * Sizes (2-core machine): the first 1,500 packets of smallFlows (no payloads, ~41 B) for nat,
+ * lb, udp-whitelist, qos, with B = 1,500 B and 2 Mb/s per unit; a 40-connection generated trace
+ * with payloads (~860 B) for ids, with B = 6,000 B and 20 Mb/s per unit. Why per-trace settings:
+ * B and the capacity must be scaled to the packet size and the offered bit rate. With ids at
+ * B = 1,500 B and 2 Mb/s (27 Mb/s offered to 8 Mb/s of units) every payload packet was its own
+ * size-forked flowlet and 95 % of them hit the overload fallback, which rotates units: a busy
+ * flow hopped units on every packet, each hop a serial pull (4–180 ms under this machine's load),
+ * so its held backlog outgrew the 1.5 s hold timeout (stateLost) and the give-ups ran packets on
+ * old state, which made later packets `late` (a give-up advances the clock past packets that other
+ * units still hold). The per-NF settings keep the same stress (≥ 20 % of flowlets move) without
+ * exceeding what serial pulls can sustain on this machine.
  */
 import { FUNCTION_NAMES } from '../../../functions';
-import { Packet } from '../../../sdk/packet';
 import { requireData } from '../../../trace/data';
 import { generateTraffic } from '../../../trace/generator';
 import { loadTrace } from '../../../trace/load';
 import type { LoadedTrace } from '../../../trace/types';
 import type { StateMode } from '../../../gateway/options';
-import { runLive, runReference } from './live-harness';
+import { checkNatEquivalence, type NatOutput } from '../../helpers/nat-equivalence';
+import { runLive, runReference, type LiveOptions } from './live-harness';
 
 jest.setTimeout(120_000);
 
@@ -23,6 +33,8 @@ const NFS = ['nat', 'lb', 'ids', 'udp-whitelist', 'qos'];
 const MODES: StateMode[] = (process.env.SNF_TEST_LIVE_MODES ?? 'proactive,reactive,external').split(',') as StateMode[];
 const ONLY = process.env.SNF_TEST_LIVE_NFS?.split(',');
 const SLICE = 1500;
+/** functions/nat defaults: the public address. */
+const NAT_PUBLIC_IP = 0xcb007101;
 
 function traceFor(nf: string): LoadedTrace {
   if (nf === 'ids') return generateTraffic({ seed: 7, flows: 40, durationMs: 200 });
@@ -32,16 +44,12 @@ function traceFor(nf: string): LoadedTrace {
   return loadTrace(file, { limit: SLICE });
 }
 
-/** NAT picks public ports from a unit-local pool: compare with the translated port zeroed. */
-function normalise(nf: string, b: Buffer | null): string {
-  if (b === null) return 'drop';
-  if (nf !== 'nat') return b.toString('hex');
-  const c = Buffer.from(b);
-  const p = Packet.parse(c);
-  if (p.srcIp === 0xcb007101 && p.hasL4) p.setSrcPort(0);
-  return c.toString('hex');
+function settingsFor(nf: string): LiveOptions {
+  const base = { units: 4, rate: 4000, timeoutNs: 1e6 };
+  return nf === 'ids' ? { ...base, sizeBytes: 6000, capacityBps: 20e6 } : { ...base, sizeBytes: 1500, capacityBps: 2e6 };
 }
-function normaliseState(nf: string, s: unknown): unknown {
+
+function withoutPublicPort(nf: string, s: unknown): unknown {
   if (nf === 'nat' && s !== undefined && s !== null) return { ...(s as object), publicPort: 0 };
   return s;
 }
@@ -56,49 +64,49 @@ describe('live SNF gives the same per-flow output and state as LocalRuntime', ()
       if (ONLY && !ONLY.includes(nf)) continue;
       it(`${nf} · ${mode} · 4 units`, async () => {
         const trace = traceFor(nf);
-        const live = await runLive(nf, mode, trace, { units: 4, rate: 4000, timeoutNs: 1e6, sizeBytes: 1500 });
+        const live = await runLive(nf, mode, trace, settingsFor(nf));
         const r = live.result;
         const exp = runReference(nf, trace, r.flows.keys);
         expect({ lost: r.lost, sent: r.sent }).toEqual({ lost: 0, sent: trace.count });
         // Per flow: expected outputs in trace order vs live outputs in arrival order.
-        const want = new Map<number, string[]>();
-        const got = new Map<number, string[]>();
-        for (let i = 0; i < trace.count; i++) {
-          const f = r.flows.flowOf[i]!;
-          if (!want.has(f)) want.set(f, []);
-          want.get(f)!.push(`${i}:${normalise(nf, exp.bytes[i]!)}`);
-        }
+        const want = new Map<number, NatOutput[]>();
+        const got = new Map<number, NatOutput[]>();
+        const push = (m: Map<number, NatOutput[]>, f: number, o: NatOutput) => (m.get(f) ?? (m.set(f, []), m.get(f)!)).push(o);
+        for (let i = 0; i < trace.count; i++) push(want, r.flows.flowOf[i]!, { index: i, bytes: exp.bytes[i]! });
         for (let j = 0; j < r.received; j++) {
           const s = r.order![j]!;
-          const f = r.flows.flowOf[s]!;
-          if (!got.has(f)) got.set(f, []);
           const out = r.outputs![s]!;
-          got.get(f)!.push(`${s}:${normalise(nf, out.verdict === 0 ? out.bytes ?? Buffer.alloc(0) : null)}`);
+          push(got, r.flows.flowOf[s]!, { index: s, bytes: out.verdict === 0 ? out.bytes ?? Buffer.alloc(0) : null });
         }
-        const bad: string[] = [];
-        for (const [f, w] of want) {
-          const g = got.get(f) ?? [];
-          if (JSON.stringify(w) === JSON.stringify(g)) continue;
-          const at = w.findIndex((x, j) => x !== g[j]);
-          bad.push(`flow ${f}: first difference at #${at}: want ${w[at]?.slice(0, 90)} got ${g[at]?.slice(0, 90)}`);
+        if (nf === 'nat') {
+          const rep = checkNatEquivalence(want, got, { publicIp: NAT_PUBLIC_IP, maxProblems: 5 });
+          expect({ ok: rep.ok, problems: rep.problems }).toEqual({ ok: true, problems: [] });
+          expect(rep.translated).toBeGreaterThan(0);
+        } else {
+          const bad: string[] = [];
+          const show = (o: NatOutput | undefined) => (o ? `${o.index}:${o.bytes ? o.bytes.toString('hex').slice(0, 80) : 'drop'}` : 'none');
+          for (const [f, w] of want) {
+            const g = got.get(f) ?? [];
+            const at = w.findIndex((x, j) => g[j] === undefined || x.index !== g[j]!.index || String(x.bytes?.toString('hex')) !== String(g[j]!.bytes?.toString('hex')));
+            if (at < 0 && g.length === w.length) continue;
+            bad.push(`flow ${f}: first difference at #${at}: want ${show(w[at])} got ${show(g[at])}`);
+          }
+          expect({ badFlows: bad.length, examples: bad.slice(0, 3) }).toEqual({ badFlows: 0, examples: [] });
         }
-        const reasons = [0, 0, 0, 0];
-        for (const out of r.outputs!) if (out) reasons[out.reason] = (reasons[out.reason] ?? 0) + 1;
-        expect({ badFlows: bad.length, examples: bad.slice(0, 3), reasons: bad.length ? reasons : null }).toEqual({ badFlows: 0, examples: [], reasons: null });
         expect(r.reordered).toBe(0);
-        const wantState = exp.state.map((s) => normaliseState(nf, s));
-        const gotState = live.state.map((s) => normaliseState(nf, s));
-        expect(gotState).toEqual(wantState);
-        // The run really cut the flows into many flowlets (moves between units depend on the
-        // measured load; heavier move rates currently trip the units' pull give-up — see
-        // docs/dev/requests-gateway-to-watchdog.md).
+        const wantState = exp.state.map((s) => withoutPublicPort(nf, s));
+        expect(live.state.map((s) => withoutPublicPort(nf, s))).toEqual(wantState);
+        if (live.stored !== null) expect(live.stored.map((s) => withoutPublicPort(nf, s))).toEqual(wantState);
         const ctl = live.stats.controller as { flowletsMoved: number; flowlets: number };
         const u = live.units;
         // eslint-disable-next-line no-console
-        console.log(`${nf} · ${mode}: flowlets ${ctl.flowlets}, moved ${ctl.flowletsMoved}, seamless ${u.seamless}, waited ${u.waited}, pulled ${u.pulled}, late ${u.late}, stateLost ${u.stateLost}`);
+        console.log(`${nf} · ${mode}: flowlets ${ctl.flowlets}, moved ${ctl.flowletsMoved}, seamless ${u.seamless}, waited ${u.waited}, pulled ${u.pulled}, byPush ${u.releasedByPush}, late ${u.late}, stateLost ${u.stateLost}, storeReads ${u.storeReads}, storeWrites ${u.storeWrites}`);
+        // The run really cut the flows into many flowlets and moved a substantial share of them.
         expect(ctl.flowlets).toBeGreaterThan(trace.count / 10);
+        expect(ctl.flowletsMoved).toBeGreaterThanOrEqual(0.2 * ctl.flowlets);
         // Held packets never ran on missing state, and none ran on state newer than itself.
-        if (mode !== 'external') expect({ stateLost: u.stateLost, late: u.late }).toEqual({ stateLost: 0, late: 0 });
+        expect({ stateLost: u.stateLost, late: u.late }).toEqual({ stateLost: 0, late: 0 });
+        if (mode === 'external') expect(u.storeWrites).toBeGreaterThan(0);
       });
     }
   }

@@ -6,6 +6,7 @@ import Redis from 'ioredis';
 import { replay, type ReplayResult } from '../../../bench/replay/replayer';
 import { getFunction } from '../../../functions';
 import { Gateway } from '../../../gateway/gateway';
+import { externalKey } from '../../../watchdog/external-state';
 import { defaultGatewayOptions, type StateMode } from '../../../gateway/options';
 import { LocalRuntime } from '../../../sdk/local-runtime';
 import { Packet } from '../../../sdk/packet';
@@ -39,8 +40,10 @@ export function runReference(nfName: string, trace: LoadedTrace, keys: readonly 
 
 export interface LiveRun {
   result: ReplayResult;
-  /** Final state per flow key index, decoded (undefined = none / deleted). */
+  /** Final state per flow key index, decoded (undefined = none / deleted), newest clock over units. */
   state: unknown[];
+  /** External state mode: what Redis holds per flow after the units stopped (null otherwise). */
+  stored: unknown[] | null;
   stats: Record<string, unknown>;
   /** Every unit's counters (STATS frame), summed over units. */
   units: Record<string, number>;
@@ -48,7 +51,16 @@ export interface LiveRun {
 
 export const TOKEN = 'e2e-live-token';
 
-export async function runLive(nfName: string, state: StateMode, trace: LoadedTrace, opts: { units: number; rate: number; timeoutNs: number; sizeBytes: number }): Promise<LiveRun> {
+export interface LiveOptions {
+  units: number;
+  rate: number;
+  timeoutNs: number;
+  sizeBytes: number;
+  /** Per-unit capacity the controller packs against (b/s). */
+  capacityBps: number;
+}
+
+export async function runLive(nfName: string, state: StateMode, trace: LoadedTrace, opts: LiveOptions): Promise<LiveRun> {
   const nf = getFunction(nfName) as NetworkFunction<unknown, unknown>;
   const o = defaultGatewayOptions(nfName, TOKEN);
   o.state = state;
@@ -56,33 +68,34 @@ export async function runLive(nfName: string, state: StateMode, trace: LoadedTra
   o.minUnits = opts.units;
   o.maxUnits = opts.units;
   // α = 0 and a tiny capacity: each unit fits few open flowlets, so new flowlets spread and move.
-  o.controller = { timeoutNs: opts.timeoutNs, sizeThresholdBytes: opts.sizeBytes, alpha: 0, unitCapacityBps: Number(process.env.SNF_TEST_LIVE_CAP ?? 2e6), initialDemandBps: 1e6, idleRetireNs: 1e12 };
+  o.controller = { timeoutNs: opts.timeoutNs, sizeThresholdBytes: opts.sizeBytes, alpha: 0, unitCapacityBps: opts.capacityBps, initialDemandBps: 1e6, idleRetireNs: 1e12 };
   o.unitEnv = { SNF_IDLE_PUSH_US: String(Math.max(1, Math.round(opts.timeoutNs / 2e3)))};
-  let redis: Redis | null = null;
-  if (state === 'external') {
-    redis = new Redis(process.env.REDIS_URL ?? 'redis://127.0.0.1:6379');
-    const old = await redis.keys(`snf:state:${nf.name}:*`);
-    if (old.length > 0) await redis.del(...old);
-  }
   o.onUnitLog = (global as any).__unitLog;
   const gw = new Gateway(o);
+  let run: Omit<LiveRun, 'stored'>;
   try {
     await gw.start();
     const result = await replay({ port: gw.streamPort, token: TOKEN, trace, rate: opts.rate, collect: true, drainTimeoutMs: 3000 });
     const keys = result.flows.keys;
     const units: Record<string, number> = {};
     for (const st of Object.values(await gw.unitStats())) for (const [k, v] of Object.entries(st)) units[k] = (units[k] ?? 0) + (v ?? 0);
-    let decoded: unknown[];
-    if (redis !== null) {
-      const raw = await Promise.all(keys.map((k) => redis!.getBuffer(`snf:state:${nf.name}:${k.proto}:${k.srcIp}:${k.srcPort}:${k.dstIp}:${k.dstPort}`)));
-      decoded = raw.map((b) => (b === null ? undefined : nf.stateCodec.decode(b)));
-    } else {
-      const dumped = await gw.collectState(keys);
-      decoded = dumped.map((d) => (d === null || !d.present ? undefined : nf.stateCodec.decode(d.value)));
-    }
-    return { result, state: decoded, stats: gw.stats(), units };
+    const dumped = await gw.collectState(keys);
+    const decoded = dumped.map((d) => (d === null || !d.present ? undefined : nf.stateCodec.decode(d.value)));
+    run = { result, state: decoded, stats: gw.stats(), units };
   } finally {
     await gw.stop();
-    redis?.disconnect();
+  }
+  if (state !== 'external') return { ...run, stored: null };
+  // The units wrote every changed flow on SIGTERM: Redis must now hold the final state.
+  const redis = new Redis(process.env.REDIS_URL ?? 'redis://127.0.0.1:6379');
+  try {
+    const prefix = `snf:ext:${gw.runId}:${nf.name}:`;
+    const raw = await Promise.all(run.result.flows.keys.map((k) => redis.hmgetBuffer(externalKey(prefix, k), 'p', 'v')));
+    const stored = raw.map(([p, v]) => (p === null || p.toString() !== '1' ? undefined : nf.stateCodec.decode(v ?? Buffer.alloc(0))));
+    const left = await redis.keys(`${prefix}*`);
+    if (left.length > 0) await redis.del(...left);
+    return { ...run, stored };
+  } finally {
+    redis.disconnect();
   }
 }
