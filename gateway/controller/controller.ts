@@ -62,6 +62,8 @@ export class Controller implements RebalanceHost {
   private readonly demandWindowNs: number;
   /** bps of load per byte of backlog: 8 / backlogBudget (0 when countBacklog is off). */
   private readonly backlogBpsPerByte: number;
+  /** bps per byte of a flow's outstanding bytes at its old unit (pendingMoveCost; backlog scale even when countBacklog is off). */
+  private readonly pendingBpsPerByte: number;
 
   constructor(params: Partial<ControllerParams> = {}, readonly hooks: ControllerHooks = {}) {
     const p = (this.params = resolveParams(params));
@@ -77,7 +79,8 @@ export class Controller implements RebalanceHost {
     this.replicate = p.mode === 'flowlet' || p.mode === 'flowlet-timeout-only';
     this.nextRebalanceNs = p.smartflowPeriodNs;
     this.demandWindowNs = p.demandOverMeterWindow ? p.loadBucketNs * p.loadBuckets : 0;
-    this.backlogBpsPerByte = p.countBacklog ? 8e9 / (p.backlogBudgetNs > 0 ? p.backlogBudgetNs : p.loadBucketNs * p.loadBuckets) : 0;
+    this.pendingBpsPerByte = 8e9 / (p.backlogBudgetNs > 0 ? p.backlogBudgetNs : p.loadBucketNs * p.loadBuckets);
+    this.backlogBpsPerByte = p.countBacklog ? this.pendingBpsPerByte : 0;
     this.decision = {
       unit: -1, newFlowlet: false, flowletId: 0, clock: 0, prevUnit: -1, targets: new Int32Array(p.k), targetCount: 0,
       reason: RouteReason.SAME_FLOWLET, hasState: false, holdUntilNs: 0, externalState: this.packetMode, overloaded: false, flowSlot: -1,
@@ -130,6 +133,8 @@ export class Controller implements RebalanceHost {
     // The packet joins the unit's backlog until its drain credit: the load rises now, not a meter window later.
     U.backlogBytes[u] = U.backlogBytes[u]! + wireBytes;
     U.backlogBps[u] = U.backlogBytes[u]! * this.backlogBpsPerByte;
+    U.routedBytes[u] = U.routedBytes[u]! + wireBytes;
+    f.routedMark[s] = U.routedBytes[u]!;
 
     d.unit = u;
     d.flowSlot = s;
@@ -200,7 +205,17 @@ export class Controller implements RebalanceHost {
         }
       }
     }
-    let u = pickUnit(U.ids, U.count, U.loadBps, p.unitCapacityBps, demand, mark, p.alpha, -1, U.backlogBps);
+    const running = !isNew && U.isRunning(prev);
+    const pending = running ? this.outstandingBytes(s) : 0;
+    let u = -1;
+    // Stay rules (sizeForkStays, pendingStays): moving here would pull and wait for the old queue.
+    if (running && ((p.sizeForkStays && reason === RouteReason.SIZE) || (p.pendingStays && pending > 0)) && U.fitLoadBps(prev) + demand <= p.unitCapacityBps) {
+      u = prev;
+    }
+    if (u < 0) {
+      const moveCost = p.pendingMoveCost ? pending * this.pendingBpsPerByte : 0;
+      u = pickUnit(U.ids, U.count, U.loadBps, p.unitCapacityBps, demand, mark, p.alpha, -1, U.backlogBps, running ? prev : -1, moveCost);
+    }
     if (u < 0) u = this.startUnit(nowNs, nowNs + p.unitStartupNs);
     if (u < 0) {
       u = leastLoaded(U.ids, U.count, U.loadBps, U.backlogBps);
@@ -229,6 +244,18 @@ export class Controller implements RebalanceHost {
     }
     d.newFlowlet = true;
     d.hasState = hasState;
+  }
+
+  /**
+   * Bytes of flow `s` still outstanding at its unit: the unit's backlog minus what was routed
+   * there after the flow's last packet (FIFO). 0 when the unit stopped.
+   */
+  outstandingBytes(s: number): number {
+    const U = this.units;
+    const u = this.flows.unit[s]!;
+    if (!U.isRunning(u)) return 0;
+    const v = U.backlogBytes[u]! - (U.routedBytes[u]! - this.flows.routedMark[s]!);
+    return v > 0 ? v : 0;
   }
 
   private drawTargetsInto(s: number, unit: number): number {

@@ -39,6 +39,8 @@ export class FlowStore {
   unit = new Int32Array(0);
   prevUnit = new Int32Array(0);
   migrationUntilNs = new Float64Array(0);
+  /** The unit's routedBytes right after this flow's last packet (its FIFO position there). */
+  routedMark = new Float64Array(0);
   targetCount = new Uint8Array(0);
   /** K per slot. */
   targets = new Int32Array(0);
@@ -88,6 +90,7 @@ export class FlowStore {
     this.unit[s] = NIL;
     this.prevUnit[s] = NIL;
     this.migrationUntilNs[s] = 0;
+    this.routedMark[s] = 0;
     this.targetCount[s] = 0;
     this.table.setByFields(proto, srcIp, srcPort, dstIp, dstPort, s);
     this.size++;
@@ -184,6 +187,7 @@ export class FlowStore {
     this.unit = g(this.unit);
     this.prevUnit = g(this.prevUnit);
     this.migrationUntilNs = g(this.migrationUntilNs);
+    this.routedMark = g(this.routedMark);
     this.targetCount = g(this.targetCount);
     this.targets = g(this.targets, this.k);
     this.lruPrev = g(this.lruPrev);

@@ -54,6 +54,25 @@ export interface ControllerParams {
    * units for latency (docs/results-sim.md, sweep-backlog).
    */
   readonly backlogBudgetNs: number;
+  /**
+   * A size-forked flowlet (reason SIZE) stays on its flow's unit whenever it still fits there
+   * (meter + open demand + backlog + its demand ≤ capacity) and is packed only when it does not.
+   * A size fork has no idle gap, so nothing was pushed: a move always pulls, and the pull waits
+   * for the flow's previous packet to leave the old unit. B still bounds a flowlet's size, so an
+   * adversarial burst moves once its unit is full (§4.2, Fig. 5). false: the paper's packer.
+   */
+  readonly sizeForkStays: boolean;
+  /**
+   * A new flowlet (any reason) whose flow still has bytes outstanding at its unit (routed and
+   * not yet drained there, FIFO position from per-unit byte counters) stays on that unit when it
+   * fits: a move could not start before those bytes drain anyway, and would add a pull.
+   */
+  readonly pendingStays: boolean;
+  /**
+   * When such a flowlet is packed elsewhere, each candidate's fit test also counts the flow's
+   * outstanding bytes at the old unit (on the backlog scale): the moved flowlet waits for them.
+   */
+  readonly pendingMoveCost: boolean;
   /** Start a unit ahead of need when every ready unit is above this utilization (0..1]. */
   readonly scaleUpUtilization: number;
   /** Retire a unit that was routed nothing for this long (ns). The last unit is never retired. */
@@ -93,6 +112,9 @@ export const DEFAULT_PARAMS: ControllerParams = Object.freeze({
   demandOverMeterWindow: true,
   countBacklog: true,
   backlogBudgetNs: 0,
+  sizeForkStays: false,
+  pendingStays: false,
+  pendingMoveCost: false,
   scaleUpUtilization: 0.9,
   idleRetireNs: 1e9,
   unitStartupNs: 0,
@@ -174,7 +196,9 @@ export function resolveParams(raw: Partial<ControllerParams> = {}): ControllerPa
   }
   if (typeof out.countOpenDemand !== 'boolean') throw new ConfigError('countOpenDemand', 'must be a boolean');
   if (typeof out.demandOverMeterWindow !== 'boolean') throw new ConfigError('demandOverMeterWindow', 'must be a boolean');
-  if (typeof out.countBacklog !== 'boolean') throw new ConfigError('countBacklog', 'must be a boolean');
+  for (const key of ['countBacklog', 'sizeForkStays', 'pendingStays', 'pendingMoveCost'] as const) {
+    if (typeof out[key] !== 'boolean') throw new ConfigError(key, 'must be a boolean');
+  }
   const mode = out.mode;
   if (typeof mode !== 'string' || parseMode(mode.split(':')[0] ?? '').mode !== mode) {
     throw new ConfigError('mode', `unknown mode "${String(mode)}" (use parseMode for "smartflow:<ms>")`);

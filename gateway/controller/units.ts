@@ -19,6 +19,11 @@ export class UnitTable {
   readonly meterBps: Float64Array;
   /** Bytes routed to the unit and not yet drained (its queue plus what is in flight to it), ≥ 0. */
   readonly backlogBytes: Float64Array;
+  /**
+   * Bytes ever routed to the unit id (monotonic, kept across restarts of the id). A flow's
+   * outstanding bytes at the unit = backlog − (routedBytes − the flow's mark at its last packet).
+   */
+  readonly routedBytes: Float64Array;
   /** The backlog on the load scale: backlogBytes·8 / backlogBudget (bps; 0 when countBacklog is off). */
   readonly backlogBps: Float64Array;
   /** Meter + open demand (bps): the packer's utilization score. The fit test and the scaler add backlogBps. */
@@ -45,6 +50,7 @@ export class UnitTable {
     this.meterBps = new Float64Array(n);
     this.loadBps = new Float64Array(n);
     this.backlogBytes = new Float64Array(n);
+    this.routedBytes = new Float64Array(n);
     this.backlogBps = new Float64Array(n);
     this.invId = new Float64Array(n);
     for (let u = 1; u < n; u++) this.invId[u] = 1 / u;
