@@ -45,6 +45,8 @@ step "build"
 npm run --silent build
 step "typecheck"
 npx tsc --noEmit -p tsconfig.json
+step "imports (dependency-cruiser: .dependency-cruiser.js)"
+npm run --silent lint:imports
 step "services"
 bash scripts/services.sh up
 

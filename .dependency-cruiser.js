@@ -1,0 +1,57 @@
+/**
+ * Import rules between SNF's folders (STYLE habit 5: the data plane imports nothing from API,
+ * Kafka, gRPC or Redis modules; function authors see only sdk/). `npm test` runs
+ * `npx depcruise` with this file; a violation fails the run and names the import.
+ */
+const NODE_IO = '(^|node_modules/)(ioredis|kafkajs|@grpc/|express|pino|prom-client)|^(http|https|net|dgram)$';
+
+module.exports = {
+  forbidden: [
+    {
+      name: 'sdk-is-self-contained',
+      comment: 'sdk/ is what function authors import: it may use only itself and node builtins.',
+      severity: 'error',
+      from: { path: '^sdk/' },
+      to: { pathNot: '^sdk/', dependencyTypesNot: ['core'] },
+    },
+    {
+      name: 'functions-use-only-sdk',
+      comment: 'A network function is built only on sdk/ (functions/config-source.ts is the control-path loader and may use Redis).',
+      severity: 'error',
+      from: { path: '^functions/', pathNot: '^functions/(config-source|index)\\.ts$' },
+      to: { pathNot: '^(sdk|functions)/', dependencyTypesNot: ['core'] },
+    },
+    {
+      name: 'controller-is-pure',
+      comment: 'gateway/controller/ takes time as a parameter and does no I/O: only sdk/ and itself, no node builtins.',
+      severity: 'error',
+      from: { path: '^gateway/controller/' },
+      to: { pathNot: '^(sdk|gateway/controller)/' },
+    },
+    {
+      name: 'data-plane-no-io-libraries',
+      comment: 'The per-packet code (sdk, functions, controller, trace) never imports network/IO client libraries.',
+      severity: 'error',
+      from: { path: '^(sdk|gateway/controller|trace)/' },
+      to: { path: NODE_IO },
+    },
+    {
+      name: 'nothing-imports-cli-or-tests',
+      severity: 'error',
+      from: { pathNot: '^(cli|test)/' },
+      to: { path: '^(cli|test)/' },
+    },
+    {
+      name: 'no-circular',
+      severity: 'error',
+      from: {},
+      to: { circular: true },
+    },
+  ],
+  options: {
+    doNotFollow: { path: 'node_modules' },
+    tsPreCompilationDeps: true,
+    tsConfig: { fileName: 'tsconfig.json' },
+    exclude: { path: '^(dist|coverage)/' },
+  },
+};
