@@ -10,6 +10,10 @@ const project = (name, extra = {}) => ({
   ...extra,
 });
 module.exports = {
+  // `npm test` reports coverage of the unit suite (text summary; coverage/ for the full report).
+  coverageProvider: 'v8',
+  collectCoverageFrom: ['{sdk,functions,gateway,watchdog,proto,trace,bench}/**/*.ts'],
+  coverageReporters: ['text-summary', 'json-summary'],
   projects: [
     project('unit'),
     project('integration'),

@@ -65,6 +65,7 @@ for suite in ${SNF_TEST_SUITES:-unit integration e2e chaos}; do
   rm -f "$out"
   extra=()
   [[ $suite == e2e || $suite == chaos ]] && extra+=(--runInBand)
+  [[ $suite == unit ]] && extra+=(--coverage)
   npx jest --selectProjects "$suite" "${JEST_FLAGS[@]}" "${extra[@]}" --json --outputFile="$out" || rc=1
   results+=("$suite=$out")
 done

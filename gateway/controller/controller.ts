@@ -216,6 +216,13 @@ export class Controller implements RebalanceHost {
       const moveCost = p.pendingMoveCost ? pending * this.pendingBpsPerByte : 0;
       u = pickUnit(U.ids, U.count, U.loadBps, p.unitCapacityBps, demand, mark, p.alpha, -1, U.backlogBps, running ? prev : -1, moveCost);
     }
+    // Nothing fits, not even with the old queue: a flow with bytes still queued there is its own
+    // bottleneck (a move would wait for them and add a pull), so it stays; the scaler adds a unit for the others.
+    if (u < 0 && p.pendingStaysWhenFull && pending > 0) {
+      u = prev;
+      d.overloaded = true;
+      this.counters.overloadAssignments++;
+    }
     if (u < 0) u = this.startUnit(nowNs, nowNs + p.unitStartupNs);
     if (u < 0) {
       u = leastLoaded(U.ids, U.count, U.loadBps, U.backlogBps);

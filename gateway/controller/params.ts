@@ -73,6 +73,11 @@ export interface ControllerParams {
    * outstanding bytes at the old unit (on the backlog scale): the moved flowlet waits for them.
    */
   readonly pendingMoveCost: boolean;
+  /**
+   * When no unit fits and the flow still has bytes outstanding at its unit, the flowlet stays
+   * there (counted as an overload assignment) instead of starting a unit for it.
+   */
+  readonly pendingStaysWhenFull: boolean;
   /** Start a unit ahead of need when every ready unit is above this utilization (0..1]. */
   readonly scaleUpUtilization: number;
   /** Retire a unit that was routed nothing for this long (ns). The last unit is never retired. */
@@ -114,7 +119,8 @@ export const DEFAULT_PARAMS: ControllerParams = Object.freeze({
   backlogBudgetNs: 0,
   sizeForkStays: false,
   pendingStays: false,
-  pendingMoveCost: false,
+  pendingMoveCost: true,
+  pendingStaysWhenFull: false,
   scaleUpUtilization: 0.9,
   idleRetireNs: 1e9,
   unitStartupNs: 0,
@@ -196,7 +202,7 @@ export function resolveParams(raw: Partial<ControllerParams> = {}): ControllerPa
   }
   if (typeof out.countOpenDemand !== 'boolean') throw new ConfigError('countOpenDemand', 'must be a boolean');
   if (typeof out.demandOverMeterWindow !== 'boolean') throw new ConfigError('demandOverMeterWindow', 'must be a boolean');
-  for (const key of ['countBacklog', 'sizeForkStays', 'pendingStays', 'pendingMoveCost'] as const) {
+  for (const key of ['countBacklog', 'sizeForkStays', 'pendingStays', 'pendingMoveCost', 'pendingStaysWhenFull'] as const) {
     if (typeof out[key] !== 'boolean') throw new ConfigError(key, 'must be a boolean');
   }
   const mode = out.mode;

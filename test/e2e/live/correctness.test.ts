@@ -6,17 +6,21 @@
  * (proactive push, reactive pull, external = Redis on the same data plane). NAT output may differ
  * only by a consistent renaming of public ports (each unit allocates from its own slice).
  *
- * Sizes (2-core machine): the first 1,500 packets of smallFlows (no payloads, ~41 B) for nat,
- * lb, udp-whitelist, qos, with B = 1,500 B and 2 Mb/s per unit; a 40-connection generated trace
- * with payloads (~860 B) for ids, with B = 6,000 B and 20 Mb/s per unit. Why per-trace settings:
- * B and the capacity must be scaled to the packet size and the offered bit rate. With ids at
- * B = 1,500 B and 2 Mb/s (27 Mb/s offered to 8 Mb/s of units) every payload packet was its own
- * size-forked flowlet and 95 % of them hit the overload fallback, which rotates units: a busy
- * flow hopped units on every packet, each hop a serial pull (4–180 ms under this machine's load),
- * so its held backlog outgrew the 1.5 s hold timeout (stateLost) and the give-ups ran packets on
- * old state, which made later packets `late` (a give-up advances the clock past packets that other
- * units still hold). The per-NF settings keep the same stress (≥ 20 % of flowlets move) without
- * exceeding what serial pulls can sustain on this machine.
+ * Sizes and settings (2-core machine shared with other work): the first 1,500 packets of
+ * smallFlows (captured without payloads, but the controller counts IP total length: ~575 B/packet,
+ * 18 Mb/s offered at 4,000 pkt/s) for nat, lb, udp-whitelist, qos with B = 4,500 B and 10 Mb/s per
+ * unit; a 40-connection generated trace with payloads (~860 B, 28 Mb/s) for ids with B = 6,000 B
+ * and 20 Mb/s per unit. B and the capacity are scaled to the packet size and offered bit rate so
+ * that flowlets hold several packets and ~30 % of them move.
+ *
+ * What broke before (ids proactive, stateLost/late): with B = 1,500 B and 2 Mb/s per unit (8 Mb/s
+ * of units for 18–28 Mb/s offered) every full-size packet was its own size-forked flowlet and
+ * 90–95 % of them hit the controller's overload fallback, which rotates units; a busy flow then
+ * hopped units on every packet, each hop a serial pull (p50 21 ms, p90 86 ms measured under this
+ * machine's load, vs 0.6 ms for an idle gRPC round trip), so its held backlog outgrew the 1.5 s
+ * hold timeout (stateLost), and each give-up ran packets on old state and advanced the clock past
+ * packets other units still held (late). Units here get a 5 s hold timeout: on a contended CI box
+ * the hold timeout is a liveness bound, and stateLost must still be 0.
  */
 import { FUNCTION_NAMES } from '../../../functions';
 import { requireData } from '../../../trace/data';
@@ -46,7 +50,7 @@ function traceFor(nf: string): LoadedTrace {
 
 function settingsFor(nf: string): LiveOptions {
   const base = { units: 4, rate: 4000, timeoutNs: 1e6 };
-  return nf === 'ids' ? { ...base, sizeBytes: 6000, capacityBps: 20e6 } : { ...base, sizeBytes: 1500, capacityBps: 2e6 };
+  return nf === 'ids' ? { ...base, sizeBytes: 6000, capacityBps: 20e6 } : { ...base, sizeBytes: 4500, capacityBps: 10e6 };
 }
 
 function withoutPublicPort(nf: string, s: unknown): unknown {

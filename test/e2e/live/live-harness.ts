@@ -69,13 +69,14 @@ export async function runLive(nfName: string, state: StateMode, trace: LoadedTra
   o.maxUnits = opts.units;
   // α = 0 and a tiny capacity: each unit fits few open flowlets, so new flowlets spread and move.
   o.controller = { timeoutNs: opts.timeoutNs, sizeThresholdBytes: opts.sizeBytes, alpha: 0, unitCapacityBps: opts.capacityBps, initialDemandBps: 1e6, idleRetireNs: 1e12 };
-  o.unitEnv = { SNF_IDLE_PUSH_US: String(Math.max(1, Math.round(opts.timeoutNs / 2e3)))};
+  // Hold timeout 5 s: a liveness bound on a contended 2-core box (see correctness.test.ts).
+  o.unitEnv = { SNF_IDLE_PUSH_US: String(Math.max(1, Math.round(opts.timeoutNs / 2e3))), SNF_HOLD_TIMEOUT_MS: '5000' };
   o.onUnitLog = (global as any).__unitLog;
   const gw = new Gateway(o);
   let run: Omit<LiveRun, 'stored'>;
   try {
     await gw.start();
-    const result = await replay({ port: gw.streamPort, token: TOKEN, trace, rate: opts.rate, collect: true, drainTimeoutMs: 3000 });
+    const result = await replay({ port: gw.streamPort, token: TOKEN, trace, rate: opts.rate, collect: true, drainTimeoutMs: 8000 });
     const keys = result.flows.keys;
     const units: Record<string, number> = {};
     for (const st of Object.values(await gw.unitStats())) for (const [k, v] of Object.entries(st)) units[k] = (units[k] ?? 0) + (v ?? 0);

@@ -195,3 +195,46 @@ describe('idle sweep (proactive push)', () => {
     expect(u.proc.counters.evicted).toBe(1);
   });
 });
+
+describe('PacketProcessor: flows the controller forgot, unit info, external store', () => {
+  test('a connection restarted by the controller (clock 1, no previous unit) runs on fresh state, not late', () => {
+    const u = unit(1);
+    for (let c = 1; c <= 4; c++) u.send(c, c === 1 ? -1 : 1);
+    // The controller expired the flow and sees it again: clock 1, no previous unit.
+    u.send(1, -1);
+    u.send(2, 1);
+    expect(u.out.map((o) => o.tos)).toEqual([0, 1, 2, 3, 0, 1]);
+    expect(u.proc.counters).toMatchObject({ restarted: 1, late: 0, waited: 0 });
+    expect(stateOf(u)).toEqual({ n: 2, clock: 2, present: true });
+  });
+
+  test('the NF is created with {id: unitId, maxUnits} when maxUnits is given, else as the only unit', () => {
+    const seen: unknown[] = [];
+    const nf = { ...countingNf, create: (c: null, info?: unknown) => (seen.push(info), countingNf.create(c)) };
+    const ports = { emit: () => {}, requestPull: () => {} };
+    new PacketProcessor(nf, null, ports, { unitId: 3, pullDelayNs: 0, pullRetryNs: 0, holdTimeoutNs: 1, maxUnits: 8 });
+    new PacketProcessor(nf, null, ports, { unitId: 3, pullDelayNs: 0, pullRetryNs: 0, holdTimeoutNs: 1 });
+    expect(seen).toEqual([{ id: 3, maxUnits: 8 }, undefined]);
+  });
+
+  test('external store: a flowlet back at its own unit after an eviction reads the store (no peer to pull)', () => {
+    const u = unit(1, { externalStore: true });
+    u.send(5, 1);
+    expect(u.pulls).toEqual([]);
+    u.proc.firePulls(0);
+    expect(u.pulls).toEqual([{ unit: 1, minClock: 4 }]);
+    const peer = unit(1);
+    peer.send(5, 1);
+    peer.proc.firePulls(0);
+    expect(peer.pulls).toEqual([]);
+  });
+
+  test('external sweep: an idle changed flow is planned for the store even without targets', () => {
+    const u = unit(1);
+    u.send(1, -1, 0, A, []);
+    const plan = sweep(u.proc, 1e6, { idlePushNs: 1000, evictNs: 1e12, external: true });
+    expect([...plan.keys()]).toEqual([-2]);
+    expect(plan.get(-2)!.map((f) => f.clock)).toEqual([1]);
+    expect(sweep(u.proc, 2e6, { idlePushNs: 1000, evictNs: 1e12, external: true }).size).toBe(0);
+  });
+});
