@@ -185,7 +185,7 @@ export class Gateway {
     const ts = this.opts.nfTime === 'source' ? srcTsNs : nowNs;
     if (this.http !== null) {
       const token = ++this.httpSeq;
-      if (this.pending.add(token, 1, seq, nowNs, source, wire, d.unit, d.flowSlot, d.clock) === NO_SLOT) return this.refuse(source, seq, buf, off);
+      if (this.pending.add(token, 1, seq, nowNs, source, wire, d.unit, d.flowSlot, d.clock) === NO_SLOT) return this.refuse(source, seq, buf, off, d.unit, wire, nowNs);
       this.order.begin(d.flowSlot, d.clock);
       this.http.send(d.unit, d.flowSlot, token, buf, off, len);
       return;
@@ -193,17 +193,20 @@ export class Gateway {
     const link = this.pool.links.get(d.unit);
     if (link === undefined) {
       this.counters.noLink++;
+      this.controller.onDropped(d.unit, wire, nowNs);
       this.sinks[source]?.emit(seq, 0, 1, EgressReason.HANDLER_ERROR, buf, off, 0);
       return;
     }
-    if (this.pending.add(d.flowletId, d.clock, seq, nowNs, source, wire, d.unit, d.flowSlot, d.clock) === NO_SLOT) return this.refuse(source, seq, buf, off);
+    if (this.pending.add(d.flowletId, d.clock, seq, nowNs, source, wire, d.unit, d.flowSlot, d.clock) === NO_SLOT) return this.refuse(source, seq, buf, off, d.unit, wire, nowNs);
     this.order.begin(d.flowSlot, d.clock);
     const k = this.routing.replicate ? d.targetCount : 0;
     link.add(d.flowletId, d.clock, d.prevUnit, k > 0 ? d.targets : NO_TARGETS, k, ts, buf, off, len);
   }
 
-  private refuse(source: number, seq: number, buf: Buffer, off: number): void {
+  /** Routed but never sent: the controller must not keep counting it in the unit's backlog. */
+  private refuse(source: number, seq: number, buf: Buffer, off: number, unit: number, wire: number, nowNs: number): void {
     this.counters.pendingFull++;
+    this.controller.onDropped(unit, wire, nowNs);
     this.sinks[source]?.emit(seq, 0, 1, EgressReason.HANDLER_ERROR, buf, off, 0);
   }
 
@@ -254,8 +257,10 @@ export class Gateway {
     const pend = this.pending;
     const empty = Buffer.alloc(0);
     this.egressNow = monoNs();
+    const now = this.egressNow;
     pend.drainUnit(unit, (s) => {
       this.counters.lostToDeadUnit++;
+      this.controller.onDropped(unit, pend.wireBytes[s]!, now);
       this.order.done(pend.flow[s]!, pend.clock[s]!, s, 1, EgressReason.STATE_LOST, empty, 0, 0);
     });
   }

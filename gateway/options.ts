@@ -44,6 +44,18 @@ export interface GatewayOptions {
 
 export const LIVE_TIMEOUT_NS = 5_000_000;
 
+/**
+ * Live backlog budget (controller `backlogBudgetNs`): a unit whose routed-but-undrained bytes would
+ * take this long to drain at its capacity reads as full. Drain credits are batched — a unit sends
+ * one CREDIT per PACKETS frame it processed (plus one per async state arrival), so a healthy unit
+ * always shows about one event-loop turn of "backlog" (≲ 1–2 ms here under load). With a 20 ms
+ * budget that lag reads as ≤ 5–10 % of capacity, while a real queue of 20 ms (e.g. packets held
+ * for state, or a unit that fell behind) makes the unit stop taking new flowlets at once. Much
+ * smaller budgets would turn batching lag into phantom load; the controller's default (0 = the
+ * 100 ms meter window) lets a live unit queue 100 ms before it reads as full.
+ */
+export const LIVE_BACKLOG_BUDGET_NS = 20_000_000;
+
 export function defaultGatewayOptions(fn: string, token: string): GatewayOptions {
   return {
     function: fn, token, host: '127.0.0.1', streamPort: 0, udpPort: null, udpEgress: null,
@@ -97,6 +109,7 @@ export function resolveRouting(o: GatewayOptions): ResolvedRouting {
   const params: { -readonly [K in keyof ControllerParams]?: ControllerParams[K] } = {
     timeoutNs: LIVE_TIMEOUT_NS,
     idleRetireNs: 10e9,
+    backlogBudgetNs: LIVE_BACKLOG_BUDGET_NS,
     ...o.controller,
     mode,
     initialUnits: o.minUnits,

@@ -56,7 +56,7 @@ export class ComputeUnit<C, S> {
     this.peers = new PeerClients(cfg.unitId, cfg.token, cfg.peerDeadlineMs);
     for (const [unit, addr] of Object.entries(cfg.peers)) this.peers.setAddress(Number(unit), addr);
     this.proc = new PacketProcessor(nf, nfConfig, {
-      emit: (f, clock, verdict, reason, buf, off, len) => this.emit(f, clock, verdict, reason, buf, off, len),
+      emit: (f, clock, verdict, reason, buf, off, len, wire) => this.emit(f, clock, verdict, reason, buf, off, len, wire),
       requestPull: (unit, e, minClock) => this.transfer.requestPull(unit, e, minClock),
       stateLost: (e, clocks, prevUnits) => log.warn({
         unit: cfg.unitId, flow: [e.proto, e.srcIp, e.srcPort, e.dstIp, e.dstPort], clock: e.clock, held: clocks.slice(0, 8),
@@ -154,9 +154,9 @@ export class ComputeUnit<C, S> {
     this.flushEgress();
   }
 
-  private emit(flowletId: number, clock: number, verdict: number, reason: number, buf: Buffer, off: number, len: number): void {
+  private emit(flowletId: number, clock: number, verdict: number, reason: number, buf: Buffer, off: number, len: number, wireBytes: number): void {
     this.drained++;
-    this.drainedBytes += len;
+    this.drainedBytes += wireBytes;
     if (!this.egress.add(flowletId, clock, verdict, reason, buf, off, len)) {
       this.flushEgress();
       this.egress.add(flowletId, clock, verdict, reason, buf, off, len);

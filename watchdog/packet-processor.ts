@@ -35,8 +35,12 @@ import { MAX_TARGETS_KEPT, PullState, type FlowEntry, type HeldPacket } from './
 import { newUnitCounters, type UnitCounters } from './counters';
 
 export interface ProcessorPorts<S> {
-  /** A finished packet; the bytes are valid only during the call. `len` is 0 for drops. */
-  emit(flowletId: number, clock: number, verdict: number, reason: number, buf: Buffer, off: number, len: number): void;
+  /**
+   * A finished packet; the bytes are valid only during the call. `len` is 0 for drops. `wireBytes`
+   * is the input's size as the gateway counted it when routing (IP total length, else the captured
+   * length), so the CREDIT drain matches the controller's routed bytes (its per-unit backlog).
+   */
+  emit(flowletId: number, clock: number, verdict: number, reason: number, buf: Buffer, off: number, len: number, wireBytes: number): void;
   /** Queue a pull of this flow from `unit` (the caller batches per unit). */
   requestPull(unit: number, e: FlowEntry<S>, minClock: number): void;
   /** Held packets were given up on (hold timeout): rare and always a bug or a dead peer — log it. */
@@ -109,7 +113,7 @@ export class PacketProcessor<C, S> {
     if (p.cls > PacketClass.FRAGMENT) {
       c.malformedPackets++;
       c.dropped++;
-      this.ports.emit(flowletId, clock, Verdict.DROP, EgressReason.MALFORMED_PACKET, buf, off, 0);
+      this.ports.emit(flowletId, clock, Verdict.DROP, EgressReason.MALFORMED_PACKET, buf, off, 0, p.totalLength > 0 ? p.totalLength : len);
       return;
     }
     canonicalKey(flowKeyOf(p, this.key), this.ckey);
@@ -310,12 +314,13 @@ export class PacketProcessor<C, S> {
     else if (fs.deltaKind === DELTA_DELETE) c.deltasDelete++;
     if (fs.deltaKind !== 0 && this.ports.delta) this.ports.delta(e, clock, flowletId, fs.deltaKind, fs.deltaValue);
     const p = this.pkt;
+    const wire = p.totalLength > 0 ? p.totalLength : p.length;
     if (verdict === Verdict.FORWARD) {
       c.forwarded++;
-      this.ports.emit(flowletId, clock, verdict, reason, p.buf, p.offset, p.length);
+      this.ports.emit(flowletId, clock, verdict, reason, p.buf, p.offset, p.length, wire);
     } else {
       c.dropped++;
-      this.ports.emit(flowletId, clock, verdict, reason, p.buf, p.offset, 0);
+      this.ports.emit(flowletId, clock, verdict, reason, p.buf, p.offset, 0, wire);
     }
   }
 }

@@ -8,9 +8,9 @@
  *
  * Sizes and settings (2-core machine shared with other work): the first 1,500 packets of
  * smallFlows (captured without payloads, but the controller counts IP total length: ~575 B/packet,
- * 18 Mb/s offered at 4,000 pkt/s) for nat, lb, udp-whitelist, qos with B = 4,500 B and 10 Mb/s per
+ * 18 Mb/s offered at 4,000 pkt/s) for nat, lb, udp-whitelist, qos with B = 4,500 B and 6 Mb/s per
  * unit; a 40-connection generated trace with payloads (~860 B, 28 Mb/s) for ids with B = 6,000 B
- * and 20 Mb/s per unit. B and the capacity are scaled to the packet size and offered bit rate so
+ * and 11 Mb/s per unit. B and the capacity are scaled to the packet size and offered bit rate so
  * that flowlets hold several packets and ~30 % of them move.
  *
  * What broke before (ids proactive, stateLost/late): with B = 1,500 B and 2 Mb/s per unit (8 Mb/s
@@ -50,7 +50,7 @@ function traceFor(nf: string): LoadedTrace {
 
 function settingsFor(nf: string): LiveOptions {
   const base = { units: 4, rate: 4000, timeoutNs: 1e6 };
-  return nf === 'ids' ? { ...base, sizeBytes: 6000, capacityBps: 20e6 } : { ...base, sizeBytes: 4500, capacityBps: 10e6 };
+  return nf === 'ids' ? { ...base, sizeBytes: 6000, capacityBps: 11e6 } : { ...base, sizeBytes: 4500, capacityBps: 6e6 };
 }
 
 function withoutPublicPort(nf: string, s: unknown): unknown {

@@ -238,3 +238,20 @@ describe('PacketProcessor: flows the controller forgot, unit info, external stor
     expect(sweep(u.proc, 2e6, { idlePushNs: 1000, evictNs: 1e12, external: true }).size).toBe(0);
   });
 });
+
+test('emit reports the input wire bytes (IP total length) for forwards and drops, so the gateway backlog drains to 0', () => {
+  const wires: number[] = [];
+  const lens: number[] = [];
+  const proc = new PacketProcessor<null, CountState>(countingNf, null, {
+    emit: (_f, _c, _v, _r, _b, _o, len, wire) => (lens.push(len), wires.push(wire)),
+    requestPull: () => {},
+  }, { unitId: 1, pullDelayNs: 0, pullRetryNs: 0, holdTimeoutNs: 1e9 });
+  const fwd = tcp('10.0.0.1', 1000, '10.0.0.2', 80);
+  // Captured without payload (like smallFlows_nopayloads): IP total length says 1,500 B on the wire.
+  fwd.writeUInt16BE(1500, 2);
+  const drop = udp('10.0.0.1', 1000, '10.0.0.2', 13);
+  proc.processOne(1, 1, -1, [], 0, 0, fwd, 0, fwd.length, 0);
+  proc.processOne(2, 1, -1, [], 0, 0, drop, 0, drop.length, 0);
+  expect(wires).toEqual([1500, drop.readUInt16BE(2)]);
+  expect(lens).toEqual([fwd.length, 0]);
+});
