@@ -24,9 +24,12 @@ lock() {
   flock -w 300 9 || die "another services.sh has held $SNF_STATE/services.lock for 5 minutes"
 }
 
+# Command-line tools the tests drive for real: tcpdump reads back the pcaps SNF writes.
+tools_up() { need_cmd tcpdump tcpdump; }
+
 cmd=${1:-status}
 case $cmd in
-  up)     lock; t0=$SECONDS; redis_up; kafka_up; say "services: up in $((SECONDS - t0))s" ;;
+  up)     lock; t0=$SECONDS; tools_up; redis_up; kafka_up; say "services: up in $((SECONDS - t0))s" ;;
   down)   lock; kafka_down; redis_down ;;
   status) rc=0; redis_status || rc=1; kafka_status || rc=1; exit $rc ;;
   reset)  lock; kafka_reset; redis_down ;;
