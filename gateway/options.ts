@@ -1,12 +1,15 @@
 /**
  * Gateway settings: one strict object the CLI, the tests and the bench build. Pure.
  *
- * Live T. The paper's T = 500 µs does not survive Node's timers here: a unit notices idle flows
- * only when a batch arrives or its ≥ 1 ms sweep timer fires (setTimeout(0) ≈ 1.1 ms, ARCHITECTURE
- * §7), and a gRPC Push takes ~0.5 ms (p99 ~2.3 ms). For the push at T/2 to land before the next
- * flowlet (gap > T) we need T/2 ≳ sweep lag + push latency ≈ 1–3 ms, so the live default is
- * T = 5 ms (idle push at 2.5 ms). Smaller T still works (the unit holds and pulls: correct, just
- * not seamless); see bench/live/README.md for the measured seamless share by T.
+ * Live T. The paper's T = 500 µs does not survive Node here: a unit notices idle flows only when a
+ * batch arrives or its ≥ 1 ms sweep timer fires, and a push crosses two event loops that, at
+ * 50–100 k pkt/s on 2 cores, run late by milliseconds. For the push at T/2 to land before the
+ * next flowlet (gap > T), T/2 must exceed that push latency. Measured seamless share of moved
+ * flowlets (bench live, lb, smallFlows ×10, 2 units, 300 Mb/s per unit, 100 k pkt/s, 2 runs
+ * each, 2026-11-28): T = 5 ms 0.50–0.57, 10 ms 0.47–0.53, 20 ms 0.64–0.65; at 50 k pkt/s and
+ * T = 10 ms 0.80–0.85. Live default T = 20 ms (push at 10 ms). Size-forked flowlets have no idle
+ * gap and can never be seamless, so live also keeps them on their unit while they fit
+ * (`sizeForkStays`). Smaller T still works (hold and pull: correct, just not seamless).
  */
 import { ConfigError } from '../sdk/errors';
 import { DEFAULT_PARAMS, parseMode, type AssignmentMode, type ControllerParams } from './controller';
@@ -42,19 +45,21 @@ export interface GatewayOptions {
   onUnitLog?: (unit: number, line: string) => void;
 }
 
-export const LIVE_TIMEOUT_NS = 5_000_000;
+export const LIVE_TIMEOUT_NS = 20_000_000;
 
 /**
- * Live backlog budget (controller `backlogBudgetNs`): a unit whose routed-but-undrained bytes would
- * take this long to drain at its capacity reads as full. Drain credits are batched — a unit sends
- * one CREDIT per PACKETS frame it processed (plus one per async state arrival), so a healthy unit
- * always shows about one event-loop turn of "backlog" (≲ 1–2 ms here under load). With a 20 ms
- * budget that lag reads as ≤ 5–10 % of capacity, while a real queue of 20 ms (e.g. packets held
- * for state, or a unit that fell behind) makes the unit stop taking new flowlets at once. Much
- * smaller budgets would turn batching lag into phantom load; the controller's default (0 = the
- * 100 ms meter window) lets a live unit queue 100 ms before it reads as full.
+ * Live backlog budget (controller `backlogBudgetNs`; 0 would be the meter window W = 100 ms): a
+ * unit whose routed-but-undrained bytes would take this long to drain at its capacity reads as
+ * full. Measured (bench live, lb, smallFlows ×10, 2 units, 300 Mb/s per unit, T = 20 ms, 100 k
+ * pkt/s, 2026-11-28): 20 ms and W → 90–92 % of flowlets hit the overload fallback, 75–90 k pkt/s
+ * delivered, steady p50 0.18–0.46 s; 500 ms → 7–30 % overload, 99.9 k pkt/s, steady p50 1.3 ms
+ * in the good runs. Why short budgets fail live: packets held at a unit while their state is
+ * pulled are backlog too, so a burst of moves makes every unit look full; the overload fallback
+ * ignores where state is, which causes more moves and holds — a feedback loop (reported to the
+ * controller's owner). Drain credits are batched (one CREDIT per PACKETS frame and per async state
+ * arrival, ≲ 1–2 ms of lag under load), which any budget ≥ 50 ms absorbs (≤ 4 % phantom load).
  */
-export const LIVE_BACKLOG_BUDGET_NS = 20_000_000;
+export const LIVE_BACKLOG_BUDGET_NS = 500_000_000;
 
 export function defaultGatewayOptions(fn: string, token: string): GatewayOptions {
   return {
@@ -110,6 +115,7 @@ export function resolveRouting(o: GatewayOptions): ResolvedRouting {
     timeoutNs: LIVE_TIMEOUT_NS,
     idleRetireNs: 10e9,
     backlogBudgetNs: LIVE_BACKLOG_BUDGET_NS,
+    sizeForkStays: true,
     ...o.controller,
     mode,
     initialUnits: o.minUnits,

@@ -1,12 +1,13 @@
 /**
  * Packets in flight at the units, found again by what EGRESS echoes: (flowletId, clock).
  *
- * Slots live in preallocated typed arrays with a free stack; the lookup key packs both ids into
- * one number (flowletId · 2^20 + clock mod 2^20) — exact below 2^53, i.e. for 2^33 flowlets, and
- * unambiguous as long as one flowlet does not have 2^20 packets in flight at once.
+ * Slots live in preallocated typed arrays with a free stack. The (flowletId, clock) → slot index
+ * is an open-addressing hash table in typed arrays (linear probing, backward-shift deletion), not a
+ * Map: the packed key flowletId·2^20 + clock is a heap double above 2^31, and Map.set/delete of
+ * doubles showed as 12 % of the gateway's CPU (profile 2026-11-28). No allocation per packet.
  */
 export const NO_SLOT = -1;
-const CLOCK_SPAN = 1 << 20;
+const EMPTY = -1;
 
 export class PendingTable {
   /** Caller's id of the packet (e.g. the replayer's sequence number). */
@@ -22,7 +23,11 @@ export class PendingTable {
   readonly clock: Float64Array;
   private readonly free: Int32Array;
   private freeTop: number;
-  private readonly index = new Map<number, number>();
+  /** Hash index: key halves and slot per bucket (EMPTY = free); power-of-two size ≥ 2 × capacity. */
+  private readonly hFlowlet: Uint32Array;
+  private readonly hClock: Uint32Array;
+  private readonly hSlot: Int32Array;
+  private readonly mask: number;
 
   constructor(readonly capacity: number) {
     this.seq = new Float64Array(capacity);
@@ -35,23 +40,60 @@ export class PendingTable {
     this.free = new Int32Array(capacity);
     for (let i = 0; i < capacity; i++) this.free[i] = capacity - 1 - i;
     this.freeTop = capacity;
+    let size = 16;
+    while (size < capacity * 2) size *= 2;
+    this.hFlowlet = new Uint32Array(size);
+    this.hClock = new Uint32Array(size);
+    this.hSlot = new Int32Array(size).fill(EMPTY);
+    this.mask = size - 1;
+  }
+
+  private bucket(flowletId: number, clock: number): number {
+    return (Math.imul(flowletId, 0x9e3779b1) ^ Math.imul(clock, 0x85ebca77) ^ (clock >>> 15)) & this.mask;
+  }
+
+  /** Bucket holding (flowletId, clock), or −1. */
+  private find(flowletId: number, clock: number): number {
+    const f = flowletId >>> 0;
+    const c = clock >>> 0;
+    for (let b = this.bucket(f, c); ; b = (b + 1) & this.mask) {
+      if (this.hSlot[b] === EMPTY) return -1;
+      if (this.hFlowlet[b] === f && this.hClock[b] === c) return b;
+    }
+  }
+
+  /** Empties bucket `b`, shifting later members of its probe run back (no tombstones). */
+  private removeAt(b: number): void {
+    const m = this.mask;
+    let hole = b;
+    for (let j = (b + 1) & m; this.hSlot[j] !== EMPTY; j = (j + 1) & m) {
+      const home = this.bucket(this.hFlowlet[j]!, this.hClock[j]!);
+      // j may move into the hole iff its home is not cyclically in (hole, j].
+      if (((j - home) & m) >= ((j - hole) & m)) {
+        this.hFlowlet[hole] = this.hFlowlet[j]!;
+        this.hClock[hole] = this.hClock[j]!;
+        this.hSlot[hole] = this.hSlot[j]!;
+        hole = j;
+      }
+    }
+    this.hSlot[hole] = EMPTY;
   }
 
   get size(): number {
     return this.capacity - this.freeTop;
   }
 
-  static key(flowletId: number, clock: number): number {
-    return flowletId * CLOCK_SPAN + (clock % CLOCK_SPAN);
-  }
-
   /** NO_SLOT when full or when the id pair is already in flight (both counted by the caller). */
   add(flowletId: number, clock: number, seq: number, ingressNs: number, source: number, wireBytes: number, unit: number, flow = 0, flowClock = clock): number {
     if (this.freeTop === 0) return NO_SLOT;
-    const k = PendingTable.key(flowletId, clock);
-    if (this.index.has(k)) return NO_SLOT;
+    const f = flowletId >>> 0;
+    const c = clock >>> 0;
+    let b = this.bucket(f, c);
+    for (; this.hSlot[b] !== EMPTY; b = (b + 1) & this.mask) if (this.hFlowlet[b] === f && this.hClock[b] === c) return NO_SLOT;
     const s = this.free[--this.freeTop]!;
-    this.index.set(k, s);
+    this.hFlowlet[b] = f;
+    this.hClock[b] = c;
+    this.hSlot[b] = s;
     this.seq[s] = seq;
     this.ingressNs[s] = ingressNs;
     this.source[s] = source;
@@ -64,10 +106,10 @@ export class PendingTable {
 
   /** Finds the slot and unindexes it; the slot stays allocated until `release`. NO_SLOT if unknown. */
   take(flowletId: number, clock: number): number {
-    const k = PendingTable.key(flowletId, clock);
-    const s = this.index.get(k);
-    if (s === undefined) return NO_SLOT;
-    this.index.delete(k);
+    const b = this.find(flowletId, clock);
+    if (b < 0) return NO_SLOT;
+    const s = this.hSlot[b]!;
+    this.removeAt(b);
     return s;
   }
 
@@ -77,10 +119,15 @@ export class PendingTable {
 
   /** Every slot still in flight that went to `unit` (a unit died): unindexes it and calls `fn` (which releases). */
   drainUnit(unit: number, fn: (slot: number) => void): void {
-    for (const [k, s] of this.index) {
-      if (this.unit[s] !== unit) continue;
-      this.index.delete(k);
-      fn(s);
+    // Rare (a unit died): collect first, then remove, so backward shifts cannot hide an entry.
+    const hit: number[] = [];
+    for (let b = 0; b <= this.mask; b++) {
+      const s = this.hSlot[b]!;
+      if (s !== EMPTY && this.unit[s] === unit) hit.push(this.hFlowlet[b]!, this.hClock[b]!);
+    }
+    for (let i = 0; i < hit.length; i += 2) {
+      const s = this.take(hit[i]!, hit[i + 1]!);
+      if (s !== NO_SLOT) fn(s);
     }
   }
 }

@@ -47,13 +47,17 @@ export class ComputeUnit<C, S> {
   private dataServer: Server | null = null;
   private peerServer: GrpcServer | null = null;
   private timer: NodeJS.Timeout | null = null;
+  private stopping = false;
   private readonly sweepOpts: SweepOptions;
   dataPort = 0;
   peerPort = 0;
 
   constructor(nf: NetworkFunction<C, S>, nfConfig: C, readonly cfg: WatchdogConfig, readonly log: Logger) {
     this.billing = new BillingMeter(nf.name);
-    this.peers = new PeerClients(cfg.unitId, cfg.token, cfg.peerDeadlineMs);
+    this.peers = new PeerClients(cfg.unitId, cfg.token, cfg.peerDeadlineMs, (unit, err) => {
+      this.proc.counters.pushErrors++;
+      log.warn({ unit, err: String(err) }, 'push stream failed');
+    });
     for (const [unit, addr] of Object.entries(cfg.peers)) this.peers.setAddress(Number(unit), addr);
     this.proc = new PacketProcessor(nf, nfConfig, {
       emit: (f, clock, verdict, reason, buf, off, len, wire) => this.emit(f, clock, verdict, reason, buf, off, len, wire),
@@ -70,7 +74,15 @@ export class ComputeUnit<C, S> {
       ? new ExternalStateStore(cfg.redisUrl, cfg.stateNamespace, nf.name, cfg.evictMs, this.proc.counters)
       : null;
     this.sweepOpts = { idlePushNs: cfg.idlePushUs * 1e3, evictNs: cfg.evictMs * 1e6, external: this.external !== null };
-    const statePeers: StatePeers = this.external ?? this.peers;
+    // Proactive pushes go on a long-lived stream per target, except the final drain on stop, which
+    // waits for each answer (unary) so the state is there before this process exits.
+    const peers = this.peers;
+    const streamed: StatePeers = {
+      address: (u) => peers.address(u),
+      push: (u, flows) => (this.stopping ? peers.push(u, flows) : peers.pushStreamed(u, flows)),
+      pull: (u, items) => peers.pull(u, items),
+    };
+    const statePeers: StatePeers = this.external ?? streamed;
     // After state arrives asynchronously: release, re-pull what is still missing, answer waiters, flush.
     this.transfer = new StateTransfer(this.proc, statePeers, log, nowNs, cfg.pullWaitMs, () => this.afterWork(nowNs()), this.external !== null);
   }
@@ -106,6 +118,7 @@ export class ComputeUnit<C, S> {
   /** Push every flow that changed since its last push (drain on SIGTERM), then close. */
   async stop(): Promise<void> {
     if (this.timer) clearInterval(this.timer);
+    this.stopping = true;
     this.transfer.sendPushes(sweep(this.proc, Number.MAX_SAFE_INTEGER, { idlePushNs: 0, evictNs: Number.MAX_SAFE_INTEGER, external: this.external !== null }));
     this.transfer.close();
     if (this.external) {
@@ -113,8 +126,16 @@ export class ComputeUnit<C, S> {
       this.external.close();
     }
     await new Promise<void>((r) => (this.dataServer ? this.dataServer.close(() => r()) : r()));
-    if (this.peerServer) await new Promise<void>((r) => this.peerServer!.tryShutdown(() => r()));
     this.peers.close();
+    // Peers' PushStreams into this unit stay open until they end them: let calls in progress finish
+    // briefly, then cut the rest.
+    const srv = this.peerServer;
+    if (srv) {
+      await new Promise<void>((r) => {
+        const t = setTimeout(() => (srv.forceShutdown(), r()), 300);
+        srv.tryShutdown(() => (clearTimeout(t), r()));
+      });
+    }
   }
 
   private onFrame(conn: DataPlaneConnection, type: number, count: number, body: Buffer): void {

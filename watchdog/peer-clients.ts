@@ -8,17 +8,31 @@ import { statePeerService, type FlowStateMsg, type PullItemMsg, type PullReplyMs
 export class PeerClients {
   private readonly addresses = new Map<number, string>();
   private readonly clients = new Map<number, grpc.Client>();
+  /** One open PushStream per target (see snf.proto: ~8× cheaper per push than a unary call). */
+  private readonly pushStreams = new Map<number, grpc.ClientWritableStream<unknown>>();
   private readonly md = new grpc.Metadata();
 
-  constructor(readonly selfId: number, token: string, readonly deadlineMs = 2000) {
+  constructor(
+    readonly selfId: number, token: string, readonly deadlineMs = 2000,
+    /** A push stream failed (the pushes written on it may be lost; later pushes open a new one). */
+    private readonly onPushError?: (unit: number, err: Error) => void,
+  ) {
     this.md.set('authorization', `Bearer ${token}`);
   }
 
   setAddress(unit: number, address: string): void {
     if (this.addresses.get(unit) === address) return;
     this.addresses.set(unit, address);
+    this.endPushStream(unit);
     this.clients.get(unit)?.close();
     this.clients.delete(unit);
+  }
+
+  private endPushStream(unit: number): void {
+    const s = this.pushStreams.get(unit);
+    if (s === undefined) return;
+    this.pushStreams.delete(unit);
+    s.end();
   }
 
   address(unit: number): string | undefined {
@@ -36,6 +50,29 @@ export class PeerClients {
     return c;
   }
 
+  /**
+   * Push over the target's PushStream (opened on first use, reopened after a failure). Resolves
+   * once written: the receiver applies or ignores each flow by clock, and answers only at the end.
+   */
+  pushStreamed(unit: number, flows: FlowStateMsg[]): Promise<PushReplyMsg> {
+    let s = this.pushStreams.get(unit);
+    if (s === undefined) {
+      try {
+        const opened: grpc.ClientWritableStream<unknown> = this.client(unit).PushStream(this.md, (err: Error | null) => {
+          if (this.pushStreams.get(unit) === opened) this.pushStreams.delete(unit);
+          if (err && (err as { code?: number }).code !== grpc.status.CANCELLED) this.onPushError?.(unit, err);
+        });
+        s = opened;
+      } catch (err) {
+        return Promise.reject(err);
+      }
+      this.pushStreams.set(unit, s);
+    }
+    s.write({ fromUnit: this.selfId, flows });
+    return Promise.resolve({ applied: flows.length, stale: 0, rejected: 0 });
+  }
+
+  /** One unary Push (waits for the receiver's answer). */
   push(unit: number, flows: FlowStateMsg[]): Promise<PushReplyMsg> {
     return new Promise((resolve, reject) => {
       try {
@@ -59,6 +96,7 @@ export class PeerClients {
   }
 
   close(): void {
+    for (const u of [...this.pushStreams.keys()]) this.endPushStream(u);
     for (const c of this.clients.values()) c.close();
     this.clients.clear();
   }

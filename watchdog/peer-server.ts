@@ -53,6 +53,23 @@ export function createPeerServer(token: string, handlers: PeerHandlers, counters
       if (reason !== null) return bad(cb, 'Push', reason);
       cb(null, handlers.push(call.request));
     },
+    PushStream(call: grpc.ServerReadableStream<PushRequestMsg, PushReplyMsg>, cb: grpc.sendUnaryData<PushReplyMsg>) {
+      if (refuse(call as unknown as grpc.ServerUnaryCall<unknown, unknown>, cb, 'PushStream')) return;
+      const total = { applied: 0, stale: 0, rejected: 0 };
+      call.on('data', (req: PushRequestMsg) => {
+        const reason = checkPush(req);
+        if (reason !== null) {
+          counters.badRequests++;
+          return;
+        }
+        const r = handlers.push(req);
+        total.applied += r.applied;
+        total.stale += r.stale;
+        total.rejected += r.rejected;
+      });
+      call.on('end', () => cb(null, total));
+      call.on('error', () => {});
+    },
     Pull(call: grpc.ServerUnaryCall<PullRequestMsg, PullReplyMsg>, cb: grpc.sendUnaryData<PullReplyMsg>) {
       if (refuse(call, cb, 'Pull')) return;
       const reason = checkPull(call.request);

@@ -3,6 +3,7 @@ import type { Command } from 'commander';
 import { loadTrace } from '../../trace/load';
 import { generateTraffic } from '../../trace/generator';
 import { runLiveBench } from './live-bench';
+import { repeatTrace } from './repeat-trace';
 
 export function liveBenchCommand(bench: Command): void {
   bench
@@ -14,10 +15,27 @@ export function liveBenchCommand(bench: Command): void {
     .option('--units <n>', 'units', '2')
     .option('--rate <pps>', 'offered packets/s', '20000')
     .option('--modes <list>', 'comma-separated', 'proactive,reactive,external,packet')
+    .option('--repeat <n>', 'play the trace n times back to back (steady state, not warm-up)', '1')
+    .option('--idle-push-us <us>', 'units\' T/2 (default: the live T/2)')
+    .option('--warmup <n>', 'leading trace repeats left out of steadyLatencyUs (default: 1 when --repeat > 1)')
+    .option('--runs <n>', 'repeat each mode n times (fresh gateway and units each time)', '1')
+    .option('--timeout-ms <ms>', 'flowlet timeout T (default: the live T); units push at T/2')
+    .option('--capacity-bps <bps>', 'per-unit capacity the controller packs against')
+    .option('--controller <json>', 'other controller overrides, e.g. {"sizeForkStays":true}')
     .option('--json', 'print JSON (the default output)')
     .action(async (f: Record<string, string>) => {
-      const trace = f.trace ? loadTrace(f.trace, { limit: Number(f.limit) }) : generateTraffic({ seed: 1, flows: 500 });
-      const out = await runLiveBench(trace, { function: f.function!, units: Number(f.units), rate: Number(f.rate), modes: f.modes!.split(',') });
+      const base = f.trace ? loadTrace(f.trace, { limit: Number(f.limit) }) : generateTraffic({ seed: 1, flows: 500 });
+      const trace = repeatTrace(base, Number(f.repeat));
+      const out = await runLiveBench(trace, {
+        function: f.function!, units: Number(f.units), rate: Number(f.rate), modes: f.modes!.split(','),
+        warmupPackets: base.count * (f.warmup !== undefined ? Number(f.warmup) : Number(f.repeat) > 1 ? 1 : 0),
+        idlePushUs: f.idlePushUs !== undefined ? Number(f.idlePushUs) : undefined, runs: Number(f.runs),
+        controller: {
+          ...(f.controller ? JSON.parse(f.controller) : {}),
+          ...(f.timeoutMs !== undefined ? { timeoutNs: Number(f.timeoutMs) * 1e6 } : {}),
+          ...(f.capacityBps !== undefined ? { unitCapacityBps: Number(f.capacityBps) } : {}),
+        },
+      });
       process.stdout.write(JSON.stringify(out) + '\n');
     });
 }

@@ -5,15 +5,25 @@
  * flowlet) come from the units' STATS frames (null for the HTTP baseline, which has none).
  */
 import { replay } from '../replay/replayer';
+import { summarizeNs } from '../replay/latency';
 import { Gateway } from '../../gateway/gateway';
 import { defaultGatewayOptions, LIVE_TIMEOUT_NS, type StateMode } from '../../gateway/options';
 import type { LoadedTrace } from '../../trace/types';
+import type { ControllerParams } from '../../gateway/controller';
 
 export interface LiveBenchOptions {
   function: string;
   units: number;
   rate: number;
   modes: string[];
+  /** Units' SNF_IDLE_PUSH_US (T/2); default LIVE_TIMEOUT_NS / 2. */
+  idlePushUs?: number;
+  /** Runs per mode (each with a fresh gateway and units). */
+  runs?: number;
+  /** Leading packets left out of `steadyLatencyUs` (JIT warm-up, connection set-up). */
+  warmupPackets?: number;
+  /** Controller overrides (timeoutNs, unitCapacityBps, …). */
+  controller?: Partial<ControllerParams>;
 }
 
 const TOKEN = 'bench-live';
@@ -24,23 +34,31 @@ async function runMode(trace: LoadedTrace, mode: string, o: LiveBenchOptions): P
   else g.state = mode as StateMode;
   g.minUnits = o.units;
   g.maxUnits = o.units;
-  g.unitEnv = { SNF_IDLE_PUSH_US: String(LIVE_TIMEOUT_NS / 2e3) };
+  g.controller = { ...o.controller };
+  const t = o.controller?.timeoutNs ?? LIVE_TIMEOUT_NS;
+  g.unitEnv = { SNF_IDLE_PUSH_US: String(o.idlePushUs ?? Math.round(t / 2e3)) };
   const gw = new Gateway(g);
   try {
     await gw.start();
     const r = await replay({ port: gw.streamPort, token: TOKEN, trace, rate: o.rate, drainTimeoutMs: 5000 });
     const ctl = gw.controller.counters;
+    const skip = Math.min(o.warmupPackets ?? 0, trace.count);
+    const steady = new Float64Array(trace.count - skip);
+    let m = 0;
+    for (let i = skip; i < trace.count; i++) if (!Number.isNaN(r.residenceNs[i]!)) steady[m++] = r.residenceNs[i]!;
     const u: Record<string, number> = {};
     for (const st of Object.values(await gw.unitStats())) for (const [k, v] of Object.entries(st)) u[k] = (u[k] ?? 0) + (v ?? 0);
     const has = Object.keys(u).length > 0;
     const moved = Math.max(1, ctl.flowletsMoved);
     const share = (x: number | undefined) => (has ? (x ?? 0) / moved : null);
     return {
-      pps: r.pps, offeredPps: r.offeredPps, latencyUs: r.latencyUs, lost: r.lost, reordered: r.reordered,
-      flowlets: ctl.flowlets, flowletsMoved: ctl.flowletsMoved,
+      pps: r.pps, offeredPps: r.offeredPps, latencyUs: r.latencyUs, steadyLatencyUs: summarizeNs(steady, m), lost: r.lost, reordered: r.reordered,
+      flowlets: ctl.flowlets, flowletsMoved: ctl.flowletsMoved, overloadAssignments: ctl.overloadAssignments,
       seamlessShare: share(u.seamless), pulledShare: share(u.pulled), waitedShare: share((u.pulled ?? 0) + (u.releasedByPush ?? 0)),
       replicationBytesPerFlowlet: has ? ((u.pushBytesSent ?? 0) + (u.storeBytesWritten ?? 0)) / Math.max(1, ctl.flowlets) : null,
       stateLost: has ? u.stateLost ?? 0 : null,
+      late: has ? u.late ?? 0 : null,
+      waitedPackets: has ? u.waited ?? 0 : null,
     };
   } finally {
     await gw.stop();
@@ -49,6 +67,11 @@ async function runMode(trace: LoadedTrace, mode: string, o: LiveBenchOptions): P
 
 export async function runLiveBench(trace: LoadedTrace, o: LiveBenchOptions): Promise<Record<string, unknown>> {
   const modes: Record<string, unknown> = {};
-  for (const m of o.modes) modes[m] = await runMode(trace, m, o);
+  const runs = Math.max(1, o.runs ?? 1);
+  for (const m of o.modes) {
+    const all: Array<Record<string, unknown>> = [];
+    for (let i = 0; i < runs; i++) all.push(await runMode(trace, m, o));
+    modes[m] = runs === 1 ? all[0] : all;
+  }
   return { trace: trace.path, function: o.function, units: o.units, offeredPps: o.rate, modes };
 }

@@ -60,6 +60,8 @@ export interface ReplayResult {
   outputs?: Array<ReplayOutput | null>;
   /** collect: sequence numbers in the order their egress arrived. */
   order?: Int32Array;
+  /** Gateway residence (ns) per sequence number; NaN = never came back. */
+  residenceNs: Float64Array;
 }
 
 export async function replay(o: ReplayOptions): Promise<ReplayResult> {
@@ -67,6 +69,7 @@ export async function replay(o: ReplayOptions): Promise<ReplayResult> {
   const n = t.count;
   const flows = indexFlows(t);
   const latency = new Float64Array(n);
+  const residenceNs = new Float64Array(n).fill(NaN);
   const got = new Uint8Array(n);
   const lastSeq = new Float64Array(flows.keys.length).fill(-1);
   const outputs: Array<ReplayOutput | null> | undefined = o.collect ? new Array(n).fill(null) : undefined;
@@ -90,6 +93,7 @@ export async function replay(o: ReplayOptions): Promise<ReplayResult> {
         }
         got[s] = 1;
         latency[received] = r.clock;
+        residenceNs[s] = r.clock;
         if (order) order[received] = s;
         received++;
         if (r.verdict === 0) forwarded++;
@@ -155,7 +159,7 @@ export async function replay(o: ReplayOptions): Promise<ReplayResult> {
   return {
     sent: n, received, lost: n - received, reordered, forwarded, dropped,
     durationS, pps: Math.round(received / durationS), offeredPps: Math.round(n / sendS),
-    latencyUs: summarizeNs(latency, received), flows, outputs, order,
+    latencyUs: summarizeNs(latency, received), flows, outputs, order, residenceNs,
   };
 }
 

@@ -115,7 +115,9 @@ export class LocalProcessProvider {
     const env: Record<string, string> = { ...(process.env as Record<string, string>), SNF_HOST: this.host, SNF_LOCK_FILE: 'off', ...this.opts.env };
     // The ready line is logged at info: a quieter level would hide it.
     if (env.SNF_LOG_LEVEL === 'warn' || env.SNF_LOG_LEVEL === 'error' || env.SNF_LOG_LEVEL === 'silent') env.SNF_LOG_LEVEL = 'info';
-    const child = spawn(process.execPath, args, { env, stdio: ['ignore', 'pipe', 'pipe'] });
+    // Extra node flags for the units, e.g. `--cpu-prof --cpu-prof-dir=/tmp/prof` (NODE_OPTIONS refuses those).
+    const nodeFlags = (env.SNF_GATEWAY_UNIT_NODE_FLAGS ?? '').split(/\s+/).filter((f) => f !== '');
+    const child = spawn(process.execPath, [...nodeFlags, ...args], { env, stdio: ['ignore', 'pipe', 'pipe'] });
     track(child);
     this.children.set(unit, child);
     return new Promise<UnitEndpoint>((resolve, reject) => {

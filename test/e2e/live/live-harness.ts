@@ -69,10 +69,11 @@ export async function runLive(nfName: string, state: StateMode, trace: LoadedTra
   o.maxUnits = opts.units;
   // α = 0 and a tiny capacity: each unit fits few open flowlets, so new flowlets spread and move.
   o.controller = { timeoutNs: opts.timeoutNs, sizeThresholdBytes: opts.sizeBytes, alpha: 0, unitCapacityBps: opts.capacityBps, initialDemandBps: 1e6, idleRetireNs: 1e12,
-    // Budget = the meter window (100 ms), not the live 20 ms: these capacities are tiny on purpose
-    // (to force moves), and at 8 Mb/s 20 ms is ~35 packets, which held packets alone exceed — most
-    // flowlets would go to the overload fallback and the test would be about overload.
-    backlogBudgetNs: 0 };
+    // Budget = the meter window (as live): with these tiny capacities a short budget is a few
+    // dozen packets, which held packets alone exceed, and the test would be about overload.
+    backlogBudgetNs: 0,
+    // The paper's packer: size forks move too (the live default keeps them home while they fit).
+    sizeForkStays: false };
   // Hold timeout 5 s: a liveness bound on a contended 2-core box (see correctness.test.ts).
   o.unitEnv = { SNF_IDLE_PUSH_US: String(Math.max(1, Math.round(opts.timeoutNs / 2e3))), SNF_HOLD_TIMEOUT_MS: '5000' };
   o.onUnitLog = (global as any).__unitLog;
