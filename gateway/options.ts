@@ -110,6 +110,9 @@ export function resolveRouting(o: GatewayOptions): ResolvedRouting {
   if (!STATE_MODES.includes(o.state)) throw new ConfigError('state', `must be one of ${STATE_MODES.join(', ')} (got "${o.state}")`);
   const m = parseMode(o.mode);
   const mode: AssignmentMode = m.mode;
+  if (o.udpEgress !== null && !/^udp:[^:]+:\d{1,5}$/.test(o.udpEgress) && !/^pcap:.+/.test(o.udpEgress)) {
+    throw new ConfigError('udpEgress', `must be udp:<host>:<port> or pcap:<file> (got "${o.udpEgress}")`);
+  }
   if (o.minUnits < 1 || o.maxUnits < o.minUnits) throw new ConfigError('minUnits', `need 1 ≤ min (${o.minUnits}) ≤ max (${o.maxUnits})`);
   const params: { -readonly [K in keyof ControllerParams]?: ControllerParams[K] } = {
     timeoutNs: LIVE_TIMEOUT_NS,

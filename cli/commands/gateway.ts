@@ -16,7 +16,7 @@ export function register(program: Command): void {
     .option('--udp-egress <dest>', 'egress for UDP ingress: udp:host:port or pcap:<file>')
     .option('--state <mode>', 'proactive | reactive | external', 'proactive')
     .option('--mode <mode>', 'flowlet | flowlet-timeout-only | flow | smartflow:<ms> | packet', 'flowlet')
-    .option('--timeout-us <n>', 'flowlet timeout T in µs (live default 5000, see gateway/options.ts)')
+    .option('--timeout-us <n>', `flowlet timeout T in µs (live default ${LIVE_TIMEOUT_NS / 1e3}, see gateway/options.ts)`)
     .option('--size-bytes <n>', 'flowlet size threshold B')
     .option('--alpha <x>', 'balancing knob α')
     .option('--min-units <n>', 'units started at once', '1')

@@ -18,6 +18,7 @@ export function register(program: Command): void {
     .option('--token <t>', 'cluster token (or SNF_TOKEN)')
     .option('--rate <pps>', 'offered packets per second')
     .option('--speed <x>', 'time compression of the trace (1 = real time)')
+    .option('--max-delay-us <us>', 'a partly filled frame leaves once its oldest packet waited this long', '250')
     .action(async (f: Record<string, string | undefined>) => {
       const trace = f.trace
         ? loadTrace(f.trace, f.limit ? { limit: parseIntFlag('--limit', f.limit, 1) } : {})
@@ -28,10 +29,11 @@ export function register(program: Command): void {
         host: f.host, port: parseIntFlag('--port', f.port!, 1, 65535), token: f.token ?? process.env.SNF_TOKEN ?? '', trace,
         rate: f.rate ? parseNumberFlag('--rate', f.rate, 1) : undefined,
         speed: f.speed ? parseNumberFlag('--speed', f.speed, 1e-6) : undefined,
+        maxDelayUs: parseNumberFlag('--max-delay-us', f.maxDelayUs!, 0),
         onProgress: (sent, received) => bar.update(sent, { received }),
       });
       bar.stop();
-      const { flows: _f, outputs: _o, order: _r, ...out } = r;
+      const { flows: _f, outputs: _o, order: _r, residenceNs: _n, ...out } = r;
       process.stdout.write(JSON.stringify({ trace: trace.path, ...out }) + '\n');
     });
 }
