@@ -3,33 +3,23 @@
  * where, on this stream, `flowletId` carries the replayer's sequence number and `clock` the
  * packet's gateway residence time in ns (ingress → egress, saturating at 2^32−1 ≈ 4.3 s) — the
  * replay stream reuses the data-plane layout instead of inventing a second codec.
- * Flushed when full or on setImmediate with the unit links' batching rule (≥ minBatch records or
- * maxTurns loop turns waited).
+ * Flushed when full or with the unit links' batching rule (batch-flusher.ts).
  */
 import type * as net from 'net';
 import { EgressBatchWriter } from '../proto/frames/egress-batch-v1';
+import { BatchFlusher, DEFAULT_LINK_BATCHING, type LinkBatching } from './batch-flusher';
 import type { EgressSink } from './egress-sink';
-import { DEFAULT_LINK_BATCHING, type LinkBatching } from './unit-link';
 
 const MAX_U32 = 0xffffffff;
 
 export class StreamEgress implements EgressSink {
   private readonly writer = new EgressBatchWriter(256 * 1024);
-  private scheduled = false;
-  private turns = 0;
+  private readonly flusher: BatchFlusher;
   packets = 0;
-  private readonly flushNow = (): void => {
-    this.scheduled = false;
-    if (this.writer.count === 0) return;
-    if (this.writer.count < this.batching.minBatch && ++this.turns < this.batching.maxTurns) {
-      this.scheduled = true;
-      setImmediate(this.flushNow);
-      return;
-    }
-    this.flush();
-  };
 
-  constructor(private readonly socket: net.Socket, private readonly batching: LinkBatching = DEFAULT_LINK_BATCHING) {}
+  constructor(private readonly socket: net.Socket, batching: LinkBatching = DEFAULT_LINK_BATCHING) {
+    this.flusher = new BatchFlusher(this.writer, () => this.flush(), batching);
+  }
 
   emit(seq: number, residenceNs: number, verdict: number, reason: number, buf: Buffer, off: number, len: number): void {
     const res = residenceNs <= 0 ? 0 : residenceNs >= MAX_U32 ? MAX_U32 : Math.round(residenceNs);
@@ -38,17 +28,14 @@ export class StreamEgress implements EgressSink {
       this.flush();
       this.writer.add(seq, res, verdict, reason, buf, off, len);
     }
-    if (!this.scheduled) {
-      this.scheduled = true;
-      setImmediate(this.flushNow);
-    }
+    this.flusher.added();
   }
 
   flush(): void {
     if (this.writer.count === 0) return;
     const frame = Buffer.from(this.writer.finish());
     this.writer.reset();
-    this.turns = 0;
+    this.flusher.flushed();
     if (!this.socket.destroyed) this.socket.write(frame);
   }
 

@@ -3,12 +3,9 @@
  * cluster token, then PACKETS frames out and EGRESS/CREDIT frames in.
  *
  * Output batching: records go into one preallocated PacketBatchWriter; the frame is written when
- * it is full, or on a `setImmediate` once it holds ≥ `minBatch` records or has waited
- * `maxTurns` loop turns (so a trickle still leaves after ~one extra turn, tens of µs).
- * setImmediate rather than a timer: timers fire ≥ ~1 ms late here (ARCHITECTURE §7), while an
- * immediate runs as soon as the event loop has read what is ready — so a batch carries whatever
- * arrived in one loop turn, and an idle gateway adds no delay. Each written frame is copied out of
- * the writer, because `socket.write` keeps a reference until the kernel took the bytes.
+ * it is full, or by the `BatchFlusher` rule (batch-flusher.ts: ≥ `minBatch` records or `maxTurns`
+ * setImmediate turns waited). Each written frame is copied out of the writer, because
+ * `socket.write` keeps a reference until the kernel took the bytes.
  * Before the handshake completes, frames queue (a unit that is still starting); the PEERS table
  * from `onReady` goes out first.
  */
@@ -19,6 +16,7 @@ import { FrameParser } from '../proto/frames/frame-parser';
 import { PacketBatchWriter } from '../proto/frames/packet-batch-v1';
 import { decodeStats, encodeStatsRequest, type UnitStats } from '../proto/frames/stats-v1';
 import { SnfError } from '../sdk/errors';
+import { BatchFlusher, DEFAULT_LINK_BATCHING, type LinkBatching } from './batch-flusher';
 
 export interface UnitLinkHandlers {
   onFrame(link: UnitLink, type: number, count: number, body: Buffer): void;
@@ -39,15 +37,6 @@ export interface UnitLinkCounters {
 /** 64 KiB frames: ~150 packets of 400 B; large enough to amortise, small enough for latency. */
 export const DEFAULT_BATCH_BYTES = 64 * 1024;
 
-/** When a partly filled frame leaves (see the file comment); `{1, 1}` = every loop turn. */
-export interface LinkBatching { minBatch: number; maxTurns: number }
-/**
- * Measured (bench live, lb, smallFlows ×10, 2 units, 2026-11-28): at 200 k pkt/s offered, {1, 1}
- * delivered 174–178 k pkt/s (p99 420–440 ms), {32, 4} 192–195 k pkt/s (p99 230–250 ms); at 100 k
- * {32, 4} wrote ~2.6× fewer frames to units (≈ 12 vs 31 k) and had the lower p50 in 2 of 2 runs.
- */
-export const DEFAULT_LINK_BATCHING: LinkBatching = { minBatch: 32, maxTurns: 4 };
-
 export class UnitLink {
   readonly counters: UnitLinkCounters = { framesOut: 0, packetsOut: 0, bytesOut: 0, flushFull: 0, flushImmediate: 0, rejectedIn: 0 };
   private readonly writer: PacketBatchWriter;
@@ -57,28 +46,20 @@ export class UnitLink {
   private queued: Buffer[] = [];
   /** Answers to STATS_REQUESTs come back in order on this connection. */
   private statsWaiters: Array<(s: UnitStats | null) => void> = [];
-  private scheduled = false;
-  private turns = 0;
-  private readonly flushNow = (): void => {
-    this.scheduled = false;
-    if (this.writer.count === 0) return;
-    if (this.writer.count < this.batching.minBatch && ++this.turns < this.batching.maxTurns) {
-      this.scheduled = true;
-      setImmediate(this.flushNow);
-      return;
-    }
-    this.counters.flushImmediate++;
-    this.flush();
-  };
+  private readonly flusher: BatchFlusher;
 
   constructor(
     readonly unit: number,
     private readonly token: string,
     private readonly handlers: UnitLinkHandlers,
     batchBytes = DEFAULT_BATCH_BYTES,
-    private readonly batching: LinkBatching = DEFAULT_LINK_BATCHING,
+    batching: LinkBatching = DEFAULT_LINK_BATCHING,
   ) {
     this.writer = new PacketBatchWriter(batchBytes);
+    this.flusher = new BatchFlusher(this.writer, () => {
+      this.counters.flushImmediate++;
+      this.flush();
+    }, batching);
   }
 
   /** Connects and completes the handshake; rejects with SNF_ERR_UNIT_START otherwise. */
@@ -152,10 +133,7 @@ export class UnitLink {
       if (!w.add(flowletId, clock, prevUnit, targets, targetCount, tsNs, buf, off, len)) return false;
     }
     this.counters.packetsOut++;
-    if (!this.scheduled) {
-      this.scheduled = true;
-      setImmediate(this.flushNow);
-    }
+    this.flusher.added();
     return true;
   }
 
@@ -165,7 +143,7 @@ export class UnitLink {
     if (w.count === 0) return;
     const frame = Buffer.from(w.finish());
     w.reset();
-    this.turns = 0;
+    this.flusher.flushed();
     this.counters.framesOut++;
     this.counters.bytesOut += frame.length;
     this.writeRaw(frame);

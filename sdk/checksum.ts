@@ -11,28 +11,10 @@
  *   rewrite kept the checksum valid iff the sums over what *was* captured (with the pseudo-header
  *   and the checksum field) agree in ones'-complement arithmetic.
  */
+import { foldSum, onesComplementSum } from './ones-complement';
 import { IPPROTO_TCP, IPPROTO_UDP, Packet, PacketClass } from './packet';
 
-/** Ones'-complement sum of 16-bit big-endian words of buf[start, end), plus `initial`; unfolded. */
-export function onesComplementSum(buf: Uint8Array, start: number, end: number, initial = 0): number {
-  let s = initial;
-  let i = start;
-  for (; i + 1 < end; i += 2) s += (buf[i]! << 8) | buf[i + 1]!;
-  if (i < end) s += buf[i]! << 8; // an odd last byte is padded with a zero byte
-  return s;
-}
-
-/** Fold carries into 16 bits. */
-export function foldSum(s: number): number {
-  while (s > 0xffff) s = (s % 0x10000) + Math.floor(s / 0x10000);
-  return s;
-}
-
-/** The value the IPv4 header checksum field should hold (computed with that field as zero). */
-export function ipv4HeaderChecksum(buf: Uint8Array, off: number, ihl: number): number {
-  const stored = (buf[off + 10]! << 8) | buf[off + 11]!;
-  return ~foldSum(onesComplementSum(buf, off, off + ihl) - stored) & 0xffff;
-}
+export { foldSum, ipv4HeaderChecksum, onesComplementSum } from './ones-complement';
 
 /** Sum of the TCP/UDP pseudo-header: addresses, protocol and the L4 length on the wire. */
 function pseudoHeaderSum(p: Packet): number {

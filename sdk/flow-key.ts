@@ -25,11 +25,16 @@ export function newFlowKey(): FlowKey {
  * TCP/UDP header was captured (other protocols, non-first fragments, damaged packets).
  */
 export function flowKeyOf(p: Packet, out: FlowKey = newFlowKey()): FlowKey {
-  out.proto = p.protocol;
-  out.srcIp = p.srcIp;
-  out.dstIp = p.dstIp;
-  out.srcPort = p.srcPort;
-  out.dstPort = p.dstPort;
+  return setFlowKey(out, p.protocol, p.srcIp, p.srcPort, p.dstIp, p.dstPort);
+}
+
+/** Writes the five fields into `out` and returns it. */
+function setFlowKey(out: FlowKey, proto: number, srcIp: number, srcPort: number, dstIp: number, dstPort: number): FlowKey {
+  out.proto = proto;
+  out.srcIp = srcIp;
+  out.srcPort = srcPort;
+  out.dstIp = dstIp;
+  out.dstPort = dstPort;
   return out;
 }
 
@@ -41,28 +46,13 @@ function isReversed(srcIp: number, srcPort: number, dstIp: number, dstPort: numb
 /** Direction-independent form of `k` (lower (ip, port) first). `out` may be `k` itself. */
 export function canonicalKey(k: FlowKey, out: FlowKey = newFlowKey()): FlowKey {
   const { proto, srcIp, srcPort, dstIp, dstPort } = k;
-  out.proto = proto;
-  if (isReversed(srcIp, srcPort, dstIp, dstPort)) {
-    out.srcIp = dstIp;
-    out.srcPort = dstPort;
-    out.dstIp = srcIp;
-    out.dstPort = srcPort;
-  } else {
-    out.srcIp = srcIp;
-    out.srcPort = srcPort;
-    out.dstIp = dstIp;
-    out.dstPort = dstPort;
-  }
-  return out;
+  return isReversed(srcIp, srcPort, dstIp, dstPort)
+    ? setFlowKey(out, proto, dstIp, dstPort, srcIp, srcPort)
+    : setFlowKey(out, proto, srcIp, srcPort, dstIp, dstPort);
 }
 
 export function copyFlowKey(k: FlowKey, out: FlowKey = newFlowKey()): FlowKey {
-  out.proto = k.proto;
-  out.srcIp = k.srcIp;
-  out.srcPort = k.srcPort;
-  out.dstIp = k.dstIp;
-  out.dstPort = k.dstPort;
-  return out;
+  return setFlowKey(out, k.proto, k.srcIp, k.srcPort, k.dstIp, k.dstPort);
 }
 
 export function sameFlowKey(a: FlowKey, b: FlowKey): boolean {

@@ -14,22 +14,28 @@ import { flowHashFields, type FlowKey } from './flow-key';
 const MIN_CAPACITY = 16;
 
 export class FlowTable<V> {
-  private capacity: number;
-  private mask: number;
+  // Assigned by `allocate`, from the constructor and `grow`.
+  private capacity!: number;
+  private mask!: number;
   private count = 0;
   /** 1 when the slot holds an entry. */
-  private used: Uint8Array;
-  private hashes: Uint32Array;
-  private protos: Uint8Array;
-  private srcIps: Uint32Array;
-  private dstIps: Uint32Array;
+  private used!: Uint8Array;
+  private hashes!: Uint32Array;
+  private protos!: Uint8Array;
+  private srcIps!: Uint32Array;
+  private dstIps!: Uint32Array;
   /** srcPort << 16 | dstPort. */
-  private ports: Uint32Array;
-  private values: (V | undefined)[];
+  private ports!: Uint32Array;
+  private values!: (V | undefined)[];
 
   constructor(initialCapacity = MIN_CAPACITY) {
     let cap = MIN_CAPACITY;
     while (cap < initialCapacity) cap *= 2;
+    this.allocate(cap);
+  }
+
+  /** Fresh, empty slot arrays of `cap` (a power of two) slots. */
+  private allocate(cap: number): void {
     this.capacity = cap;
     this.mask = cap - 1;
     this.used = new Uint8Array(cap);
@@ -113,16 +119,7 @@ export class FlowTable<V> {
 
   private grow(): void {
     const { used, hashes, protos, srcIps, dstIps, ports, values, capacity } = this;
-    const cap = capacity * 2;
-    this.capacity = cap;
-    this.mask = cap - 1;
-    this.used = new Uint8Array(cap);
-    this.hashes = new Uint32Array(cap);
-    this.protos = new Uint8Array(cap);
-    this.srcIps = new Uint32Array(cap);
-    this.dstIps = new Uint32Array(cap);
-    this.ports = new Uint32Array(cap);
-    this.values = new Array<V | undefined>(cap).fill(undefined);
+    this.allocate(capacity * 2);
     for (let i = 0; i < capacity; i++) {
       if (used[i] === 1) this.insertNew(protos[i]!, srcIps[i]!, ports[i]!, dstIps[i]!, hashes[i]!, values[i]);
     }

@@ -11,3 +11,4 @@ export * from './flow-table';
 export * from './state';
 export * from './config';
 export * from './local-runtime';
+export * from './prng';

@@ -17,6 +17,7 @@
  * TCP/UDP checksum incrementally (RFC 1624, eqn. 3), so they stay valid even when the payload was
  * cut by capture and could not be summed again.
  */
+import { adjustChecksum } from './ones-complement';
 import { PacketClass, PACKET_CLASS_REASON } from './packet-class';
 
 export { PacketClass, PACKET_CLASS_REASON };
@@ -33,17 +34,6 @@ export const TCP_ACK = 16;
 export const TCP_URG = 32;
 
 const EMPTY = Buffer.alloc(0);
-
-/**
- * RFC 1624 eqn. 3: HC' = ~(~HC + ~m + m'), for one 16-bit word changing from m to m'.
- * Plain integer arithmetic stays exact here (sums < 2^18), then folds the carries back in.
- */
-function adjustChecksum(hc: number, oldWord: number, newWord: number): number {
-  let s = (~hc & 0xffff) + (~oldWord & 0xffff) + newWord;
-  s = (s & 0xffff) + (s >>> 16);
-  s = (s & 0xffff) + (s >>> 16);
-  return ~s & 0xffff;
-}
 
 export class Packet {
   buf: Buffer = EMPTY;

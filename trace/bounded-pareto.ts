@@ -4,7 +4,7 @@
  * mean is what sets the offered load (load = arrival rate × mean size).
  */
 import { ConfigError } from '../sdk/errors';
-import type { Prng } from './prng';
+import type { Prng } from '../sdk/prng';
 
 export interface BoundedPareto {
   alpha: number;

@@ -13,7 +13,7 @@ import * as path from 'path';
 import { SnfError } from '../sdk/errors';
 import { CompositeInput } from './composite-input';
 import { IdMinHeap } from './min-heap';
-import { Prng } from './prng';
+import { Prng } from '../sdk/prng';
 import { PcapWriter } from './writer';
 
 export interface CompositeOptions {

@@ -5,7 +5,7 @@
  * 198.51.100.0/24, all checksums valid, packed as a LoadedTrace in time order.
  */
 import { PackedTraceBuilder } from './packed-trace';
-import { Prng } from './prng';
+import { Prng } from '../sdk/prng';
 import { IpIds, tcpConnection, udpExchange, unsolicitedUdp, type TimedPacket } from './synthetic-flows';
 import type { LoadedTrace } from './types';
 

@@ -21,7 +21,7 @@
 import { ConfigError } from '../sdk/errors';
 import { boundedParetoWithMean, sampleBoundedPareto, type BoundedPareto } from './bounded-pareto';
 import { PackedTraceBuilder } from './packed-trace';
-import { Prng } from './prng';
+import { Prng } from '../sdk/prng';
 import { TcpColumns, TCP_ACK, TCP_FIN, TCP_PSH, TCP_SYN, writeTcpHeader } from './tcp-columns';
 import type { LoadedTrace } from './types';
 

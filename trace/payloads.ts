@@ -2,7 +2,7 @@
  * Application payloads for synthetic traffic: HTTP requests (some carrying strings IDS rule
  * sets look for: "/etc/passwd", "cmd.exe", SQL injection), HTTP responses, DNS-like messages.
  */
-import type { Prng } from './prng';
+import type { Prng } from '../sdk/prng';
 
 const AGENTS = [
   'Mozilla/5.0 (X11; Linux x86_64; rv:120.0) Gecko/20100101 Firefox/120.0',

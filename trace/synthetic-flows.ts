@@ -6,7 +6,7 @@
  */
 import { buildTcp, buildUdp, type Endpoints } from './packet-build';
 import { DNS_NAMES, dnsMessage, httpRequest, httpResponseChunk, opaque } from './payloads';
-import type { Prng } from './prng';
+import type { Prng } from '../sdk/prng';
 
 export interface TimedPacket {
   t: number;

@@ -3,7 +3,8 @@
  * instead of one Buffer per packet, and a header writer that turns row i into a 40-byte
  * IPv4+TCP header whose total length and checksums describe the full packet with a zero payload.
  */
-import { fillIpv4HeaderChecksum, fold16, sum16 } from './ipv4-checksum';
+import { foldSum, onesComplementSum } from '../sdk/ones-complement';
+import { fillIpv4HeaderChecksum } from './ipv4-checksum';
 
 export const TCP_FIN = 1;
 export const TCP_SYN = 2;
@@ -127,7 +128,7 @@ export function writeTcpHeader(hdr: Buffer, c: TcpColumns, i: number, clientBase
   hdr.writeUInt16BE(0, 36);
   hdr.writeUInt16BE(0, 38);
   fillIpv4HeaderChecksum(hdr, 0);
-  const pseudo = sum16(hdr, 12, 20) + 6 + (total - 20);
-  hdr.writeUInt16BE(~fold16(sum16(hdr, 20, 40, pseudo)) & 0xffff, 36);
+  const pseudo = onesComplementSum(hdr, 12, 20) + 6 + (total - 20);
+  hdr.writeUInt16BE(~foldSum(onesComplementSum(hdr, 20, 40, pseudo)) & 0xffff, 36);
   return total;
 }

@@ -10,7 +10,7 @@ import { FlowStore } from './flow-store';
 import { detectFlowlet } from './flowlet-detector';
 import { DrainMeters } from './load-meter';
 import { resolveParams, type ControllerParams } from './params';
-import { Prng } from './prng';
+import { Prng } from '../../sdk/prng';
 import { drawTargets } from './replication-targets';
 import { shouldScaleUp, unitsToRetire } from './scaler';
 import { rebalance, type RebalanceHost } from './smartflow';

@@ -5,7 +5,7 @@
  * (and the WAM scores it as the previous unit), so a push to itself would be wasted. K' =
  * min(K, ready units − 1 if the current unit is ready). Writes into `out`, returns K'.
  */
-import type { Prng } from './prng';
+import type { Prng } from '../../sdk/prng';
 
 export function drawTargets(
   readyIds: Int32Array,

@@ -8,8 +8,8 @@
  * 10  length     u16  packet bytes that follow (0 for a drop: dropped packets carry no bytes)
  * 12  packet     raw IPv4 bytes (rewritten by the NF) × length
  */
-import { FRAME_HEADER_BYTES, FrameType } from './constants';
-import { writeFrameHeader } from './frame-header-v1';
+import { FrameType } from './constants';
+import { RecordBatchCursor, RecordBatchWriter, validateRecords } from './record-batch';
 
 export const EGRESS_RECORD_FIXED_BYTES = 12;
 
@@ -24,23 +24,15 @@ export const EgressReason = {
 } as const;
 export type EgressReason = (typeof EgressReason)[keyof typeof EgressReason];
 
-export class EgressBatchWriter {
-  readonly buf: Buffer;
-  private pos = FRAME_HEADER_BYTES;
-  count = 0;
-
+/** Builds one EGRESS frame in a preallocated buffer (record-batch.ts); `finish()` returns a view. */
+export class EgressBatchWriter extends RecordBatchWriter {
   constructor(capacityBytes: number) {
-    this.buf = Buffer.allocUnsafe(capacityBytes);
-  }
-
-  reset(): void {
-    this.pos = FRAME_HEADER_BYTES;
-    this.count = 0;
+    super(capacityBytes, FrameType.EGRESS);
   }
 
   /** false when it does not fit: flush and retry. `pktLength` 0 carries no bytes. */
   add(flowletId: number, clock: number, verdict: number, reason: number, pkt: Buffer, pktOffset: number, pktLength: number): boolean {
-    if (this.pos + EGRESS_RECORD_FIXED_BYTES + pktLength > this.buf.length || this.count === 0xffff) return false;
+    if (!this.fits(EGRESS_RECORD_FIXED_BYTES + pktLength)) return false;
     const b = this.buf;
     const p = this.pos;
     b.writeUInt32BE(flowletId >>> 0, p);
@@ -49,21 +41,17 @@ export class EgressBatchWriter {
     b[p + 9] = reason;
     b.writeUInt16BE(pktLength, p + 10);
     if (pktLength > 0) pkt.copy(b, p + EGRESS_RECORD_FIXED_BYTES, pktOffset, pktOffset + pktLength);
-    this.pos = p + EGRESS_RECORD_FIXED_BYTES + pktLength;
-    this.count++;
+    this.commit(p + EGRESS_RECORD_FIXED_BYTES + pktLength);
     return true;
-  }
-
-  finish(): Buffer {
-    writeFrameHeader(this.buf, 0, FrameType.EGRESS, 0, this.count, this.pos - FRAME_HEADER_BYTES);
-    return this.buf.subarray(0, this.pos);
   }
 }
 
-export class EgressBatchReader {
-  body: Buffer = Buffer.alloc(0);
-  private pos = 0;
-  private left = 0;
+function egressRecordBytes(body: Buffer, p: number): number {
+  return EGRESS_RECORD_FIXED_BYTES + body.readUInt16BE(p + 10);
+}
+
+/** Cursor over an EGRESS body. Call `validate` once, then `next()` until it returns false. */
+export class EgressBatchReader extends RecordBatchCursor {
   flowletId = 0;
   clock = 0;
   verdict = 0;
@@ -72,21 +60,7 @@ export class EgressBatchReader {
   packetLength = 0;
 
   static validate(body: Buffer, count: number): string | null {
-    let p = 0;
-    for (let i = 0; i < count; i++) {
-      if (p + EGRESS_RECORD_FIXED_BYTES > body.length) return `record ${i} header overruns the frame`;
-      p += EGRESS_RECORD_FIXED_BYTES + body.readUInt16BE(p + 10);
-      if (p > body.length) return `record ${i} overruns the frame`;
-    }
-    if (p !== body.length) return `${body.length - p} trailing bytes after ${count} records`;
-    return null;
-  }
-
-  reset(body: Buffer, count: number): this {
-    this.body = body;
-    this.pos = 0;
-    this.left = count;
-    return this;
+    return validateRecords(body, count, EGRESS_RECORD_FIXED_BYTES, egressRecordBytes);
   }
 
   next(): boolean {

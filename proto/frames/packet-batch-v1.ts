@@ -14,8 +14,8 @@
  * The reader is a cursor over the frame body: fields are plain numbers, the packet is an
  * (offset, length) pair into the body — no copy, no allocation per record.
  */
-import { FRAME_HEADER_BYTES, FrameType, MAX_PACKET_BYTES, MAX_TARGETS } from './constants';
-import { writeFrameHeader } from './frame-header-v1';
+import { FrameType, MAX_PACKET_BYTES, MAX_TARGETS } from './constants';
+import { RecordBatchCursor, RecordBatchWriter, validateRecords } from './record-batch';
 
 export const PACKET_RECORD_FIXED_BYTES = 22;
 
@@ -23,23 +23,10 @@ export function packetRecordBytes(targetCount: number, packetLength: number): nu
   return PACKET_RECORD_FIXED_BYTES + 2 * targetCount + packetLength;
 }
 
-/** Builds one PACKETS frame in a preallocated buffer; `finish()` returns a view of it. */
-export class PacketBatchWriter {
-  readonly buf: Buffer;
-  private pos = FRAME_HEADER_BYTES;
-  count = 0;
-
+/** Builds one PACKETS frame in a preallocated buffer (record-batch.ts); `finish()` returns a view. */
+export class PacketBatchWriter extends RecordBatchWriter {
   constructor(capacityBytes: number) {
-    this.buf = Buffer.allocUnsafe(capacityBytes);
-  }
-
-  reset(): void {
-    this.pos = FRAME_HEADER_BYTES;
-    this.count = 0;
-  }
-
-  get bodyBytes(): number {
-    return this.pos - FRAME_HEADER_BYTES;
+    super(capacityBytes, FrameType.PACKETS);
   }
 
   /** false when the record would not fit (flush and retry) or the count is full. */
@@ -47,8 +34,7 @@ export class PacketBatchWriter {
     flowletId: number, clock: number, prevUnit: number, targets: ArrayLike<number>, targetCount: number,
     tsNs: number, pkt: Buffer, pktOffset: number, pktLength: number,
   ): boolean {
-    const need = packetRecordBytes(targetCount, pktLength);
-    if (this.pos + need > this.buf.length || this.count === 0xffff) return false;
+    if (!this.fits(packetRecordBytes(targetCount, pktLength))) return false;
     if (pktLength > MAX_PACKET_BYTES || targetCount > MAX_TARGETS) return false;
     const b = this.buf;
     let p = this.pos;
@@ -62,23 +48,17 @@ export class PacketBatchWriter {
     p += PACKET_RECORD_FIXED_BYTES;
     for (let i = 0; i < targetCount; i++, p += 2) b.writeUInt16BE(targets[i]!, p);
     pkt.copy(b, p, pktOffset, pktOffset + pktLength);
-    this.pos = p + pktLength;
-    this.count++;
+    this.commit(p + pktLength);
     return true;
-  }
-
-  /** Writes the header; the returned view is valid until the next `reset`/`add`. */
-  finish(): Buffer {
-    writeFrameHeader(this.buf, 0, FrameType.PACKETS, 0, this.count, this.pos - FRAME_HEADER_BYTES);
-    return this.buf.subarray(0, this.pos);
   }
 }
 
+function packetRecordBytesAt(body: Buffer, p: number): number {
+  return packetRecordBytes(body[p + 10]!, body.readUInt16BE(p + 20));
+}
+
 /** Cursor over a PACKETS body. Call `validate` once, then `next()` until it returns false. */
-export class PacketBatchReader {
-  body: Buffer = Buffer.alloc(0);
-  private pos = 0;
-  private left = 0;
+export class PacketBatchReader extends RecordBatchCursor {
   flowletId = 0;
   clock = 0;
   prevUnit = -1;
@@ -90,28 +70,9 @@ export class PacketBatchReader {
   packetOffset = 0;
   packetLength = 0;
 
-  /**
-   * Checks that `count` records exactly fill `body`. Returns null when well formed, else a reason
-   * (the whole frame is then rejected: a half-applied batch would be harder to account for).
-   */
+  /** Checks that `count` records exactly fill `body` (record-batch.ts `validateRecords`). */
   static validate(body: Buffer, count: number): string | null {
-    let p = 0;
-    for (let i = 0; i < count; i++) {
-      if (p + PACKET_RECORD_FIXED_BYTES > body.length) return `record ${i} header overruns the frame`;
-      const k = body[p + 10]!;
-      const len = body.readUInt16BE(p + 20);
-      p += PACKET_RECORD_FIXED_BYTES + 2 * k + len;
-      if (p > body.length) return `record ${i} overruns the frame`;
-    }
-    if (p !== body.length) return `${body.length - p} trailing bytes after ${count} records`;
-    return null;
-  }
-
-  reset(body: Buffer, count: number): this {
-    this.body = body;
-    this.pos = 0;
-    this.left = count;
-    return this;
+    return validateRecords(body, count, PACKET_RECORD_FIXED_BYTES, packetRecordBytesAt);
   }
 
   next(): boolean {

@@ -11,18 +11,9 @@ import { LocalRuntime } from '../../../sdk/local-runtime';
 import { Packet } from '../../../sdk/packet';
 import { Verdict } from '../../../sdk/types';
 import { generateTraffic } from '../../../trace/generator';
+import { seededRandom } from '../../helpers/seeded-random';
 
 const BUFFERS_PER_NF = 100_000;
-
-function rng(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = Math.imul(a ^ (a >>> 15), a | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 const trace = generateTraffic({ seed: 7, flows: 60 });
 
@@ -31,7 +22,7 @@ describe.each(Object.keys(FUNCTIONS))('%s under hostile input', (name) => {
 
   test(`${BUFFERS_PER_NF.toLocaleString('en-US')} truncated, bit-flipped and random buffers: no handler throws`, () => {
     const runtime = new LocalRuntime(fn, fn.defaultConfig);
-    const next = rng(0xf022 + name.length);
+    const next = seededRandom(0xf022 + name.length);
     const frame = Buffer.alloc(2048);
     const packet = new Packet();
     const verdicts = [0, 0];
@@ -72,7 +63,7 @@ describe.each(Object.keys(FUNCTIONS))('%s under hostile input', (name) => {
   });
 
   test('state codec: random bytes decode or fail with SNF_ERR_STATE_CODEC', () => {
-    const next = rng(0xc0dec);
+    const next = seededRandom(0xc0dec);
     let decoded = 0;
     let rejected = 0;
     for (let n = 0; n < 20_000; n++) {

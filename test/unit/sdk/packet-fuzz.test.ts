@@ -5,21 +5,10 @@
  * the packet's window (guard bytes around it stay intact).
  */
 import { buildIpv4 } from '../../helpers/packets';
+import { seededRandom } from '../../helpers/seeded-random';
 import { checkChecksums } from '../../../sdk/checksum';
 import { connectionHash, flowKeyOf, newFlowKey } from '../../../sdk/flow-key';
 import { Packet, PacketClass } from '../../../sdk/packet';
-
-/** mulberry32: small seeded PRNG, so a failure replays exactly. */
-function rng(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 const SEEDS = [
   buildIpv4({ proto: 'tcp', sport: 1234, dport: 80, payload: 'GET / HTTP/1.1\r\n\r\n', tcpOptions: Buffer.from([2, 4, 5, 0xb4]) }),
@@ -35,7 +24,7 @@ const GUARD_BYTE = 0xa5;
 
 describe('Packet fuzz', () => {
   test('120,000 seeded hostile buffers: no throw, invariants hold, writes stay in the window', () => {
-    const next = rng(0x5eed);
+    const next = seededRandom(0x5eed);
     const p = new Packet();
     const key = newFlowKey();
     const frame = Buffer.alloc(GUARD + 128 + GUARD);

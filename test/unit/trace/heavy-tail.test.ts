@@ -1,6 +1,6 @@
 import { boundedParetoMean, boundedParetoTail, boundedParetoWithMean, sampleBoundedPareto } from '../../../trace/bounded-pareto';
 import { generateHeavyTail } from '../../../trace/heavy-tail';
-import { Prng } from '../../../trace/prng';
+import { Prng } from '../../../sdk/prng';
 import { checksumsValid } from '../../helpers/packets';
 
 function packet(t: ReturnType<typeof generateHeavyTail>['trace'], i: number): Buffer {

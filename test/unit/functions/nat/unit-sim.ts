@@ -11,6 +11,7 @@ import { Packet } from '../../../../sdk/packet';
 import { Verdict, type NetworkFunction } from '../../../../sdk/types';
 import type { LoadedTrace } from '../../../../trace/types';
 import type { NatOutput } from '../../../helpers/nat-equivalence';
+import { seededRandom } from '../../../helpers/seeded-random';
 
 export interface SimSide<S> {
   /** Per connection (formatFlowKey of the canonical key): outputs in processing order. */
@@ -26,18 +27,6 @@ export interface SimOptions {
   seed: number;
   /** UnitInfo.maxUnits given to every unit (default `units`; 1 reproduces unit-local pools). */
   maxUnits?: number;
-}
-
-/** Small deterministic PRNG (mulberry32). */
-function rng(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
 }
 
 function run<C, S>(trace: LoadedTrace, pick: (conn: string) => LocalRuntime<C, S>, onMove?: (conn: string, key: FlowKey, rt: LocalRuntime<C, S>) => void): SimSide<S> {
@@ -73,7 +62,7 @@ export function runReference<C, S>(nf: NetworkFunction<C, S>, config: unknown, t
 export function runOnUnits<C, S>(nf: NetworkFunction<C, S>, config: unknown, trace: LoadedTrace, o: SimOptions): SimSide<S> & { runtimes: LocalRuntime<C, S>[] } {
   const maxUnits = o.maxUnits ?? o.units;
   const runtimes = Array.from({ length: o.units }, (_, i) => new LocalRuntime(nf, config, { unit: { id: maxUnits === 1 ? 1 : i + 1, maxUnits } }));
-  const rand = rng(o.seed);
+  const rand = seededRandom(o.seed);
   const at = new Map<string, LocalRuntime<C, S>>();
   const pick = (conn: string): LocalRuntime<C, S> => {
     let rt = at.get(conn);

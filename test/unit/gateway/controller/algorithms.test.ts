@@ -4,7 +4,7 @@ import { GlobalFlowletAverage, ewmaEstimate, measuredRateBps } from '../../../..
 import { DrainMeters } from '../../../../gateway/controller/load-meter';
 import { leastLoaded, pickUnit } from '../../../../gateway/controller/work-assigner';
 import { drawTargets } from '../../../../gateway/controller/replication-targets';
-import { Prng } from '../../../../gateway/controller/prng';
+import { Prng } from '../../../../sdk/prng';
 import { RouteReason } from '../../../../gateway/controller';
 
 describe('flowlet detector (WGM)', () => {

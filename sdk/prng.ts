@@ -1,6 +1,8 @@
 /**
- * mulberry32: a tiny seeded PRNG (32-bit state). Not cryptographic; chosen because the whole
- * sequence is fixed by the seed on every platform, which is all synthetic traces need.
+ * `Prng`: mulberry32, a tiny seeded PRNG (32-bit state). Not cryptographic; chosen because the
+ * whole sequence is fixed by the seed on every platform and a draw allocates nothing. The one
+ * seeded generator of SNF: the controller's replication targets, synthetic traces and seeded
+ * tests all draw from it, so a seed replays exactly.
  */
 export class Prng {
   private state: number;
