@@ -1,7 +1,8 @@
 /**
  * The StatePeer gRPC server: authenticates every call, validates the message shape, and hands
  * the flows to the unit. Malformed requests get INVALID_ARGUMENT, missing/wrong tokens
- * UNAUTHENTICATED; both are counted and logged once per call, and the server keeps serving.
+ * UNAUTHENTICATED, undecodable bytes INTERNAL (from grpc-js); all are counted and logged once per
+ * call, and the server keeps serving.
  */
 import * as grpc from '@grpc/grpc-js';
 import type { Logger } from 'pino';
@@ -32,6 +33,32 @@ export function checkPull(req: PullRequestMsg): string | null {
   return null;
 }
 
+/**
+ * The service definition with each request deserializer wrapped: bytes protobufjs cannot decode
+ * are counted and logged here, then the throw goes on to grpc-js, which answers that call with
+ * INTERNAL ("error deserializing request") and keeps the server running.
+ */
+function countingService(counters: UnitCounters, log: Logger): grpc.ServiceDefinition {
+  const def = statePeerService().service;
+  const out: Record<string, grpc.MethodDefinition<unknown, unknown>> = {};
+  for (const [name, m] of Object.entries(def)) {
+    const decode = m.requestDeserialize;
+    out[name] = {
+      ...m,
+      requestDeserialize: (bytes: Buffer) => {
+        try {
+          return decode(bytes);
+        } catch (err) {
+          counters.badRequests++;
+          log.warn({ method: name, bytes: bytes.length, reason: String(err) }, 'undecodable peer request rejected');
+          throw err;
+        }
+      },
+    };
+  }
+  return out as grpc.ServiceDefinition;
+}
+
 export function createPeerServer(token: string, handlers: PeerHandlers, counters: UnitCounters, log: Logger): grpc.Server {
   const server = new grpc.Server({ 'grpc.max_receive_message_length': 64 << 20 });
   const refuse = (call: grpc.ServerUnaryCall<unknown, unknown>, cb: grpc.sendUnaryData<any>, method: string): boolean => {
@@ -46,7 +73,7 @@ export function createPeerServer(token: string, handlers: PeerHandlers, counters
     log.warn({ method, reason }, 'malformed peer request rejected');
     cb({ code: grpc.status.INVALID_ARGUMENT, details: reason });
   };
-  server.addService(statePeerService().service, {
+  server.addService(countingService(counters, log), {
     Push(call: grpc.ServerUnaryCall<PushRequestMsg, PushReplyMsg>, cb: grpc.sendUnaryData<PushReplyMsg>) {
       if (refuse(call, cb, 'Push')) return;
       const reason = checkPush(call.request);

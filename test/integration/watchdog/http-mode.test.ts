@@ -63,4 +63,20 @@ describe('watchdog HTTP mode (of-watchdog compatible)', () => {
     expect((await fetch(`${base()}/_/ready`)).status).toBe(503);
     fs.writeFileSync(lockFile, '');
   });
+
+  test('above max_inflight (2): 429 with faas-middleware\'s body, the others served', async () => {
+    // Redis paused for 300 ms (CLIENT PAUSE, from our own connection): the first requests wait on
+    // their state read, so the later ones find 2 in flight.
+    await redis.call('CLIENT', 'PAUSE', '300', 'ALL');
+    const rs = await Promise.all(Array.from({ length: 12 }, (_, i) => post(tcp('10.9.2.1', 2000 + i, '10.9.2.2', 80))));
+    const codes = rs.map((r) => r.status);
+    const limited = rs.filter((r) => r.status === 429);
+    expect(limited.length).toBeGreaterThan(0);
+    expect(codes.filter((c) => c === 200).length).toBeGreaterThanOrEqual(2);
+    expect(codes.every((c) => c === 200 || c === 429)).toBe(true);
+    expect(await limited[0]!.text()).toBe('Concurrent request limit exceeded. Max concurrent requests: 2');
+    for (const r of rs) if (r.status === 200) await r.arrayBuffer();
+    // And it keeps serving once the burst is over.
+    expect((await post(tcp('10.9.2.1', 1999, '10.9.2.2', 80))).status).toBe(200);
+  });
 });

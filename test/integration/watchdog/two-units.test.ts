@@ -145,4 +145,26 @@ describe('two compute units (real gRPC + TCP)', () => {
     expect(a.counters.framesRejected).toBe(1);
     expect(g.closed).toBe(false);
   });
+
+  test('undecodable protobuf bytes on StatePeer: the call fails, it is counted, the unit keeps serving', async () => {
+    const { a, b } = await startPair(countingNf);
+    units = [a, b];
+    const client = new grpc.Client(`127.0.0.1:${a.peerPort}`, grpc.credentials.createInsecure());
+    const md = new grpc.Metadata();
+    md.set('authorization', `Bearer ${TOKEN}`);
+    const raw = (x: Buffer) => x;
+    // Field 2 (flows) as a length-delimited field whose length runs past the end.
+    const garbage = Buffer.from('12ff01deadbeef', 'hex');
+    const err = await new Promise<grpc.ServiceError | null>((resolve) =>
+      client.makeUnaryRequest('/snf.v1.StatePeer/Push', raw, raw, garbage, md, (e) => resolve(e)));
+    expect(err).not.toBeNull();
+    expect([grpc.status.INVALID_ARGUMENT, grpc.status.INTERNAL]).toContain(err!.code);
+    expect(a.counters.badRequests).toBe(1);
+    client.close();
+    // A well-formed pull still works afterwards.
+    const g = await TestGateway.connect(a.dataPort, TOKEN);
+    gws = [g];
+    g.send([pk(1, 1, -1)]);
+    await until(() => g.egress.length === 1, 'egress after a bad protobuf');
+  });
 });
