@@ -4,7 +4,7 @@
  * one table lookup instead of two (one per automaton). Measured alone (one lane, full ET Open,
  * nDPI payloads, whole handler, CPU time, alternating runs on this busy 2-core machine): two
  * automata ~85 MB/s → one folded automaton + verification ~93 MB/s; the bigger win is that one
- * lookup chain leaves room for a second, interleaved lane (see twoLanes).
+ * lookup chain leaves room for more interleaved lanes (see twoLanes, fourLanes).
  *
  * A case-sensitive occurrence that started in an earlier packet cannot be verified from this
  * packet's bytes, so a second, small automaton over the case-sensitive patterns alone (`exact`)
@@ -43,10 +43,17 @@ export interface StreamMatcherOptions {
   readonly denseBudgetBytes?: number;
   /** Payloads at least this long are scanned in two lanes (default 64; tests use small values). */
   readonly splitMinBytes?: number;
+  /** Payloads at least this long are scanned in four lanes (default 128; tests use small values). */
+  readonly fourLaneMinBytes?: number;
 }
 
 /** Shorter payloads are scanned in one lane (the two-lane hand-over costs a few steps). */
 const SPLIT_MIN_BYTES = 64;
+/** From here on four lanes (measured 2026-11-29: 128, 256 and 512 B thresholds alike; see README). */
+const FOUR_LANE_MIN_BYTES = 128;
+
+/** Slots of the emit memo (8 KiB with its serials: stays in L1). */
+const RECENT_SLOTS = 1024;
 
 /** The exact automaton is used on a few bytes per packet: a small dense table suffices. */
 const EXACT_DENSE_BUDGET = 1024 * 1024;
@@ -74,11 +81,16 @@ export class StreamMatcher {
   private readonly nodeSeen: Uint32Array;
   private readonly patternSeen: Uint32Array;
   private serial = 0;
+  /** Direct-mapped memo of output cursors already reported in a call (cursor, call serial): see emit. */
+  private readonly recentCursor = new Int32Array(RECENT_SLOTS).fill(-1);
+  private readonly recentSerial = new Uint32Array(RECENT_SLOTS);
   private readonly splitMinBytes: number;
+  private readonly fourLaneMinBytes: number;
 
   constructor(patterns: readonly StreamPattern[], options: StreamMatcherOptions = {}) {
     const denseBudgetBytes = options.denseBudgetBytes;
     this.splitMinBytes = Math.max(2, options.splitMinBytes ?? SPLIT_MIN_BYTES);
+    this.fourLaneMinBytes = Math.max(4, options.fourLaneMinBytes ?? FOUR_LANE_MIN_BYTES);
     this.folded = AhoCorasick.build(patterns.map((p) => p.bytes), { caseFold: true, denseBudgetBytes });
     const exactIds: number[] = [];
     patterns.forEach((p, i) => p.nocase || exactIds.push(i));
@@ -135,8 +147,10 @@ export class StreamMatcher {
     const f = this.folded;
     const serial = (this.serial = (this.serial + 1) >>> 0 || 1);
     let x = f.cursorOf(foldedState);
-    if (end - start < this.splitMinBytes) x = this.lane(buf, start, end, x, start, sink, serial);
-    else x = this.twoLanes(buf, start, end, x, sink, serial);
+    const n = end - start;
+    if (n >= this.fourLaneMinBytes) x = this.fourLanes(buf, start, end, x, sink, serial);
+    else if (n >= this.splitMinBytes) x = this.twoLanes(buf, start, end, x, sink, serial);
+    else x = this.lane(buf, start, end, x, start, sink, serial);
     const s = f.stateOf(x);
     out[1] = s;
     if (!keepState) out[0] = 0;
@@ -153,11 +167,12 @@ export class StreamMatcher {
     const dense = f.dense;
     const classOf = f.classOf;
     const denseEnd = f.denseEnd;
+    let done = -1; // see emit
     for (let i = from; i < to; i++) {
       const c = classOf[buf[i]!]!;
       const v = x < denseEnd ? dense[x + c]! : f.sparseStep(x, c);
       x = v & 0x7fffffff;
-      if (v < 0) this.emit(f.stateOf(x), i + 1, buf, start, sink, serial);
+      if (v < 0 && x !== done) done = this.emit(x, i + 1, buf, start, sink, serial);
     }
     return x;
   }
@@ -180,6 +195,8 @@ export class StreamMatcher {
     const mid = start + ((end - start) >> 1);
     let xa = x;
     let xb = 0; // the start state's cursor (the root always has dense row 0)
+    let doneA = -1; // per lane: see emit
+    let doneB = -1;
     for (let i = start, j = mid; i < mid; i++, j++) {
       const ca = classOf[buf[i]!]!;
       const cb = classOf[buf[j]!]!;
@@ -188,23 +205,93 @@ export class StreamMatcher {
       xa = va & 0x7fffffff;
       xb = vb & 0x7fffffff;
       if ((va | vb) < 0) {
-        if (va < 0) this.emit(f.stateOf(xa), i + 1, buf, start, sink, serial);
-        if (vb < 0) this.emit(f.stateOf(xb), j + 1, buf, start, sink, serial);
+        if (va < 0 && xa !== doneA) doneA = this.emit(xa, i + 1, buf, start, sink, serial);
+        if (vb < 0 && xb !== doneB) doneB = this.emit(xb, j + 1, buf, start, sink, serial);
       }
     }
     xb = this.lane(buf, mid + (mid - start), end, xb, start, sink, serial); // odd length: B's last byte
-    const depth = f.depth;
-    let p = mid;
-    while (depth[f.stateOf(xa)]! > p - mid) {
-      if (p === end) return xa;
-      xa = this.lane(buf, p, p + 1, xa, start, sink, serial);
-      p++;
-    }
-    return xb;
+    return this.handOver(buf, mid, end, xa, xb, start, sink, serial);
   }
 
-  /** Output state s reached with its last byte at end - 1. */
-  private emit(s: number, end: number, buf: Uint8Array, start: number, sink: MatchSink, serial: number): void {
+  /**
+   * Four lanes, one per quarter (the last also takes the 0–3 left-over bytes), for long payloads:
+   * four independent lookup chains in flight instead of two. The hand-overs are done in order,
+   * each from the true cursor at the previous quarter's end (see handOver).
+   */
+  private fourLanes(buf: Uint8Array, start: number, end: number, x: number, sink: MatchSink, serial: number): number {
+    const f = this.folded;
+    const dense = f.dense;
+    const classOf = f.classOf;
+    const denseEnd = f.denseEnd;
+    const q = (end - start) >> 2;
+    const b1 = start + q;
+    const b2 = b1 + q;
+    const b3 = b2 + q;
+    let x0 = x;
+    let x1 = 0;
+    let x2 = 0;
+    let x3 = 0;
+    let done0 = -1; // per lane: see emit
+    let done1 = -1;
+    let done2 = -1;
+    let done3 = -1;
+    for (let i = start; i < b1; i++) {
+      const c0 = classOf[buf[i]!]!;
+      const c1 = classOf[buf[i + q]!]!;
+      const c2 = classOf[buf[i + 2 * q]!]!;
+      const c3 = classOf[buf[i + 3 * q]!]!;
+      const v0 = x0 < denseEnd ? dense[x0 + c0]! : f.sparseStep(x0, c0);
+      const v1 = x1 < denseEnd ? dense[x1 + c1]! : f.sparseStep(x1, c1);
+      const v2 = x2 < denseEnd ? dense[x2 + c2]! : f.sparseStep(x2, c2);
+      const v3 = x3 < denseEnd ? dense[x3 + c3]! : f.sparseStep(x3, c3);
+      x0 = v0 & 0x7fffffff;
+      x1 = v1 & 0x7fffffff;
+      x2 = v2 & 0x7fffffff;
+      x3 = v3 & 0x7fffffff;
+      if ((v0 | v1 | v2 | v3) < 0) {
+        if (v0 < 0 && x0 !== done0) done0 = this.emit(x0, i + 1, buf, start, sink, serial);
+        if (v1 < 0 && x1 !== done1) done1 = this.emit(x1, i + q + 1, buf, start, sink, serial);
+        if (v2 < 0 && x2 !== done2) done2 = this.emit(x2, i + 2 * q + 1, buf, start, sink, serial);
+        if (v3 < 0 && x3 !== done3) done3 = this.emit(x3, i + 3 * q + 1, buf, start, sink, serial);
+      }
+    }
+    x3 = this.lane(buf, b3 + q, end, x3, start, sink, serial); // the left-over bytes
+    x1 = this.handOver(buf, b1, b2, x0, x1, start, sink, serial);
+    x2 = this.handOver(buf, b2, b3, x1, x2, start, sink, serial);
+    return this.handOver(buf, b3, end, x2, x3, start, sink, serial);
+  }
+
+  /**
+   * The true cursor at `to`, given the true cursor x at `from` and the cursor y of a lane that
+   * scanned buf[from, to) from the start state. x is fed on (reporting) until its depth is at
+   * most the bytes fed since `from`: its string then lies inside the lane's range, so the lane is
+   * in the same state from there on and y is the answer; if that never happens, x is. The check
+   * is made again once the bytes fed reach the depth last seen, not after every byte: past the
+   * agreement point both stay equal, so overshooting only repeats hits the lane also reported.
+   */
+  private handOver(buf: Uint8Array, from: number, to: number, x: number, y: number, start: number, sink: MatchSink, serial: number): number {
+    const f = this.folded;
+    const depth = f.depth;
+    for (let p = from, ahead = depth[f.stateOf(x)]!; ahead > p - from; ahead = depth[f.stateOf(x)]!) {
+      if (p === to) return x;
+      const q = Math.min(to, from + ahead);
+      x = this.lane(buf, p, q, x, start, sink, serial);
+      p = q;
+    }
+    return y;
+  }
+
+  /**
+   * Output cursor x reached with its last byte at end - 1. Returns x when reaching x again in
+   * this call can report nothing new (its state has no case-sensitive candidates and its nocase
+   * chain is now walked), else -1: the lanes skip the call when the cursor repeats (a zero fill
+   * sits in one output state: 65 % of the output steps on the nDPI payloads), and such cursors
+   * are memoised per call so that other repeats (another 16 %) cost no state-table reads.
+   */
+  private emit(x: number, end: number, buf: Uint8Array, start: number, sink: MatchSink, serial: number): number {
+    const h = (x ^ (x >>> 10)) & (RECENT_SLOTS - 1);
+    if (this.recentCursor[h] === x && this.recentSerial[h] === serial) return x;
+    const s = this.folded.stateOf(x);
     // nocase chain: a node already walked in this call had its whole chain reported then.
     for (let t = this.nocaseHead[s]!; t >= 0 && this.nodeSeen[t] !== serial; t = this.nocaseNext[t]!) {
       this.nodeSeen[t] = serial;
@@ -223,6 +310,10 @@ export class StreamMatcher {
         }
       }
     }
+    if (this.exactHead[s]! >= 0) return -1;
+    this.recentCursor[h] = x;
+    this.recentSerial[h] = serial;
+    return x;
   }
 
   private sameBytes(buf: Uint8Array, from: number, end: number, at: number): boolean {

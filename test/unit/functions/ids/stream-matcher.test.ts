@@ -72,20 +72,46 @@ describe('StreamMatcher (one folded automaton, case-sensitive hits verified)', (
     }
   });
 
-  it.each([2, 1000])('equals the naive matcher per packet on random streams (two lanes from %i bytes)', (splitMinBytes) => {
+  it('finds occurrences across the four-lane quarter boundaries of a long packet', () => {
+    const m = new StreamMatcher([{ bytes: Buffer.from('QuarterX'), nocase: false }, { bytes: Buffer.from('acrossq'), nocase: true }], { splitMinBytes: 2, fourLaneMinBytes: 4 });
+    for (const len of [40, 41, 42, 43]) {
+      for (let at = 0; at + 8 <= len; at++) {
+        const text = Buffer.alloc(len, '.');
+        text.write('QuarterX', at);
+        expect(scanStream(m, [text]).perPiece[0]).toEqual([0]);
+        const text2 = Buffer.alloc(len, '-');
+        text2.write('ACROSSQ', at);
+        expect(scanStream(m, [text2]).perPiece[0]).toEqual([1]);
+      }
+    }
+  });
+
+  it('a pattern longer than a quarter hands over across two quarters (true state carried)', () => {
+    // 12-byte packet, quarters of 3: "aaaaaaaab" spans lanes 0–2; "aab" alone would be found by lane 2.
+    const m = new StreamMatcher([{ bytes: Buffer.from('aaaaaaaab'), nocase: true }], { splitMinBytes: 2, fourLaneMinBytes: 4 });
+    expect(scanStream(m, ['xaaaaaaaabyy']).perPiece).toEqual([[0]]);
+    expect(scanStream(m, ['xxaaaaaaaaby', 'aaaaaaa', 'aabzz']).perPiece).toEqual([[0], [], [0]]);
+  });
+
+  it.each([
+    [2, 1000],
+    [1000, 1000],
+    [2, 4],
+    [1000, 4],
+  ])('equals the naive matcher per packet on random streams (two lanes from %i bytes, four from %i)', (splitMinBytes, fourLaneMinBytes) => {
     fc.assert(
       fc.property(fc.array(pattern, { minLength: 1, maxLength: 12 }), pieces, fc.constantFrom(1 << 30, 2048, 1), (pats, ps, budget) => {
-        const m = new StreamMatcher(pats, { denseBudgetBytes: budget, splitMinBytes });
+        const m = new StreamMatcher(pats, { denseBudgetBytes: budget, splitMinBytes, fourLaneMinBytes });
         expect(scanStream(m, ps).perPiece).toEqual(expected(pats as NaivePattern[], ps));
       }),
       { numRuns: 300 },
     );
   });
 
-  it('ends in the states the stand-alone automata reach over the whole stream', () => {
+  it.each([1000, 4])('ends in the states the stand-alone automata reach over the whole stream (four lanes from %i bytes)', (fourLaneMinBytes) => {
     fc.assert(
       fc.property(fc.array(pattern, { minLength: 1, maxLength: 12 }), pieces, (pats, ps) => {
-        const m = new StreamMatcher(pats, { denseBudgetBytes: 2048, splitMinBytes: 2 });
+        const m = new StreamMatcher(pats, { denseBudgetBytes: 2048, splitMinBytes: 2, fourLaneMinBytes });
         const text = Buffer.concat(ps);
         const got = scanStream(m, ps);
         expect(got.folded).toBe(m.folded.stateAfter(text, 0, text.length, 0));
