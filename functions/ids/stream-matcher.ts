@@ -23,6 +23,10 @@
  * least once, not once per occurrence.
  */
 import { AhoCorasick, type MatchSink } from './aho-corasick';
+import {
+  buildOutputRecords, PAT_INTS, P_LENGTH, P_OFFSET, P_SEEN, R_EXACT_COUNT, R_EXACT_HEAD, R_EXACT_NEXT,
+  R_NOCASE_COUNT, R_NOCASE_HEAD, R_NOCASE_NEXT, R_SEEN, R_START, REC_INTS,
+} from './output-records';
 
 export interface StreamPattern {
   readonly bytes: Uint8Array;
@@ -41,16 +45,16 @@ export class MappedSink implements MatchSink {
 export interface StreamMatcherOptions {
   /** Dense-table budget of the folded automaton in bytes (see AhoCorasick). */
   readonly denseBudgetBytes?: number;
-  /** Payloads at least this long are scanned in two lanes (default 64; tests use small values). */
+  /** Payloads at least this long are scanned in two lanes (default 32; tests use small values). */
   readonly splitMinBytes?: number;
-  /** Payloads at least this long are scanned in four lanes (default 128; tests use small values). */
+  /** Payloads at least this long are scanned in four lanes (default 64; tests use small values). */
   readonly fourLaneMinBytes?: number;
 }
 
-/** Shorter payloads are scanned in one lane (the two-lane hand-over costs a few steps). */
-const SPLIT_MIN_BYTES = 64;
-/** From here on four lanes (measured 2026-11-29: 128, 256 and 512 B thresholds alike; see README). */
-const FOUR_LANE_MIN_BYTES = 128;
+/** Shorter payloads are scanned in one lane (the hand-over costs a few steps; 16 and 32 B measured alike). */
+const SPLIT_MIN_BYTES = 32;
+/** From here on four lanes (2026-11-29: 64 B vs 128 B +3–7 % on the nDPI bench, 32 B alike; see README). */
+const FOUR_LANE_MIN_BYTES = 64;
 
 /** Slots of the emit memo (8 KiB with its serials: stays in L1). */
 const RECENT_SLOTS = 1024;
@@ -64,22 +68,14 @@ export class StreamMatcher {
   /** The case-sensitive patterns only, exact bytes (head/tail of a packet; see the file comment). */
   readonly exact: AhoCorasick;
   private readonly exactSink: MappedSink;
-  // Output chains of `folded`, split by kind. *Head[s]: s or its nearest suffix state with own
-  // outputs of that kind (-1: none); *Next[t]: the next one after t. Own outputs: CSR by state.
-  private readonly nocaseHead: Int32Array;
-  private readonly nocaseNext: Int32Array;
-  private readonly nocaseStart: Int32Array;
-  private readonly nocaseList: Int32Array;
-  private readonly exactHead: Int32Array;
-  private readonly exactNext: Int32Array;
-  private readonly exactStart: Int32Array;
-  private readonly exactList: Int32Array;
-  /** Original bytes of each pattern: patternBytes[patternStart[p] .. patternStart[p + 1]). */
-  private readonly patternStart: Int32Array;
+  /** Output records of `folded`, one per state, by cursor (output-records.ts), and their pattern lists. */
+  private readonly rec: Int32Array;
+  private readonly outList: Int32Array;
+  /** Per pattern: original bytes' offset, length, last reporting call (output-records.ts). */
+  private readonly pat: Int32Array;
   private readonly patternBytes: Uint8Array;
-  /** Dedup per scan call: serial of the call that last walked a nocase chain node / reported a pattern. */
-  private readonly nodeSeen: Uint32Array;
-  private readonly patternSeen: Uint32Array;
+  /** Record index of a sparse cursor x: x - sparseNodeBase. */
+  private readonly sparseNodeBase: number;
   private serial = 0;
   /** Direct-mapped memo of output cursors already reported in a call (cursor, call serial): see emit. */
   private readonly recentCursor = new Int32Array(RECENT_SLOTS).fill(-1);
@@ -99,37 +95,16 @@ export class StreamMatcher {
     this.exactSink = new MappedSink(Int32Array.from(exactIds));
 
     const nocase = Uint8Array.from(patterns, (p) => (p.nocase ? 1 : 0));
-    const f = this.folded;
-    const N = f.stateCount;
-    const split = (kind: number): [Int32Array, Int32Array, Int32Array, Int32Array] => {
-      const start = new Int32Array(N + 1);
-      const list: number[] = [];
-      const head = new Int32Array(N);
-      const next = new Int32Array(N).fill(-1);
-      for (let s = 0; s < N; s++) {
-        start[s] = list.length;
-        for (let k = f.outStart[s]!; k < f.outStart[s + 1]!; k++) if (nocase[f.outPattern[k]!] === kind) list.push(f.outPattern[k]!);
-        const own = list.length > start[s]!;
-        const suffix = s === 0 ? -1 : head[f.fail[s]!]!; // fail[s] < s: BFS order
-        head[s] = own ? s : suffix;
-        if (own) next[s] = suffix;
-      }
-      start[N] = list.length;
-      return [head, next, start, Int32Array.from(list)];
-    };
-    [this.nocaseHead, this.nocaseNext, this.nocaseStart, this.nocaseList] = split(1);
-    [this.exactHead, this.exactNext, this.exactStart, this.exactList] = split(0);
-    this.patternStart = new Int32Array(patterns.length + 1);
-    patterns.forEach((p, i) => (this.patternStart[i + 1] = this.patternStart[i]! + p.bytes.length));
-    this.patternBytes = new Uint8Array(this.patternStart[patterns.length]!);
-    patterns.forEach((p, i) => this.patternBytes.set(p.bytes, this.patternStart[i]!));
-    this.nodeSeen = new Uint32Array(N);
-    this.patternSeen = new Uint32Array(patterns.length);
+    const records = buildOutputRecords(this.folded, patterns.map((p) => p.bytes), nocase);
+    this.rec = records.rec;
+    this.outList = records.list;
+    this.pat = records.pat;
+    this.patternBytes = records.patternBytes;
+    this.sparseNodeBase = this.folded.denseEnd - this.folded.denseStates;
   }
 
   get memoryBytes(): number {
-    const tables = [this.nocaseHead, this.nocaseNext, this.nocaseStart, this.nocaseList, this.exactHead, this.exactNext,
-      this.exactStart, this.exactList, this.patternStart, this.patternBytes, this.nodeSeen, this.patternSeen];
+    const tables = [this.rec, this.outList, this.pat, this.patternBytes];
     return this.folded.memoryBytes + this.exact.memoryBytes + tables.reduce((n, t) => n + t.byteLength, 0);
   }
 
@@ -283,34 +258,41 @@ export class StreamMatcher {
 
   /**
    * Output cursor x reached with its last byte at end - 1. Returns x when reaching x again in
-   * this call can report nothing new (its state has no case-sensitive candidates and its nocase
-   * chain is now walked), else -1: the lanes skip the call when the cursor repeats (a zero fill
-   * sits in one output state: 65 % of the output steps on the nDPI payloads), and such cursors
-   * are memoised per call so that other repeats (another 16 %) cost no state-table reads.
+   * this call can report nothing new (its nocase chain is now walked and every case-sensitive
+   * candidate on its chain has been reported in this call), else -1: the lanes skip the call
+   * when the cursor repeats (a zero fill sits in one output state: 65 % of the output steps on
+   * the nDPI payloads), and such cursors are memoised per call so that other repeats (another
+   * 16 %; 46 % of the calls hit it) cost no record reads.
    */
   private emit(x: number, end: number, buf: Uint8Array, start: number, sink: MatchSink, serial: number): number {
     const h = (x ^ (x >>> 10)) & (RECENT_SLOTS - 1);
     if (this.recentCursor[h] === x && this.recentSerial[h] === serial) return x;
-    const s = this.folded.stateOf(x);
+    const rec = this.rec;
+    const list = this.outList;
+    const tag = serial | 0;
+    const f = this.folded;
+    const b = (x < f.denseEnd ? (x / f.classCount) | 0 : x - this.sparseNodeBase) * REC_INTS;
     // nocase chain: a node already walked in this call had its whole chain reported then.
-    for (let t = this.nocaseHead[s]!; t >= 0 && this.nodeSeen[t] !== serial; t = this.nocaseNext[t]!) {
-      this.nodeSeen[t] = serial;
-      for (let k = this.nocaseStart[t]!; k < this.nocaseStart[t + 1]!; k++) sink.onMatch(this.nocaseList[k]!, end);
+    for (let t = rec[b + R_NOCASE_HEAD]!; t >= 0 && rec[t + R_SEEN] !== tag; t = rec[t + R_NOCASE_NEXT]!) {
+      rec[t + R_SEEN] = tag;
+      for (let k = rec[t + R_START]!, e = k + rec[t + R_NOCASE_COUNT]!; k < e; k++) sink.onMatch(list[k]!, end);
     }
     // case-sensitive candidates: the folded bytes match; compare the exact bytes, if they all lie
     // in this packet (the head pass reported the ones that started earlier).
-    for (let t = this.exactHead[s]!; t >= 0; t = this.exactNext[t]!) {
-      for (let k = this.exactStart[t]!; k < this.exactStart[t + 1]!; k++) {
-        const p = this.exactList[k]!;
-        if (this.patternSeen[p] === serial) continue;
-        const from = end - (this.patternStart[p + 1]! - this.patternStart[p]!);
-        if (from >= start && this.sameBytes(buf, from, end, this.patternStart[p]!)) {
-          this.patternSeen[p] = serial;
+    let pending = false; // a candidate not yet reported in this call: x may report again
+    for (let t = rec[b + R_EXACT_HEAD]!; t >= 0; t = rec[t + R_EXACT_NEXT]!) {
+      for (let k = rec[t + R_START]! + rec[t + R_NOCASE_COUNT]!, e = k + rec[t + R_EXACT_COUNT]!; k < e; k++) {
+        const p = list[k]!;
+        const pb = p * PAT_INTS;
+        if (this.pat[pb + P_SEEN] === tag) continue;
+        const from = end - this.pat[pb + P_LENGTH]!;
+        if (from >= start && this.sameBytes(buf, from, end, this.pat[pb + P_OFFSET]!)) {
+          this.pat[pb + P_SEEN] = tag;
           sink.onMatch(p, end);
-        }
+        } else pending = true;
       }
     }
-    if (this.exactHead[s]! >= 0) return -1;
+    if (pending) return -1;
     this.recentCursor[h] = x;
     this.recentSerial[h] = serial;
     return x;

@@ -59,6 +59,16 @@ describe('StreamMatcher (one folded automaton, case-sensitive hits verified)', (
     expect(scanStream(m, ['..secretkey..', '..SeCrEtKey..', 'SECRETKEY']).perPiece).toEqual([[1], [0, 1], [1]]);
   });
 
+  it.each([
+    [1000, 1000],
+    [2, 4],
+  ])('a folded state whose case-sensitive candidate failed is checked again when reached later (lanes from %i / %i bytes)', (splitMinBytes, fourLaneMinBytes) => {
+    const m = new StreamMatcher([{ bytes: Buffer.from('AbCd'), nocase: false }, { bytes: Buffer.from('zz'), nocase: true }], { splitMinBytes, fourLaneMinBytes });
+    expect(scanStream(m, ['abcd.ZZ.abcd.zz.ABCD.AbCd.abcd']).perPiece).toEqual([[0, 1]]);
+    expect(scanStream(m, ['AbCd.abcd.zz.AbCd.abcd.AbCd...']).perPiece).toEqual([[0, 1]]);
+    expect(scanStream(m, ['abcd.abcd.abcd.abcd.abcd.abcd.']).perPiece).toEqual([[]]);
+  });
+
   it('finds occurrences across the two-lane midpoint of a long packet', () => {
     const m = new StreamMatcher([{ bytes: Buffer.from('MidPoint'), nocase: false }, { bytes: Buffer.from('acrossmid'), nocase: true }], { splitMinBytes: 2 });
     for (let at = 0; at < 40; at++) {
