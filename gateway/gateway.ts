@@ -73,6 +73,8 @@ export class Gateway {
   private timer: NodeJS.Timeout | null = null;
   private lastTickNs = 0;
   private readonly errors: string[] = [];
+  /** Units retired by the controller whose processes are still draining. */
+  private readonly retiring = new Set<number>();
   streamPort = 0;
   udpPort = 0;
 
@@ -89,6 +91,8 @@ export class Gateway {
       error: (unit, err) => {
         this.counters.unitErrors++;
         this.errors.push(`unit ${unit}: ${String(err)}`);
+        // Packets queued for a unit that never came up are lost: release them (counted).
+        this.onUnitLost(unit);
       },
     });
     if (this.routing.http) {
@@ -101,7 +105,7 @@ export class Gateway {
     const o = this.opts;
     this.controller = new Controller(this.routing.params, {
       onUnitStart: (unit) => this.pool.start(unit),
-      onUnitStop: (unit) => void this.pool.stop(unit),
+      onUnitStop: (unit) => void this.retire(unit),
     });
     this.order = new EgressOrder(this.controller.params.flowTableCapacity, (slot, verdict, reason, buf, off, len) => this.emitSlot(slot, verdict, reason, buf, off, len));
     await this.pool.settled();
@@ -252,6 +256,29 @@ export class Gateway {
     const b = body ?? Buffer.alloc(0);
     this.egressNow = now;
     this.order.done(pend.flow[s]!, pend.clock[s]!, s, verdict, reason, b, 0, verdict === 0 ? b.length : 0);
+  }
+
+  /**
+   * The controller retired `unit` (it routes nothing there any more). The process goes only once
+   * it has started (packets may be queued for it) and every packet sent to it has come back, or
+   * after `retireDrainMs`, when what is left counts as lost; the id is reused only after the
+   * process exited (controller `holdRetiredIds`). Found by test/e2e/live/scaling.test.ts: a unit
+   * retired while its process was still starting took its queued packets with it.
+   */
+  private async retire(unit: number): Promise<void> {
+    this.retiring.add(unit);
+    try {
+      await this.pool.whenStarted(unit);
+      const deadline = monoNs() + this.opts.retireDrainMs * 1e6;
+      while (this.pending.inFlightAt(unit) > 0 && monoNs() < deadline && this.timer !== null) {
+        await new Promise((r) => setTimeout(r, 10));
+      }
+      if (this.pending.inFlightAt(unit) > 0) this.onUnitLost(unit);
+      await this.pool.stop(unit);
+    } finally {
+      this.retiring.delete(unit);
+      this.controller.unitGone(unit);
+    }
   }
 
   /** A unit's connection died: its in-flight packets are lost (counted, reported as drops). */

@@ -42,6 +42,8 @@ export interface GatewayOptions {
   tickMs: number;
   /** In-flight packets the gateway tracks (beyond: dropped and counted). */
   maxInFlight: number;
+  /** A retired unit's packets still in flight get this long to come back before they count as lost. */
+  retireDrainMs: number;
   onUnitLog?: (unit: number, line: string) => void;
 }
 
@@ -65,7 +67,7 @@ export function defaultGatewayOptions(fn: string, token: string): GatewayOptions
   return {
     function: fn, token, host: '127.0.0.1', streamPort: 0, udpPort: null, udpEgress: null,
     state: 'proactive', mode: 'flowlet', nfTime: 'arrival', minUnits: 1, maxUnits: 8,
-    controller: {}, unitEnv: {}, tickMs: 1, maxInFlight: 1 << 18,
+    controller: {}, unitEnv: {}, tickMs: 1, maxInFlight: 1 << 18, retireDrainMs: 5000,
   };
 }
 
@@ -119,6 +121,7 @@ export function resolveRouting(o: GatewayOptions): ResolvedRouting {
     idleRetireNs: 10e9,
     backlogBudgetNs: LIVE_BACKLOG_BUDGET_NS,
     sizeForkStays: true,
+    holdRetiredIds: true,
     ...o.controller,
     mode,
     initialUnits: o.minUnits,

@@ -28,6 +28,8 @@ export class PendingTable {
   private readonly hClock: Uint32Array;
   private readonly hSlot: Int32Array;
   private readonly mask: number;
+  /** Packets sent to each unit whose egress has not come back (indexed entries), by unit id. */
+  private readonly atUnit = new Int32Array(1 << 16);
 
   constructor(readonly capacity: number) {
     this.seq = new Float64Array(capacity);
@@ -94,6 +96,7 @@ export class PendingTable {
     this.hFlowlet[b] = f;
     this.hClock[b] = c;
     this.hSlot[b] = s;
+    this.atUnit[unit & 0xffff]++;
     this.seq[s] = seq;
     this.ingressNs[s] = ingressNs;
     this.source[s] = source;
@@ -110,7 +113,13 @@ export class PendingTable {
     if (b < 0) return NO_SLOT;
     const s = this.hSlot[b]!;
     this.removeAt(b);
+    this.atUnit[this.unit[s]! & 0xffff]--;
     return s;
+  }
+
+  /** Packets sent to `unit` whose egress has not come back. */
+  inFlightAt(unit: number): number {
+    return this.atUnit[unit & 0xffff]!;
   }
 
   release(slot: number): void {

@@ -66,6 +66,11 @@ export class UnitPool {
     this.starting.set(unit, p);
   }
 
+  /** Resolves when `unit`'s start (if one is in progress) has finished or failed. */
+  async whenStarted(unit: number): Promise<void> {
+    await this.starting.get(unit);
+  }
+
   /** Resolves when every start begun so far has finished (or failed). */
   async settled(): Promise<void> {
     while (this.starting.size > 0) await Promise.all([...this.starting.values()]);

@@ -25,7 +25,7 @@ import { PeerClients } from './peer-clients';
 import { bindServer, createPeerServer } from './peer-server';
 import { StateTransfer, type StatePeers } from './state-transfer';
 import { ExternalStateStore } from './external-state';
-import { sweep, type SweepOptions } from './state-sweeper';
+import { handOffPlan, sweep, type SweepOptions } from './state-sweeper';
 import type { WatchdogConfig } from './config';
 
 const nowNs = (): number => performance.now() * 1e6;
@@ -119,7 +119,10 @@ export class ComputeUnit<C, S> {
   async stop(): Promise<void> {
     if (this.timer) clearInterval(this.timer);
     this.stopping = true;
-    this.transfer.sendPushes(sweep(this.proc, Number.MAX_SAFE_INTEGER, { idlePushNs: 0, evictNs: Number.MAX_SAFE_INTEGER, external: this.external !== null }));
+    // Wait for the answers: closing the peer clients below would cancel pushes still in flight.
+    await this.transfer.sendPushes(this.external !== null
+      ? sweep(this.proc, Number.MAX_SAFE_INTEGER, { idlePushNs: 0, evictNs: Number.MAX_SAFE_INTEGER, external: true })
+      : handOffPlan(this.proc, this.peers.units()));
     this.transfer.close();
     if (this.external) {
       await this.external.settle();

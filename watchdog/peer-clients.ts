@@ -35,6 +35,11 @@ export class PeerClients {
     s.end();
   }
 
+  /** Units with a known address. */
+  units(): number[] {
+    return [...this.addresses.keys()];
+  }
+
   address(unit: number): string | undefined {
     return this.addresses.get(unit);
   }

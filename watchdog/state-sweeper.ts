@@ -86,3 +86,32 @@ export function sweep<C, S>(proc: PacketProcessor<C, S>, nowNs: number, opts: Sw
   proc.firePulls(nowNs);
   return plan;
 }
+
+/**
+ * Retirement hand-off (SIGTERM, proactive/reactive): every flow this unit holds, to every peer it
+ * knows. The gateway's controller hands a retired unit's flows to the lowest remaining unit, which
+ * may not be among a flow's K targets (or the targets may be retiring too), so the plan does not
+ * rely on targets; receivers drop what is stale by clock. Rare and off the packet path.
+ */
+export function handOffPlan<C, S>(proc: PacketProcessor<C, S>, peers: readonly number[]): PushPlan {
+  const plan: PushPlan = new Map();
+  const self = proc.opts.unitId;
+  for (const list of [proc.store.active, proc.store.idle]) {
+    for (let e = list.head; e !== null; e = e.next) {
+      if (e.clock === 0) continue;
+      let bytes: Buffer = EMPTY;
+      if (e.present) {
+        try {
+          bytes = proc.codec.encode(e.value as S);
+        } catch {
+          proc.counters.pushErrors++;
+          continue;
+        }
+      }
+      const msg = flowStateMsg(e, bytes);
+      for (const t of peers) if (t !== self) addTo(plan, t, msg);
+      e.pushedClock = e.clock;
+    }
+  }
+  return plan;
+}

@@ -96,8 +96,10 @@ export class StateTransfer<C, S> {
     }
   }
 
-  sendPushes(plan: PushPlan): void {
+  /** Resolves once every push of the plan was answered or failed (stop waits for it; the sweep does not). */
+  sendPushes(plan: PushPlan): Promise<unknown> {
     const c = this.proc.counters;
+    const sent: Array<Promise<unknown>> = [];
     for (const [unit, flows] of plan) {
       if (this.peers.address(unit) === undefined) {
         c.pushErrors++;
@@ -108,11 +110,12 @@ export class StateTransfer<C, S> {
         c.pushFlowsSent += flows.length;
         for (const f of flows) c.pushBytesSent += f.value.length + 24;
       }
-      this.peers.push(unit, flows).catch((err) => {
+      sent.push(this.peers.push(unit, flows).catch((err) => {
         c.pushErrors++;
         this.log.warn({ unit, err: String(err) }, this.external ? 'external state write failed' : 'push failed');
-      });
+      }));
     }
+    return Promise.all(sent);
   }
 
   /** StatePeer.Push */

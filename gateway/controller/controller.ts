@@ -355,6 +355,11 @@ export class Controller implements RebalanceHost {
     U.loadBps[unit] = this.params.countOpenDemand ? meter + open : meter;
   }
 
+  /** A retired unit's process has exited: with `holdRetiredIds`, its id may be reused now. */
+  unitGone(unit: number): void {
+    this.units.release(unit);
+  }
+
   /** Start the lowest free unit id; -1 when maxUnits already run. */
   startUnit(nowNs: number, readyAtNs: number): number {
     const u = this.units.freeId();
@@ -368,7 +373,7 @@ export class Controller implements RebalanceHost {
   }
 
   private stopUnit(u: number, nowNs: number): void {
-    this.units.stop(u);
+    this.units.stop(u, this.params.holdRetiredIds);
     this.counters.unitsStopped++;
     this.record('stop', u, nowNs, 0);
     this.hooks.onUnitStop?.(u, nowNs);
@@ -399,11 +404,28 @@ export class Controller implements RebalanceHost {
     const retire = this.retireScratch;
     unitsToRetire(U, p, nowNs, retire);
     for (const u of retire) this.stopUnit(u, nowNs);
+    if (retire.length > 0 && p.holdRetiredIds) this.handOffFlows(retire);
     const out = this.pending;
     this.pending = this.returned;
     this.pending.length = 0;
     this.returned = out;
     return out;
+  }
+
+  /**
+   * Live retirement: flows last served by a retired unit now belong to the lowest remaining unit,
+   * to which the retiring process hands every flow it holds (watchdog handOffPlan). Their next
+   * flowlet then pulls from, or lands on, a unit that has the state. O(flow slots), once per
+   * retirement tick.
+   */
+  private handOffFlows(retired: readonly number[]): void {
+    const U = this.units;
+    if (U.count === 0) return;
+    const to = U.ids[0]!;
+    const f = this.flows;
+    for (let s = 0; s < f.slots; s++) {
+      if (f.used[s] === 1 && retired.includes(f.unit[s]!)) f.unit[s] = to;
+    }
   }
 
   /** smartflow: move flow `s` to `to`; its packets wait migrationHoldNs for the state. */

@@ -63,6 +63,15 @@ export interface ControllerParams {
    */
   readonly sizeForkStays: boolean;
   /**
+   * A retired unit's id is not reused until the caller reports the unit gone (`unitGone`). Live,
+   * a retired process still drains (pushes its flows, answers pulls) for up to seconds; a new
+   * process under the same id would meet pulls and pushes meant for the old one, and (NAT) its
+   * port slice. Also hands a retired unit's flows to the lowest remaining unit (the retiring
+   * process pushes them there). false: ids are free at once and flows stay with their retired unit
+   * (the simulator, whose units vanish instantly).
+   */
+  readonly holdRetiredIds: boolean;
+  /**
    * A new flowlet (any reason) whose flow still has bytes outstanding at its unit (routed and
    * not yet drained there, FIFO position from per-unit byte counters) stays on that unit when it
    * fits: a move could not start before those bytes drain anyway, and would add a pull.
@@ -118,6 +127,7 @@ export const DEFAULT_PARAMS: ControllerParams = Object.freeze({
   countBacklog: true,
   backlogBudgetNs: 0,
   sizeForkStays: false,
+  holdRetiredIds: false,
   pendingStays: false,
   pendingMoveCost: true,
   pendingStaysWhenFull: false,
@@ -202,7 +212,7 @@ export function resolveParams(raw: Partial<ControllerParams> = {}): ControllerPa
   }
   if (typeof out.countOpenDemand !== 'boolean') throw new ConfigError('countOpenDemand', 'must be a boolean');
   if (typeof out.demandOverMeterWindow !== 'boolean') throw new ConfigError('demandOverMeterWindow', 'must be a boolean');
-  for (const key of ['countBacklog', 'sizeForkStays', 'pendingStays', 'pendingMoveCost', 'pendingStaysWhenFull'] as const) {
+  for (const key of ['countBacklog', 'sizeForkStays', 'holdRetiredIds', 'pendingStays', 'pendingMoveCost', 'pendingStaysWhenFull'] as const) {
     if (typeof out[key] !== 'boolean') throw new ConfigError(key, 'must be a boolean');
   }
   const mode = out.mode;

@@ -25,9 +25,11 @@ export const UnitState = {
   /** Started; may be assigned work; serves from `readyAtNs`. */
   STARTING: 1,
   ACTIVE: 2,
+  /** Retired, but its process may still be draining (`holdRetiredIds`): the id is not reused until `unitGone`. */
+  DRAINING: 3,
 } as const;
 export type UnitState = (typeof UnitState)[keyof typeof UnitState];
-export const UNIT_STATE_NAMES = ['none', 'starting', 'active'] as const;
+export const UNIT_STATE_NAMES = ['none', 'starting', 'active', 'draining'] as const;
 
 /**
  * The answer to `route()`. ONE object per controller, overwritten by every call: read it before

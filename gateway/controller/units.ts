@@ -85,14 +85,15 @@ export class UnitTable {
     }
   }
 
-  stop(unit: number): void {
+  /** Retire `unit`; with `hold` its id stays DRAINING (not reusable) until `release`. */
+  stop(unit: number, hold = false): void {
     if (this.state[unit] === UnitState.ACTIVE) {
       this.readyCount = removeSorted(this.readyIds, this.readyCount, unit);
       this.readyWeight -= this.invId[unit]!;
     } else if (this.state[unit] === UnitState.STARTING) {
       this.startingCount--;
     }
-    this.state[unit] = UnitState.NONE;
+    this.state[unit] = hold ? UnitState.DRAINING : UnitState.NONE;
     this.count = removeSorted(this.ids, this.count, unit);
     this.openDemandBps[unit] = 0;
     this.openFlowlets[unit] = 0;
@@ -146,7 +147,14 @@ export class UnitTable {
   }
 
   isRunning(unit: number): boolean {
-    return unit > 0 && unit <= this.maxUnits && this.state[unit] !== UnitState.NONE;
+    if (unit <= 0 || unit > this.maxUnits) return false;
+    const s = this.state[unit];
+    return s === UnitState.STARTING || s === UnitState.ACTIVE;
+  }
+
+  /** A DRAINING id is free again (its process is gone). */
+  release(unit: number): void {
+    if (unit > 0 && unit <= this.maxUnits && this.state[unit] === UnitState.DRAINING) this.state[unit] = UnitState.NONE;
   }
 }
 

@@ -144,6 +144,26 @@ describe('scaler and start-up delay', () => {
     expect(c.tick(10_000 * MS)).toEqual([]);
     expect(c.unitCount).toBe(1);
   });
+
+  it('holdRetiredIds: a retired id is not reused while draining; without it, at once', () => {
+    const run = (hold: boolean) => {
+      const c = new Controller({ unitStartupNs: 0, idleRetireNs: 50 * MS, initialDemandBps: 100e6, initialUnits: 2, holdRetiredIds: hold });
+      c.tick(0);
+      c.route(flow(1), 1500, 1 * MS);
+      expect(c.tick(100 * MS).map((a) => [a.kind, a.unit])).toEqual([['stop', 2]]);
+      // Load on unit 1 that needs a second unit again.
+      c.route(flow(1), 1500, 105 * MS);
+      c.onDrained(1, (0.99e9 * 0.1) / 8, 110 * MS);
+      return { c, started: c.tick(110 * MS).map((a) => [a.kind, a.unit]) };
+    };
+    expect(run(false).started).toEqual([['start', 2]]); // the simulator: the id is free at once
+    const { c, started } = run(true);
+    expect(started).toEqual([['start', 3]]); // 2 is still draining
+    expect(c.unitState(2)).toBe(UnitState.NONE); // not running: nothing is routed there
+    c.unitGone(2);
+    c.unitGone(3); // not draining: no effect
+    expect(c.unitState(3)).not.toBe(UnitState.NONE);
+  });
 });
 
 describe('baseline modes', () => {
