@@ -47,6 +47,6 @@ export interface FlowStateMsg { key: FlowKeyMsg | null; clock: number; present: 
 export interface PushRequestMsg { fromUnit: number; flows: FlowStateMsg[] }
 export interface PushReplyMsg { applied: number; stale: number; rejected: number }
 export interface PullItemMsg { key: FlowKeyMsg | null; minClock: number }
-export interface PullRequestMsg { fromUnit: number; flows: PullItemMsg[] }
+export interface PullRequestMsg { fromUnit: number; flows: PullItemMsg[]; requestId?: number }
 export interface PulledStateMsg { found: boolean; state: FlowStateMsg | null }
-export interface PullReplyMsg { flows: PulledStateMsg[] }
+export interface PullReplyMsg { flows: PulledStateMsg[]; requestId?: number }

@@ -74,13 +74,13 @@ export class ComputeUnit<C, S> {
       ? new ExternalStateStore(cfg.redisUrl, cfg.stateNamespace, nf.name, cfg.evictMs, this.proc.counters)
       : null;
     this.sweepOpts = { idlePushNs: cfg.idlePushUs * 1e3, evictNs: cfg.evictMs * 1e6, external: this.external !== null };
-    // Proactive pushes go on a long-lived stream per target, except the final drain on stop, which
-    // waits for each answer (unary) so the state is there before this process exits.
+    // Proactive pushes and reactive pulls go on long-lived streams per peer (snf.proto says why),
+    // except the hand-off on stop, which waits for each answer (unary Push) before this process exits.
     const peers = this.peers;
     const streamed: StatePeers = {
       address: (u) => peers.address(u),
       push: (u, flows) => (this.stopping ? peers.push(u, flows) : peers.pushStreamed(u, flows)),
-      pull: (u, items) => peers.pull(u, items),
+      pull: (u, items) => peers.pullStreamed(u, items),
     };
     const statePeers: StatePeers = this.external ?? streamed;
     // After state arrives asynchronously: release, re-pull what is still missing, answer waiters, flush.

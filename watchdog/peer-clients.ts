@@ -11,6 +11,9 @@ export class PeerClients {
   /** One open PushStream per target (see snf.proto: ~8× cheaper per push than a unary call). */
   private readonly pushStreams = new Map<number, grpc.ClientWritableStream<unknown>>();
   private readonly md = new grpc.Metadata();
+  /** One open PullStream per peer, with its requests awaiting answers by request id. */
+  private readonly pullStreams = new Map<number, PullStreamState>();
+  private pullSeq = 0;
 
   constructor(
     readonly selfId: number, token: string, readonly deadlineMs = 2000,
@@ -24,6 +27,7 @@ export class PeerClients {
     if (this.addresses.get(unit) === address) return;
     this.addresses.set(unit, address);
     this.endPushStream(unit);
+    this.endPullStream(unit, new Error(`unit ${unit} moved to ${address}`));
     this.clients.get(unit)?.close();
     this.clients.delete(unit);
   }
@@ -100,9 +104,80 @@ export class PeerClients {
     });
   }
 
+  /**
+   * Pull over the peer's PullStream (opened on first use, reopened after a failure). Resolves with
+   * the peer's answer to this request; rejects after `deadlineMs` or if the stream fails.
+   */
+  pullStreamed(unit: number, flows: PullItemMsg[]): Promise<PullReplyMsg> {
+    let st = this.pullStreams.get(unit);
+    if (st === undefined) {
+      try {
+        const stream: grpc.ClientDuplexStream<unknown, PullReplyMsg> = this.client(unit).PullStream(this.md);
+        const opened: PullStreamState = { stream, pending: new Map() };
+        stream.on('data', (r: PullReplyMsg) => {
+          const p = opened.pending.get(r.requestId ?? 0);
+          if (p === undefined) return;
+          opened.pending.delete(r.requestId ?? 0);
+          clearTimeout(p.timer);
+          if (r.flows.length !== p.count) p.reject(new Error(`pull answered ${r.flows.length} of ${p.count} flows`));
+          else p.resolve(r);
+        });
+        const fail = (err: Error) => {
+          if (this.pullStreams.get(unit) === opened) this.pullStreams.delete(unit);
+          failAll(opened, err);
+        };
+        stream.on('error', fail);
+        stream.on('end', () => fail(new Error('pull stream ended')));
+        st = opened;
+      } catch (err) {
+        return Promise.reject(err);
+      }
+      this.pullStreams.set(unit, st);
+    }
+    const s = st;
+    const id = ++this.pullSeq;
+    return new Promise((resolve, reject) => {
+      const timer = setTimeout(() => {
+        s.pending.delete(id);
+        reject(new Error(`pull from unit ${unit}: no answer in ${this.deadlineMs} ms`));
+      }, this.deadlineMs);
+      s.pending.set(id, { resolve, reject, timer, count: flows.length });
+      s.stream.write({ fromUnit: this.selfId, flows, requestId: id });
+    });
+  }
+
+  private endPullStream(unit: number, why: Error): void {
+    const st = this.pullStreams.get(unit);
+    if (st === undefined) return;
+    this.pullStreams.delete(unit);
+    failAll(st, why);
+    st.stream.end();
+  }
+
   close(): void {
+    for (const u of [...this.pullStreams.keys()]) this.endPullStream(u, new Error('peer clients closed'));
     for (const u of [...this.pushStreams.keys()]) this.endPushStream(u);
     for (const c of this.clients.values()) c.close();
     this.clients.clear();
   }
+}
+
+interface PendingPull {
+  resolve: (r: PullReplyMsg) => void;
+  reject: (err: Error) => void;
+  timer: NodeJS.Timeout;
+  count: number;
+}
+
+interface PullStreamState {
+  stream: grpc.ClientDuplexStream<unknown, PullReplyMsg>;
+  pending: Map<number, PendingPull>;
+}
+
+function failAll(st: PullStreamState, err: Error): void {
+  for (const p of st.pending.values()) {
+    clearTimeout(p.timer);
+    p.reject(err);
+  }
+  st.pending.clear();
 }

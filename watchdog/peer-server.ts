@@ -97,6 +97,26 @@ export function createPeerServer(token: string, handlers: PeerHandlers, counters
       call.on('end', () => cb(null, total));
       call.on('error', () => {});
     },
+    PullStream(call: grpc.ServerDuplexStream<PullRequestMsg, PullReplyMsg>) {
+      const refused = refuse(call as unknown as grpc.ServerUnaryCall<unknown, unknown>, (err) => call.emit('error', err), 'PullStream');
+      if (refused) return;
+      call.on('data', (req: PullRequestMsg) => {
+        const reason = checkPull(req);
+        if (reason !== null) {
+          counters.badRequests++;
+          log.warn({ method: 'PullStream', reason }, 'malformed peer request rejected');
+          // An empty answer: the requester sees the length mismatch and fails that pull.
+          call.write({ flows: [], requestId: req.requestId ?? 0 });
+          return;
+        }
+        handlers.pull(req).then(
+          (r) => call.write({ flows: r.flows, requestId: req.requestId ?? 0 }),
+          () => call.write({ flows: [], requestId: req.requestId ?? 0 }),
+        );
+      });
+      call.on('end', () => call.end());
+      call.on('error', () => {});
+    },
     Pull(call: grpc.ServerUnaryCall<PullRequestMsg, PullReplyMsg>, cb: grpc.sendUnaryData<PullReplyMsg>) {
       if (refuse(call, cb, 'Pull')) return;
       const reason = checkPull(call.request);

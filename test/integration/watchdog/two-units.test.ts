@@ -125,13 +125,27 @@ describe('two compute units (real gRPC + TCP)', () => {
     expect((await call(wrong)).code).toBe(grpc.status.UNAUTHENTICATED);
     const ok = new grpc.Metadata();
     ok.set('x-snf-token', TOKEN);
-    expect(await call(ok)).toEqual({ flows: [] });
+    expect(await call(ok)).toEqual({ flows: [], requestId: 0 });
     // malformed: a flow without a key
     const pushErr = await new Promise<any>((r) => c.Push({ fromUnit: 9, flows: [{ clock: 1 }] }, ok, (e: any) => r(e)));
     expect(pushErr.code).toBe(grpc.status.INVALID_ARGUMENT);
+    // PullStream: refused without the token; with it, each answer carries its request id, and a
+    // malformed request gets an empty answer (the requester fails that pull), counted.
+    const refused = c.PullStream(new grpc.Metadata());
+    const refusedErr = await new Promise<any>((r) => (refused.on('error', r), refused.on('data', () => undefined)));
+    expect(refusedErr.code).toBe(grpc.status.UNAUTHENTICATED);
+    const s = c.PullStream(ok);
+    const answers: any[] = [];
+    s.on('data', (m: any) => answers.push(m));
+    s.on('error', () => undefined);
+    s.write({ fromUnit: 9, flows: [], requestId: 7 });
+    s.write({ fromUnit: 9, flows: [{ minClock: 1 }], requestId: 8 });
+    await until(() => answers.length === 2, 'two PullStream answers');
+    expect(answers.map((m) => [m.requestId, m.flows.length]).sort()).toEqual([[7, 0], [8, 0]]);
+    s.end();
     c.close();
-    expect(a.counters.authRefused).toBe(3);
-    expect(a.counters.badRequests).toBe(1);
+    expect(a.counters.authRefused).toBe(4);
+    expect(a.counters.badRequests).toBe(2);
   });
 
   test('malformed frames are counted and the connection keeps serving', async () => {
