@@ -263,7 +263,9 @@ export class Gateway {
    * it has started (packets may be queued for it) and every packet sent to it has come back, or
    * after `retireDrainMs`, when what is left counts as lost; the id is reused only after the
    * process exited (controller `holdRetiredIds`). Found by test/e2e/live/scaling.test.ts: a unit
-   * retired while its process was still starting took its queued packets with it.
+   * retired while its process was still starting took its queued packets with it; and a unit
+   * retired while a newer one was starting handed its flows to everyone but the newcomer, which
+   * then held that flow's packets for a pull from a process that was gone.
    */
   private async retire(unit: number): Promise<void> {
     this.retiring.add(unit);
@@ -274,6 +276,10 @@ export class Gateway {
         await new Promise((r) => setTimeout(r, 10));
       }
       if (this.pending.inFlightAt(unit) > 0) this.onUnitLost(unit);
+      // Units still starting may hold packets whose state is here: let them come up and reach
+      // this unit's PEERS table first, so its SIGTERM hand-off reaches them too.
+      await this.pool.settled();
+      await new Promise((r) => setTimeout(r, 100));
       await this.pool.stop(unit);
     } finally {
       this.retiring.delete(unit);

@@ -72,8 +72,9 @@ export async function runLive(nfName: string, state: StateMode, trace: LoadedTra
     // Budget = the meter window (as live): with these tiny capacities a short budget is a few
     // dozen packets, which held packets alone exceed, and the test would be about overload.
     backlogBudgetNs: 0,
-    // The paper's packer: size forks move too (the live default keeps them home while they fit).
-    sizeForkStays: false };
+    // The paper's packer: size forks move too, and a full unit's flows too (the live defaults
+    // keep them home: sizeForkStays, pendingStaysWhenFull); this test wants moves.
+    sizeForkStays: false, pendingStaysWhenFull: false };
   // Hold timeout 5 s: a liveness bound on a contended 2-core box (see correctness.test.ts).
   o.unitEnv = { SNF_IDLE_PUSH_US: String(Math.max(1, Math.round(opts.timeoutNs / 2e3))), SNF_HOLD_TIMEOUT_MS: '5000' };
   o.onUnitLog = (global as any).__unitLog;
