@@ -73,6 +73,8 @@ export class Gateway {
   private timer: NodeJS.Timeout | null = null;
   private lastTickNs = 0;
   private readonly errors: string[] = [];
+  /** Counters of retired units, summed (see unitStats). */
+  private readonly retiredStats: UnitStats = {};
   /** Units retired by the controller whose processes are still draining. */
   private readonly retiring = new Set<number>();
   streamPort = 0;
@@ -280,6 +282,9 @@ export class Gateway {
       // this unit's PEERS table first, so its SIGTERM hand-off reaches them too.
       await this.pool.settled();
       await new Promise((r) => setTimeout(r, 100));
+      // Its counters outlive it (stateLost, pulls, pushes…): read them before it goes.
+      const st = await this.pool.links.get(unit)?.requestStats();
+      if (st) for (const [k, v] of Object.entries(st)) this.retiredStats[k as keyof UnitStats] = (this.retiredStats[k as keyof UnitStats] ?? 0) + (v ?? 0);
       await this.pool.stop(unit);
     } finally {
       this.retiring.delete(unit);
@@ -315,8 +320,10 @@ export class Gateway {
   }
 
   /** Every data-plane unit's counters (STATS frame), by unit id; units that closed are absent. */
+  /** Every running unit's counters by unit id, and under 0 the sum over retired units. */
   async unitStats(): Promise<Record<number, UnitStats>> {
     const out: Record<number, UnitStats> = {};
+    if (Object.keys(this.retiredStats).length > 0) out[0] = { ...this.retiredStats };
     await Promise.all([...this.pool.links].map(async ([u, l]) => {
       const s = await l.requestStats();
       if (s !== null) out[u] = s;

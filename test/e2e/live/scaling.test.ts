@@ -23,6 +23,17 @@ const alive = (pid: number): boolean => {
   }
 };
 
+/** lb on 1–4 units of 6 Mb/s each, retiring a unit after `idleRetireNs` without new flowlets. */
+function scalingGateway(idleRetireNs: number): Gateway {
+  const o = defaultGatewayOptions('lb', TOKEN);
+  o.minUnits = 1;
+  o.maxUnits = 4;
+  o.nfTime = 'source';
+  o.controller = { unitCapacityBps: 6e6, initialDemandBps: 1e6, idleRetireNs, backlogBudgetNs: 0 };
+  o.unitEnv = { SNF_HOLD_TIMEOUT_MS: '5000' };
+  return new Gateway(o);
+}
+
 /** Every packet's output equals the reference's (lb rewrites the destination per connection). */
 function mismatches(trace: LoadedTrace, r: Awaited<ReturnType<typeof replay>>): number {
   const exp = runReference('lb', trace, r.flows.keys);
@@ -38,13 +49,7 @@ function mismatches(trace: LoadedTrace, r: Awaited<ReturnType<typeof replay>>): 
 test('units start as load grows and stop when idle; every packet out, per flow in order, as the reference', async () => {
   // ~19 Mb/s offered (generated TCP with payloads at 3,000 pkt/s) against 6 Mb/s per unit.
   const trace = generateTraffic({ seed: 21, flows: 60, durationMs: 400 });
-  const o = defaultGatewayOptions('lb', TOKEN);
-  o.minUnits = 1;
-  o.maxUnits = 4;
-  o.nfTime = 'source';
-  o.controller = { unitCapacityBps: 6e6, initialDemandBps: 1e6, idleRetireNs: 400e6, backlogBudgetNs: 0 };
-  o.unitEnv = { SNF_HOLD_TIMEOUT_MS: '5000' };
-  const gw = new Gateway(o);
+  const gw = scalingGateway(400e6);
   try {
     await gw.start();
     expect(gw.pool.provider.unitPids.length).toBe(1);
@@ -75,13 +80,7 @@ test('units retired in a lull hand their flows on: the same connections after th
   const twice = repeatTrace(burst, 2);
   const times = Float64Array.from(twice.timesNs, (t, i) => (i < burst.count ? t : t + 1.2e9));
   const trace: LoadedTrace = { ...twice, timesNs: times };
-  const o = defaultGatewayOptions('lb', TOKEN);
-  o.minUnits = 1;
-  o.maxUnits = 4;
-  o.nfTime = 'source';
-  o.controller = { unitCapacityBps: 6e6, initialDemandBps: 1e6, idleRetireNs: 300e6, backlogBudgetNs: 0 };
-  o.unitEnv = { SNF_HOLD_TIMEOUT_MS: '5000' };
-  const gw = new Gateway(o);
+  const gw = scalingGateway(300e6);
   try {
     await gw.start();
     const r = await replay({ port: gw.streamPort, token: TOKEN, trace, speed: 1, collect: true, drainTimeoutMs: 8000 });
