@@ -22,6 +22,8 @@ import { flowStateMsg, type PushPlan } from './state-sweeper';
 import { EXTERNAL_TARGET } from './external-state';
 
 /** Where state goes: peer units over gRPC (PeerClients) or the external store (ExternalStateStore). */
+
+const NOTHING_SENT: Promise<unknown> = Promise.resolve();
 export interface StatePeers {
   address(unit: number): string | undefined;
   push(unit: number, flows: FlowStateMsg[]): Promise<PushReplyMsg>;
@@ -98,6 +100,7 @@ export class StateTransfer<C, S> {
 
   /** Resolves once every push of the plan was answered or failed (stop waits for it; the sweep does not). */
   sendPushes(plan: PushPlan): Promise<unknown> {
+    if (plan.size === 0) return NOTHING_SENT; // the common sweep: nothing to allocate
     const c = this.proc.counters;
     const sent: Array<Promise<unknown>> = [];
     for (const [unit, flows] of plan) {
