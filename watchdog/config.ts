@@ -68,7 +68,7 @@ export const ENV_KEYS: Readonly<Record<string, KeySpec>> = {
   SNF_STATE: { field: 'stateStore', kind: 'store', def: 'peer', doc: '`peer` (push/pull between units) or `external` (Redis, read at flowlet start, written at T/2 idle)' },
   SNF_STATE_NS: { field: 'stateNamespace', kind: 'string', def: 'default', doc: 'external state: key namespace (one per gateway run)' },
   SNF_MAX_FRAME_BYTES: { field: 'maxFrameBody', kind: 'int', def: 1 << 20, doc: 'largest data-plane frame body accepted' },
-  SNF_PEER_DEADLINE_MS: { field: 'peerDeadlineMs', kind: 'int', def: 2000, doc: 'gRPC deadline of Push/Pull calls' },
+  SNF_PEER_DEADLINE_MS: { field: 'peerDeadlineMs', kind: 'int', def: 2000, doc: 'gRPC deadline of Push/Pull calls (per request on the PullStream)' },
   SNF_REDIS_URL: { field: 'redisUrl', kind: 'string', def: 'redis://127.0.0.1:6379', alias: 'REDIS_URL', doc: 'Redis for the HTTP baseline state' },
   SNF_MAX_INFLIGHT: { field: 'maxInflight', kind: 'int', def: 0, alias: 'max_inflight', doc: 'HTTP: concurrent requests before 429 (0 = off)' },
   SNF_WRITE_TIMEOUT: { field: 'writeTimeoutMs', kind: 'duration', def: 10000, alias: 'write_timeout', doc: 'drain deadline on SIGTERM (ms, or `10s`)' },
