@@ -31,7 +31,7 @@ import { createStreamServer, type StreamServerCounters } from './stream-server';
 import { UdpEgress } from './udp-egress';
 import { UnitPool } from './unit-pool';
 import type { UnitLink } from './unit-link';
-import type { UnitStats } from '../proto/frames/stats-v1';
+import { addStats, type UnitStats } from '../proto/frames/stats-v1';
 
 export interface GatewayCounters {
   ingress: number;
@@ -75,8 +75,6 @@ export class Gateway {
   private readonly errors: string[] = [];
   /** Counters of retired units, summed (see unitStats). */
   private readonly retiredStats: UnitStats = {};
-  /** Units retired by the controller whose processes are still draining. */
-  private readonly retiring = new Set<number>();
   streamPort = 0;
   udpPort = 0;
 
@@ -270,7 +268,6 @@ export class Gateway {
    * then held that flow's packets for a pull from a process that was gone.
    */
   private async retire(unit: number): Promise<void> {
-    this.retiring.add(unit);
     try {
       await this.pool.whenStarted(unit);
       const deadline = monoNs() + this.opts.retireDrainMs * 1e6;
@@ -284,10 +281,9 @@ export class Gateway {
       await new Promise((r) => setTimeout(r, 100));
       // Its counters outlive it (stateLost, pulls, pushes…): read them before it goes.
       const st = await this.pool.links.get(unit)?.requestStats();
-      if (st) for (const [k, v] of Object.entries(st)) this.retiredStats[k as keyof UnitStats] = (this.retiredStats[k as keyof UnitStats] ?? 0) + (v ?? 0);
+      if (st) addStats(this.retiredStats, st);
       await this.pool.stop(unit);
     } finally {
-      this.retiring.delete(unit);
       this.controller.unitGone(unit);
     }
   }
@@ -319,8 +315,7 @@ export class Gateway {
     return pullStates(this.pool.peerList(), this.opts.token, keys);
   }
 
-  /** Every data-plane unit's counters (STATS frame), by unit id; units that closed are absent. */
-  /** Every running unit's counters by unit id, and under 0 the sum over retired units. */
+  /** Every running unit's counters (STATS frame) by unit id, and under 0 the sum over retired units. */
   async unitStats(): Promise<Record<number, UnitStats>> {
     const out: Record<number, UnitStats> = {};
     if (Object.keys(this.retiredStats).length > 0) out[0] = { ...this.retiredStats };
@@ -329,6 +324,13 @@ export class Gateway {
       if (s !== null) out[u] = s;
     }));
     return out;
+  }
+
+  /** The counters of every unit this gateway ran, summed (retired ones included). */
+  async unitTotals(): Promise<UnitStats> {
+    const total: UnitStats = {};
+    for (const st of Object.values(await this.unitStats())) addStats(total, st);
+    return total;
   }
 
   /** Numbers for reports and /metrics. */

@@ -68,9 +68,13 @@ export function createPeerServer(token: string, handlers: PeerHandlers, counters
     cb({ code: grpc.status.UNAUTHENTICATED, details: 'missing or wrong cluster token' });
     return true;
   };
-  const bad = (cb: grpc.sendUnaryData<any>, method: string, reason: string) => {
+  /** Counts and logs one malformed request (the caller answers it as its call kind allows). */
+  const malformed = (method: string, reason: string): void => {
     counters.badRequests++;
     log.warn({ method, reason }, 'malformed peer request rejected');
+  };
+  const bad = (cb: grpc.sendUnaryData<any>, method: string, reason: string) => {
+    malformed(method, reason);
     cb({ code: grpc.status.INVALID_ARGUMENT, details: reason });
   };
   server.addService(countingService(counters, log), {
@@ -85,10 +89,7 @@ export function createPeerServer(token: string, handlers: PeerHandlers, counters
       const total = { applied: 0, stale: 0, rejected: 0 };
       call.on('data', (req: PushRequestMsg) => {
         const reason = checkPush(req);
-        if (reason !== null) {
-          counters.badRequests++;
-          return;
-        }
+        if (reason !== null) return malformed('PushStream', reason);
         const r = handlers.push(req);
         total.applied += r.applied;
         total.stale += r.stale;
@@ -103,8 +104,7 @@ export function createPeerServer(token: string, handlers: PeerHandlers, counters
       call.on('data', (req: PullRequestMsg) => {
         const reason = checkPull(req);
         if (reason !== null) {
-          counters.badRequests++;
-          log.warn({ method: 'PullStream', reason }, 'malformed peer request rejected');
+          malformed('PullStream', reason);
           // An empty answer: the requester sees the length mismatch and fails that pull.
           call.write({ flows: [], requestId: req.requestId ?? 0 });
           return;

@@ -35,6 +35,17 @@ export function flowStateMsg<S>(e: FlowEntry<S>, value: Buffer): FlowStateMsg {
 
 const EMPTY: Buffer = Buffer.alloc(0);
 
+/** The entry's value as pushed bytes (empty when deleted); null, counted, when the codec throws. */
+function encodeEntry<C, S>(proc: PacketProcessor<C, S>, e: FlowEntry<S>): Buffer | null {
+  if (!e.present) return EMPTY;
+  try {
+    return proc.codec.encode(e.value as S);
+  } catch {
+    proc.counters.pushErrors++;
+    return null;
+  }
+}
+
 function addTo(plan: PushPlan, t: number, msg: FlowStateMsg): void {
   let list = plan.get(t);
   if (list === undefined) plan.set(t, (list = []));
@@ -48,17 +59,8 @@ export function sweep<C, S>(proc: PacketProcessor<C, S>, nowNs: number, opts: Sw
   const external = opts.external === true;
   for (let e = store.active.head; e !== null && nowNs - e.lastSeenNs >= opts.idlePushNs; e = store.active.head) {
     if (e.clock > e.pushedClock && (external || e.targetCount > 0)) {
-      let bytes: Buffer = EMPTY;
-      let ok = true;
-      if (e.present) {
-        try {
-          bytes = proc.codec.encode(e.value as S);
-        } catch {
-          ok = false;
-          proc.counters.pushErrors++;
-        }
-      }
-      if (ok) {
+      const bytes = encodeEntry(proc, e);
+      if (bytes !== null) {
         const msg = flowStateMsg(e, bytes);
         if (external) addTo(plan, EXTERNAL_TARGET, msg);
         else for (let i = 0; i < e.targetCount; i++) {
@@ -99,15 +101,8 @@ export function handOffPlan<C, S>(proc: PacketProcessor<C, S>, peers: readonly n
   for (const list of [proc.store.active, proc.store.idle]) {
     for (let e = list.head; e !== null; e = e.next) {
       if (e.clock === 0) continue;
-      let bytes: Buffer = EMPTY;
-      if (e.present) {
-        try {
-          bytes = proc.codec.encode(e.value as S);
-        } catch {
-          proc.counters.pushErrors++;
-          continue;
-        }
-      }
+      const bytes = encodeEntry(proc, e);
+      if (bytes === null) continue;
       const msg = flowStateMsg(e, bytes);
       for (const t of peers) if (t !== self) addTo(plan, t, msg);
       e.pushedClock = e.clock;

@@ -5,7 +5,7 @@
  * flowlet) come from the units' STATS frames (null for the HTTP baseline, which has none).
  */
 import { replay } from '../replay/replayer';
-import { summarizeNs } from '../replay/latency';
+import { summarizeResidence } from '../replay/latency';
 import { Gateway } from '../../gateway/gateway';
 import { defaultGatewayOptions, LIVE_TIMEOUT_NS, type StateMode } from '../../gateway/options';
 import type { LoadedTrace } from '../../trace/types';
@@ -42,17 +42,12 @@ async function runMode(trace: LoadedTrace, mode: string, o: LiveBenchOptions): P
     await gw.start();
     const r = await replay({ port: gw.streamPort, token: TOKEN, trace, rate: o.rate, drainTimeoutMs: 5000 });
     const ctl = gw.controller.counters;
-    const skip = Math.min(o.warmupPackets ?? 0, trace.count);
-    const steady = new Float64Array(trace.count - skip);
-    let m = 0;
-    for (let i = skip; i < trace.count; i++) if (!Number.isNaN(r.residenceNs[i]!)) steady[m++] = r.residenceNs[i]!;
-    const u: Record<string, number> = {};
-    for (const st of Object.values(await gw.unitStats())) for (const [k, v] of Object.entries(st)) u[k] = (u[k] ?? 0) + (v ?? 0);
+    const u = await gw.unitTotals();
     const has = Object.keys(u).length > 0;
     const moved = Math.max(1, ctl.flowletsMoved);
     const share = (x: number | undefined) => (has ? (x ?? 0) / moved : null);
     return {
-      pps: r.pps, offeredPps: r.offeredPps, latencyUs: r.latencyUs, steadyLatencyUs: summarizeNs(steady, m), lost: r.lost, reordered: r.reordered,
+      pps: r.pps, offeredPps: r.offeredPps, latencyUs: r.latencyUs, steadyLatencyUs: summarizeResidence(r.residenceNs, Math.min(o.warmupPackets ?? 0, trace.count)), lost: r.lost, reordered: r.reordered,
       flowlets: ctl.flowlets, flowletsMoved: ctl.flowletsMoved, overloadAssignments: ctl.overloadAssignments,
       seamlessShare: share(u.seamless), pulledShare: share(u.pulled), waitedShare: share((u.pulled ?? 0) + (u.releasedByPush ?? 0)),
       replicationBytesPerFlowlet: has ? ((u.pushBytesSent ?? 0) + (u.storeBytesWritten ?? 0)) / Math.max(1, ctl.flowlets) : null,

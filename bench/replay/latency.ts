@@ -7,6 +7,14 @@ export interface LatencySummary {
   mean: number;
 }
 
+/** Summary of `residenceNs[from..]` leaving out NaN (packets that never came back). */
+export function summarizeResidence(residenceNs: Float64Array, from = 0): LatencySummary {
+  const got = new Float64Array(Math.max(0, residenceNs.length - from));
+  let n = 0;
+  for (let i = from; i < residenceNs.length; i++) if (!Number.isNaN(residenceNs[i]!)) got[n++] = residenceNs[i]!;
+  return summarizeNs(got, n);
+}
+
 export function summarizeNs(samples: Float64Array, n: number): LatencySummary {
   if (n === 0) return { p50: 0, p99: 0, p999: 0, max: 0, mean: 0 };
   const s = Float64Array.from(samples.subarray(0, n)).sort();

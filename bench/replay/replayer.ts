@@ -20,7 +20,7 @@ import { PacketBatchWriter } from '../../proto/frames/packet-batch-v1';
 import { SnfError } from '../../sdk/errors';
 import type { LoadedTrace } from '../../trace/types';
 import { indexFlows, type FlowIndex } from './flow-index';
-import { summarizeNs, type LatencySummary } from './latency';
+import { summarizeResidence, type LatencySummary } from './latency';
 
 export interface ReplayOptions {
   host?: string;
@@ -74,7 +74,6 @@ export async function replay(o: ReplayOptions): Promise<ReplayResult> {
   const t = o.trace;
   const n = t.count;
   const flows = indexFlows(t);
-  const latency = new Float64Array(n);
   const residenceNs = new Float64Array(n).fill(NaN);
   const got = new Uint8Array(n);
   const lastSeq = new Float64Array(flows.keys.length).fill(-1);
@@ -99,7 +98,6 @@ export async function replay(o: ReplayOptions): Promise<ReplayResult> {
           continue;
         }
         got[s] = 1;
-        latency[received] = r.clock;
         residenceNs[s] = r.clock;
         if (order) order[received] = s;
         received++;
@@ -168,7 +166,7 @@ export async function replay(o: ReplayOptions): Promise<ReplayResult> {
   return {
     sent: n, received, lost: n - received, reordered, forwarded, dropped,
     durationS, pps: Math.round(received / durationS), offeredPps: Math.round(n / sendS),
-    latencyUs: summarizeNs(latency, received), flows, outputs, order, residenceNs,
+    latencyUs: summarizeResidence(residenceNs), flows, outputs, order, residenceNs,
   };
 }
 

@@ -23,6 +23,12 @@ export const STATS_FIELDS_V1 = [
 export type StatsField = (typeof STATS_FIELDS_V1)[number];
 export type UnitStats = Partial<Record<StatsField, number>>;
 
+/** Adds `from`'s counters into `into` (summing units). */
+export function addStats(into: UnitStats, from: UnitStats): UnitStats {
+  for (const k of Object.keys(from) as StatsField[]) into[k] = (into[k] ?? 0) + (from[k] ?? 0);
+  return into;
+}
+
 export function encodeStatsRequest(): Buffer {
   const buf = Buffer.alloc(FRAME_HEADER_BYTES);
   writeFrameHeader(buf, 0, FrameType.STATS_REQUEST, 0, 0, 0);

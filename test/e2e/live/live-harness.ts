@@ -84,8 +84,7 @@ export async function runLive(nfName: string, state: StateMode, trace: LoadedTra
     await gw.start();
     const result = await replay({ port: gw.streamPort, token: TOKEN, trace, rate: opts.rate, collect: true, drainTimeoutMs: 8000 });
     const keys = result.flows.keys;
-    const units: Record<string, number> = {};
-    for (const st of Object.values(await gw.unitStats())) for (const [k, v] of Object.entries(st)) units[k] = (units[k] ?? 0) + (v ?? 0);
+    const units = await gw.unitTotals();
     const dumped = await gw.collectState(keys);
     const decoded = dumped.map((d) => (d === null || !d.present ? undefined : nf.stateCodec.decode(d.value)));
     run = { result, state: decoded, stats: gw.stats(), units };

@@ -88,8 +88,7 @@ test('units retired in a lull hand their flows on: the same connections after th
     expect({ lost: r.lost, reordered: r.reordered }).toEqual({ lost: 0, reordered: 0 });
     expect(pool.started).toBeGreaterThanOrEqual(2);
     expect(pool.stopped).toBeGreaterThanOrEqual(1);
-    const u: Record<string, number> = {};
-    for (const st of Object.values(await gw.unitStats())) for (const [k, v] of Object.entries(st)) u[k] = (u[k] ?? 0) + (v ?? 0);
+    const u = await gw.unitTotals();
     const why = { stateLost: u.stateLost, pullErrors: u.pullErrors, ...(gw.stats().gateway as object), pool };
     const got = { mismatches: mismatches(trace, r), stateLost: u.stateLost ?? 0 };
     // On failure the diff also shows the gateway's counters (lost to a retired unit, late egress…).
