@@ -80,6 +80,8 @@ export class ComputeUnit<C, S> {
       proc: this.proc, peers: this.peers, log, nowNs, afterAsync: afterArrival,
       nf: nf.name, redisUrl: cfg.redisUrl, stateNamespace: cfg.stateNamespace, evictMs: cfg.evictMs,
     });
+    // Only a backend that observes deltas gets the port (none today): no call per packet otherwise.
+    if (this.backend.delta) this.proc.ports.delta = this.backend.delta;
     this.service = new StatePeerService(this.proc, nowNs, cfg.pullWaitMs, afterArrival);
   }
 
