@@ -15,7 +15,7 @@
  * flowlet's unit p will reach (its packets are already on their way to it over TCP). p may itself
  * be holding for its own previous unit, but that wait is for a strictly smaller clock of the same
  * flow, so the chain ends (at clock 1 or at a unit that has the state) and cannot cycle. Pull
- * answers are per flow (see state-transfer.ts), so flows never wait on each other. A pull that
+ * answers are per flow (see ../state/peer-service.ts), so flows never wait on each other. A pull that
  * came back without the needed clock is simply re-sent; only `holdTimeoutNs` gives up (counted
  * `stateLost`, which the correctness test requires to stay 0).
  *
