@@ -29,10 +29,24 @@ module.exports = {
       to: { pathNot: '^(sdk|gateway/controller)/' },
     },
     {
-      name: 'data-plane-no-io-libraries',
-      comment: 'The per-packet code (sdk, functions, controller, trace) never imports network/IO client libraries.',
+      name: 'watchdog-runtime-is-pure',
+      comment: 'watchdog/runtime/ (the per-packet processor, its store and the pure sweep) takes time as a parameter and does no I/O: only sdk/, proto/frames/ and itself, no node builtins (no gRPC, Redis, pino, net, other watchdog modules). Where state comes from is the state backend\'s business (watchdog/state/).',
       severity: 'error',
-      from: { path: '^(sdk|gateway/controller|trace)/' },
+      from: { path: '^watchdog/runtime/' },
+      to: { pathNot: '^(sdk|proto/frames|watchdog/runtime)/' },
+    },
+    {
+      name: 'watchdog-not-gateway',
+      comment: 'A unit knows the gateway only through proto/ (frames and StatePeer); it imports nothing of gateway/.',
+      severity: 'error',
+      from: { path: '^watchdog/' },
+      to: { path: '^gateway/' },
+    },
+    {
+      name: 'data-plane-no-io-libraries',
+      comment: 'The per-packet code (sdk, functions, controller, watchdog runtime, trace) never imports network/IO client libraries.',
+      severity: 'error',
+      from: { path: '^(sdk|gateway/controller|watchdog/runtime|trace)/' },
       to: { path: NODE_IO },
     },
     {

@@ -1,10 +1,12 @@
 /**
- * One compute unit (`snf watchdog` without --http): the NF in-process over the ephemeral store,
- * the data-plane listener, the StatePeer server and clients, the idle sweep and the meters.
+ * One compute unit (`snf watchdog` without --http): the NF in-process over the ephemeral store
+ * (runtime/), the data-plane listener, the state backend (state/: peers or the external store),
+ * the StatePeer server and clients, the idle sweep and the meters.
  *
  * Per PACKETS frame: read the clock once, run every record through the processor (no gRPC, no
- * strings on that path), then once per batch: sweep idle flows (push plan), send the batched
- * pulls, answer waiting pulls, write one EGRESS frame and one CREDIT frame.
+ * strings on that path), then once per batch (and once per state arrival): sweep idle flows into
+ * the backend, flush it (pushes/writes, batched pulls), answer waiting pulls, write one EGRESS
+ * frame and one CREDIT frame.
  */
 import type { AddressInfo, Server } from 'net';
 import { performance } from 'perf_hooks';
@@ -20,12 +22,13 @@ import { ipToString } from '../sdk/flow-key';
 import type { NetworkFunction } from '../sdk/types';
 import { BillingMeter } from './billing';
 import { createDataPlaneServer, type DataPlaneConnection } from './data-plane-server';
-import { PacketProcessor } from './packet-processor';
+import { PacketProcessor } from './runtime/packet-processor';
+import { sweep, type SweepOptions } from './runtime/sweep';
 import { PeerClients } from './peer-clients';
 import { bindServer, createPeerServer } from './peer-server';
-import { StateTransfer, type StatePeers } from './state-transfer';
-import { ExternalStateStore } from './external-state';
-import { handOffPlan, sweep, type SweepOptions } from './state-sweeper';
+import type { StateBackend } from './state/backend';
+import { createStateBackend } from './state/create-backend';
+import { StatePeerService } from './state/peer-service';
 import type { WatchdogConfig } from './config';
 
 const nowNs = (): number => performance.now() * 1e6;
@@ -35,9 +38,9 @@ export class ComputeUnit<C, S> {
   readonly proc: PacketProcessor<C, S>;
   readonly billing: BillingMeter;
   readonly peers: PeerClients;
-  /** External state mode only: Redis instead of peer push/pull. */
-  readonly external: ExternalStateStore | null;
-  private readonly transfer: StateTransfer<C, S>;
+  /** Where flow state lives between flowlets (SNF_STATE): peers or the external store. */
+  readonly backend: StateBackend<S>;
+  private readonly service: StatePeerService<C, S>;
   private readonly reader = new PacketBatchReader();
   private readonly targets = new Uint16Array(255);
   private readonly egress = new EgressBatchWriter(EGRESS_BYTES);
@@ -47,7 +50,6 @@ export class ComputeUnit<C, S> {
   private dataServer: Server | null = null;
   private peerServer: GrpcServer | null = null;
   private timer: NodeJS.Timeout | null = null;
-  private stopping = false;
   private readonly sweepOpts: SweepOptions;
   dataPort = 0;
   peerPort = 0;
@@ -61,30 +63,26 @@ export class ComputeUnit<C, S> {
     for (const [unit, addr] of Object.entries(cfg.peers)) this.peers.setAddress(Number(unit), addr);
     this.proc = new PacketProcessor(nf, nfConfig, {
       emit: (f, clock, verdict, reason, buf, off, len, wire) => this.emit(f, clock, verdict, reason, buf, off, len, wire),
-      requestPull: (unit, e, minClock) => this.transfer.requestPull(unit, e, minClock),
+      canPull: (unit) => this.backend.canFetch(unit),
+      requestPull: (unit, e, minClock) => this.backend.requestFetch(unit, e, minClock),
       stateLost: (e, clocks, prevUnits) => log.warn({
         unit: cfg.unitId, flow: [e.proto, e.srcIp, e.srcPort, e.dstIp, e.dstPort], clock: e.clock, held: clocks.slice(0, 8),
-        prevUnits: prevUnits.slice(0, 8), pullUnit: e.pullUnit, pullAttempts: e.pullAttempts, pullState: e.pullState, pullDueUs: (e.pullAtNs - nowNs()) / 1e3, waiters: this.transfer.waiting, stateLost: this.proc.counters.stateLost,
+        prevUnits: prevUnits.slice(0, 8), pullUnit: e.pullUnit, pullAttempts: e.pullAttempts, pullState: e.pullState, pullDueUs: (e.pullAtNs - nowNs()) / 1e3, waiters: this.service.waiting, stateLost: this.proc.counters.stateLost,
       }, 'STATE LOST: held packets gave up waiting for their state (hold timeout)'),
     }, {
       unitId: cfg.unitId, pullDelayNs: cfg.pullDelayUs * 1e3, pullRetryNs: cfg.pullRetryUs * 1e3,
-      holdTimeoutNs: cfg.holdTimeoutMs * 1e6, externalStore: cfg.stateStore === 'external', maxUnits: cfg.maxUnits,
+      holdTimeoutNs: cfg.holdTimeoutMs * 1e6, maxUnits: cfg.maxUnits,
     });
-    this.external = cfg.stateStore === 'external'
-      ? new ExternalStateStore(cfg.redisUrl, cfg.stateNamespace, nf.name, cfg.evictMs, this.proc.counters)
-      : null;
-    this.sweepOpts = { idlePushNs: cfg.idlePushUs * 1e3, evictNs: cfg.evictMs * 1e6, external: this.external !== null };
-    // Proactive pushes and reactive pulls go on long-lived streams per peer (snf.proto says why),
-    // except the hand-off on stop, which waits for each answer (unary Push) before this process exits.
-    const peers = this.peers;
-    const streamed: StatePeers = {
-      address: (u) => peers.address(u),
-      push: (u, flows) => (this.stopping ? peers.push(u, flows) : peers.pushStreamed(u, flows)),
-      pull: (u, items) => peers.pullStreamed(u, items),
-    };
-    const statePeers: StatePeers = this.external ?? streamed;
+    this.sweepOpts = { idlePushNs: cfg.idlePushUs * 1e3, evictNs: cfg.evictMs * 1e6 };
     // After state arrives asynchronously: release, re-pull what is still missing, answer waiters, flush.
-    this.transfer = new StateTransfer(this.proc, statePeers, log, nowNs, cfg.pullWaitMs, () => this.afterWork(nowNs()), this.external !== null);
+    const afterArrival = (): void => this.afterWork(nowNs());
+    this.backend = createStateBackend(cfg.stateStore, {
+      proc: this.proc, peers: this.peers, log, nowNs, afterAsync: afterArrival,
+      nf: nf.name, redisUrl: cfg.redisUrl, stateNamespace: cfg.stateNamespace, evictMs: cfg.evictMs,
+    });
+    // Only a backend that observes deltas gets the port (none today): no call per packet otherwise.
+    if (this.backend.delta) this.proc.ports.delta = this.backend.delta;
+    this.service = new StatePeerService(this.proc, nowNs, cfg.pullWaitMs, afterArrival);
   }
 
   get counters() {
@@ -93,10 +91,10 @@ export class ComputeUnit<C, S> {
 
   async start(): Promise<void> {
     const { cfg, log } = this;
-    if (this.external) await this.external.connect();
+    await this.backend.start();
     this.peerServer = createPeerServer(cfg.token, {
-      push: (req) => this.transfer.onPush(req),
-      pull: (req) => this.transfer.onPull(req),
+      push: (req) => this.service.onPush(req),
+      pull: (req) => this.service.onPull(req),
     }, this.proc.counters, log);
     this.peerPort = await bindServer(this.peerServer, cfg.host, cfg.peerListen);
     this.dataServer = createDataPlaneServer({ unitId: cfg.unitId, token: cfg.token, maxFrameBody: cfg.maxFrameBody }, {
@@ -118,16 +116,10 @@ export class ComputeUnit<C, S> {
   /** Push every flow that changed since its last push (drain on SIGTERM), then close. */
   async stop(): Promise<void> {
     if (this.timer) clearInterval(this.timer);
-    this.stopping = true;
     // Wait for the answers: closing the peer clients below would cancel pushes still in flight.
-    await this.transfer.sendPushes(this.external !== null
-      ? sweep(this.proc, Number.MAX_SAFE_INTEGER, { idlePushNs: 0, evictNs: Number.MAX_SAFE_INTEGER, external: true })
-      : handOffPlan(this.proc, this.peers.units()));
-    this.transfer.close();
-    if (this.external) {
-      await this.external.settle();
-      this.external.close();
-    }
+    await this.backend.handOff();
+    this.service.close();
+    await this.backend.close();
     await new Promise<void>((r) => (this.dataServer ? this.dataServer.close(() => r()) : r()));
     this.peers.close();
     // Peers' PushStreams into this unit stay open until they end them: let calls in progress finish
@@ -172,9 +164,9 @@ export class ComputeUnit<C, S> {
   }
 
   private afterWork(now: number): void {
-    this.transfer.sendPushes(sweep(this.proc, now, this.sweepOpts));
-    this.transfer.flushPulls();
-    this.transfer.checkWaiters();
+    sweep(this.proc, now, this.sweepOpts, this.backend.placeIdle);
+    this.backend.flush();
+    this.service.checkWaiters();
     this.flushEgress();
   }
 

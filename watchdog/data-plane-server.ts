@@ -10,7 +10,7 @@ import { DEFAULT_MAX_FRAME_BODY, FrameType } from '../proto/frames/constants';
 import { decodeHandshake, encodeHandshakeReply, HandshakeStatus, type Handshake } from '../proto/frames/handshake-v1';
 import { FrameParser } from '../proto/frames/frame-parser';
 import { tokenMatches } from './auth';
-import type { UnitCounters } from './counters';
+import type { UnitCounters } from './runtime/counters';
 
 export interface DataPlaneConnection {
   readonly socket: net.Socket;

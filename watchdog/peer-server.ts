@@ -8,7 +8,7 @@ import * as grpc from '@grpc/grpc-js';
 import type { Logger } from 'pino';
 import { statePeerService, type FlowKeyMsg, type PullReplyMsg, type PullRequestMsg, type PushReplyMsg, type PushRequestMsg } from '../proto/load';
 import { tokenFromMetadata, tokenMatches } from './auth';
-import type { UnitCounters } from './counters';
+import type { UnitCounters } from './runtime/counters';
 
 export interface PeerHandlers {
   push(req: PushRequestMsg): PushReplyMsg;

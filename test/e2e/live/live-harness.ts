@@ -6,7 +6,7 @@ import Redis from 'ioredis';
 import { replay, type ReplayResult } from '../../../bench/replay/replayer';
 import { getFunction } from '../../../functions';
 import { Gateway } from '../../../gateway/gateway';
-import { externalKey } from '../../../watchdog/external-state';
+import { externalKey } from '../../../watchdog/state/external-store';
 import { defaultGatewayOptions, type StateMode } from '../../../gateway/options';
 import { LocalRuntime } from '../../../sdk/local-runtime';
 import { Packet } from '../../../sdk/packet';

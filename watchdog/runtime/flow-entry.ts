@@ -3,7 +3,7 @@
  * packets held while its state is missing, and links for the idle lists (intrusive, so moving a
  * flow to the tail on each packet allocates nothing).
  */
-import type { FlowKey } from '../sdk/flow-key';
+import type { FlowKey } from '../../sdk/flow-key';
 
 /** Most replication targets a flow keeps (extra targets in a frame are ignored). */
 export const MAX_TARGETS_KEPT = 16;

@@ -1,25 +1,15 @@
 /**
- * External state mode of a compute unit (paper §9.2, the "optimized external" baseline): the
- * same data plane and ephemeral store as the peer modes, but state moves through Redis instead of
- * between units:
- *  - a unit lacking a flow's state at c − 1 reads it from Redis (once per batch, pipelined) and
- *    re-reads after `pullRetry` while the stored clock is older than asked (the previous unit
- *    writes only once the flow went idle there);
- *  - a flow idle for T/2 is written (instead of the peer push), one Lua call per batch of flows.
+ * The Redis client of the external state backend (external-backend.ts says when it reads and
+ * writes): pipelined reads of many flows, one Lua call writing many flows.
  *
  * Each key is a hash {c: clock, p: present 0/1, v: value}; the Lua script overwrites only an older
  * clock, so a stale or reordered write never wins. Keys are namespaced per gateway run
  * (`snf:ext:<ns>:<nf>:<proto>:<ipA>:<portA>:<ipB>:<portB>`, canonical connection, IPs as uint32)
  * and expire after the unit's eviction time.
- *
- * It answers the StatePeer-shaped `push`/`pull` calls StateTransfer makes (`unit` is ignored).
- */
+ * */
 import Redis from 'ioredis';
-import type { FlowKeyMsg, FlowStateMsg, PulledStateMsg, PullItemMsg, PullReplyMsg, PushReplyMsg } from '../proto/load';
-import type { UnitCounters } from './counters';
-
-/** Target id under which the sweep plans external writes and StateTransfer batches reads. */
-export const EXTERNAL_TARGET = -2;
+import type { FlowKeyMsg, FlowStateMsg, PulledStateMsg, PullItemMsg, PullReplyMsg, PushReplyMsg } from '../../proto/load';
+import type { UnitCounters } from '../runtime/counters';
 
 /** KEYS = flows; ARGV = ttlMs, then (clock, present, value) per key. Returns how many were newer. */
 const PUT_NEWER_LUA = `
@@ -60,13 +50,8 @@ export class ExternalStateStore {
     return this.redis.connect();
   }
 
-  /** Always "reachable": StateTransfer asks before pushing to a unit. */
-  address(_unit: number): string | undefined {
-    return 'external';
-  }
-
   /** Write flows whose clock is newer than the stored one (stale writes are no-ops). */
-  push(_unit: number, flows: FlowStateMsg[]): Promise<PushReplyMsg> {
+  write(flows: FlowStateMsg[]): Promise<PushReplyMsg> {
     const args: Array<string | Buffer | number> = [];
     const keys: string[] = [];
     for (const f of flows) {
@@ -87,7 +72,7 @@ export class ExternalStateStore {
   }
 
   /** Read flows; found only when the stored clock reached `minClock` (else re-read later). */
-  pull(_unit: number, items: PullItemMsg[]): Promise<PullReplyMsg> {
+  read(items: PullItemMsg[]): Promise<PullReplyMsg> {
     const pipe = this.redis.pipeline();
     for (const it of items) pipe.hmgetBuffer(externalKey(this.prefix, it.key!), 'c', 'p', 'v');
     this.c.storeReads += items.length;

@@ -7,8 +7,8 @@
  *   for ≥ idlePushNs (T/2) and pushes them.
  * - IDLE: flows already swept, oldest first; evicted after `evictNs` with nothing held.
  */
-import { FlowTable } from '../sdk/flow-table';
-import type { FlowKey } from '../sdk/flow-key';
+import { FlowTable } from '../../sdk/flow-table';
+import type { FlowKey } from '../../sdk/flow-key';
 import { EntryList, FlowEntry, ListId } from './flow-entry';
 
 export class EphemeralStore<S> {

@@ -1,23 +1,27 @@
-import { PacketProcessor, type ProcessorOptions } from '../../../watchdog/packet-processor';
-import { sweep } from '../../../watchdog/state-sweeper';
-import { canonicalKey, flowKeyOf, newFlowKey } from '../../../sdk/flow-key';
-import { Packet } from '../../../sdk/packet';
-import { EgressReason } from '../../../proto/frames/egress-batch-v1';
-import { tcp, udp } from '../../helpers/packets';
-import { countingNf, type CountState } from './counting-nf';
+import { PacketProcessor, type ProcessorOptions } from '../../../../watchdog/runtime/packet-processor';
+import { sweep } from '../../../../watchdog/runtime/sweep';
+import type { FlowEntry } from '../../../../watchdog/runtime/flow-entry';
+import { canonicalKey, flowKeyOf, newFlowKey } from '../../../../sdk/flow-key';
+import { Packet } from '../../../../sdk/packet';
+import { EgressReason } from '../../../../proto/frames/egress-batch-v1';
+import { tcp, udp } from '../../../helpers/packets';
+import { countingNf, type CountState } from '../counting-nf';
 
 const A = tcp('10.0.0.1', 1000, '10.0.0.2', 80);
 const A_REPLY = tcp('10.0.0.2', 80, '10.0.0.1', 1000);
 const KEY = canonicalKey(flowKeyOf(Packet.parse(A)));
+const NO_SINK = (): boolean => false;
 
 interface Out { clock: number; verdict: number; reason: number; tos: number }
 
-function unit(unitId: number, opts: Partial<ProcessorOptions> = {}) {
+/** `canPull` is the state backend's answer; by default a peer backend's (never from itself). */
+function unit(unitId: number, opts: Partial<ProcessorOptions> = {}, canPull = (u: number) => u !== unitId) {
   const out: Out[] = [];
   const pulls: { unit: number; minClock: number }[] = [];
   const deltas: { clock: number; kind: number }[] = [];
   const proc = new PacketProcessor<null, CountState>(countingNf, null, {
     emit: (_f, clock, verdict, reason, buf, off) => out.push({ clock, verdict, reason, tos: buf[off + 1]! }),
+    canPull,
     requestPull: (u, _e, minClock) => pulls.push({ unit: u, minClock }),
     delta: (_e, clock, _f, kind) => deltas.push({ clock, kind }),
   }, { unitId, pullDelayNs: 0, pullRetryNs: 1000, holdTimeoutNs: 1e9, ...opts });
@@ -105,7 +109,7 @@ describe('PacketProcessor clock rules', () => {
     b.proc.firePulls(50);
     expect(b.pulls.length).toBe(1); // retry not due yet
     for (let t = 100; t <= 1000; t += 100) {
-      sweep(b.proc, t, { idlePushNs: 1e12, evictNs: 1e12 });
+      sweep(b.proc, t, { idlePushNs: 1e12, evictNs: 1e12 }, NO_SINK);
       b.proc.pullDone(e, t); // "not yet" answers, many of them
     }
     expect(b.pulls.length).toBeGreaterThanOrEqual(10);
@@ -139,9 +143,9 @@ describe('PacketProcessor clock rules', () => {
   test('hold timeout in the sweep gives up', () => {
     const b = unit(2, { holdTimeoutNs: 1000, pullDelayNs: 1e9 });
     b.send(4, 1, 0);
-    sweep(b.proc, 500, { idlePushNs: 1e12, evictNs: 1e12 });
+    sweep(b.proc, 500, { idlePushNs: 1e12, evictNs: 1e12 }, NO_SINK);
     expect(b.out).toEqual([]);
-    sweep(b.proc, 1000, { idlePushNs: 1e12, evictNs: 1e12 });
+    sweep(b.proc, 1000, { idlePushNs: 1e12, evictNs: 1e12 }, NO_SINK);
     expect(b.out.map((o) => o.reason)).toEqual([EgressReason.STATE_LOST]);
   });
 
@@ -166,37 +170,41 @@ describe('PacketProcessor clock rules', () => {
   });
 });
 
-describe('idle sweep (proactive push)', () => {
-  test('a flow idle for T/2 is pushed once to each target except self, tagged with its clock', () => {
+describe('idle sweep (offers idle changed flows to the state backend)', () => {
+  test('a flow idle for T/2 is offered once per change; taken → counted pushed at its clock', () => {
     const u = unit(2);
+    const offered: number[] = [];
+    let take = true;
+    const sink = (e: FlowEntry<CountState>) => (offered.push(e.clock), take);
     u.send(1, -1, 0, A, [1, 2, 3]);
     u.send(2, 2, 100, A, [1, 2, 3]);
-    expect(sweep(u.proc, 300, { idlePushNs: 250, evictNs: 1e9 }).size).toBe(0);
-    const plan = sweep(u.proc, 350, { idlePushNs: 250, evictNs: 1e9 });
-    expect([...plan.keys()].sort()).toEqual([1, 3]);
-    const msg = plan.get(1)![0]!;
-    expect(msg.clock).toBe(2);
-    expect(msg.present).toBe(true);
-    expect(msg.value.toString('hex')).toBe('00000002');
-    expect(plan.get(3)![0]).toBe(msg);
-    expect(sweep(u.proc, 10_000, { idlePushNs: 250, evictNs: 1e9 }).size).toBe(0); // nothing new
-    // a lingering packet after the push: pushed again on the next idle period
+    sweep(u.proc, 300, { idlePushNs: 250, evictNs: 1e9 }, sink);
+    expect(offered).toEqual([]);
+    sweep(u.proc, 350, { idlePushNs: 250, evictNs: 1e9 }, sink);
+    expect(offered).toEqual([2]);
+    expect(u.proc.store.get(KEY)!.pushedClock).toBe(2);
+    sweep(u.proc, 10_000, { idlePushNs: 250, evictNs: 1e9 }, sink);
+    expect(offered).toEqual([2]); // nothing new
+    // a lingering packet after the push: offered again on the next idle period; refused → not pushed
+    take = false;
     u.send(3, 2, 20_000, A, [1, 2, 3]);
-    expect(sweep(u.proc, 20_300, { idlePushNs: 250, evictNs: 1e9 }).get(1)![0]!.clock).toBe(3);
+    sweep(u.proc, 20_300, { idlePushNs: 250, evictNs: 1e9 }, sink);
+    expect(offered).toEqual([2, 3]);
+    expect(u.proc.store.get(KEY)!.pushedClock).toBe(2);
   });
 
   test('idle flows are evicted after evictNs', () => {
     const u = unit(2);
     u.send(1, -1, 0);
-    sweep(u.proc, 300, { idlePushNs: 250, evictNs: 1000 });
+    sweep(u.proc, 300, { idlePushNs: 250, evictNs: 1000 }, NO_SINK);
     expect(u.proc.store.size).toBe(1);
-    sweep(u.proc, 1000, { idlePushNs: 250, evictNs: 1000 });
+    sweep(u.proc, 1000, { idlePushNs: 250, evictNs: 1000 }, NO_SINK);
     expect(u.proc.store.size).toBe(0);
     expect(u.proc.counters.evicted).toBe(1);
   });
 });
 
-describe('PacketProcessor: flows the controller forgot, unit info, external store', () => {
+describe('PacketProcessor: flows the controller forgot, unit info, where state is fetched from', () => {
   test('a connection restarted by the controller (clock 1, no previous unit) runs on fresh state, not late', () => {
     const u = unit(1);
     for (let c = 1; c <= 4; c++) u.send(c, c === 1 ? -1 : 1);
@@ -211,14 +219,14 @@ describe('PacketProcessor: flows the controller forgot, unit info, external stor
   test('the NF is created with {id: unitId, maxUnits} when maxUnits is given, else as the only unit', () => {
     const seen: unknown[] = [];
     const nf = { ...countingNf, create: (c: null, info?: unknown) => (seen.push(info), countingNf.create(c)) };
-    const ports = { emit: () => {}, requestPull: () => {} };
+    const ports = { emit: () => {}, canPull: () => true, requestPull: () => {} };
     new PacketProcessor(nf, null, ports, { unitId: 3, pullDelayNs: 0, pullRetryNs: 0, holdTimeoutNs: 1, maxUnits: 8 });
     new PacketProcessor(nf, null, ports, { unitId: 3, pullDelayNs: 0, pullRetryNs: 0, holdTimeoutNs: 1 });
     expect(seen).toEqual([{ id: 3, maxUnits: 8 }, undefined]);
   });
 
-  test('external store: a flowlet back at its own unit after an eviction reads the store (no peer to pull)', () => {
-    const u = unit(1, { externalStore: true });
+  test('a backend that can fetch this unit\'s own flowlets (a store) is asked; a peer backend is not', () => {
+    const u = unit(1, {}, () => true);
     u.send(5, 1);
     expect(u.pulls).toEqual([]);
     u.proc.firePulls(0);
@@ -228,15 +236,6 @@ describe('PacketProcessor: flows the controller forgot, unit info, external stor
     peer.proc.firePulls(0);
     expect(peer.pulls).toEqual([]);
   });
-
-  test('external sweep: an idle changed flow is planned for the store even without targets', () => {
-    const u = unit(1);
-    u.send(1, -1, 0, A, []);
-    const plan = sweep(u.proc, 1e6, { idlePushNs: 1000, evictNs: 1e12, external: true });
-    expect([...plan.keys()]).toEqual([-2]);
-    expect(plan.get(-2)!.map((f) => f.clock)).toEqual([1]);
-    expect(sweep(u.proc, 2e6, { idlePushNs: 1000, evictNs: 1e12, external: true }).size).toBe(0);
-  });
 });
 
 test('emit reports the input wire bytes (IP total length) for forwards and drops, so the gateway backlog drains to 0', () => {
@@ -244,6 +243,7 @@ test('emit reports the input wire bytes (IP total length) for forwards and drops
   const lens: number[] = [];
   const proc = new PacketProcessor<null, CountState>(countingNf, null, {
     emit: (_f, _c, _v, _r, _b, _o, len, wire) => (lens.push(len), wires.push(wire)),
+    canPull: () => true,
     requestPull: () => {},
   }, { unitId: 1, pullDelayNs: 0, pullRetryNs: 0, holdTimeoutNs: 1e9 });
   const fwd = tcp('10.0.0.1', 1000, '10.0.0.2', 80);

@@ -15,20 +15,21 @@
  * flowlet's unit p will reach (its packets are already on their way to it over TCP). p may itself
  * be holding for its own previous unit, but that wait is for a strictly smaller clock of the same
  * flow, so the chain ends (at clock 1 or at a unit that has the state) and cannot cycle. Pull
- * answers are per flow (see state-transfer.ts), so flows never wait on each other. A pull that
+ * answers are per flow (see ../state/peer-service.ts), so flows never wait on each other. A pull that
  * came back without the needed clock is simply re-sent; only `holdTimeoutNs` gives up (counted
  * `stateLost`, which the correctness test requires to stay 0).
  *
- * No I/O here: pulls, egress and deltas go through `ProcessorPorts`; time is an argument.
+ * No I/O here: pulls, egress and deltas go through `ProcessorPorts` (where state comes from is the
+ * state backend's business, watchdog/state/); time is an argument.
  * Never throws and never logs per packet: everything is counted.
  */
-import { canonicalKey, flowKeyOf, newFlowKey } from '../sdk/flow-key';
-import { Packet, PacketClass } from '../sdk/packet';
-import { DELTA_DELETE, DELTA_PUT } from '../sdk/state';
-import { Verdict, type Context, type NetworkFunction, type PacketHandler, type StateCodec } from '../sdk/types';
-import { EgressReason } from '../proto/frames/egress-batch-v1';
-import { NO_UNIT } from '../proto/frames/constants';
-import type { FlowKey } from '../sdk/flow-key';
+import { canonicalKey, flowKeyOf, newFlowKey } from '../../sdk/flow-key';
+import { Packet, PacketClass } from '../../sdk/packet';
+import { DELTA_DELETE, DELTA_PUT } from '../../sdk/state';
+import { Verdict, type Context, type NetworkFunction, type PacketHandler, type StateCodec } from '../../sdk/types';
+import { EgressReason } from '../../proto/frames/egress-batch-v1';
+import { NO_UNIT } from '../../proto/frames/constants';
+import type { FlowKey } from '../../sdk/flow-key';
 import { EphemeralFlowState } from './ephemeral-flow-state';
 import { EphemeralStore } from './ephemeral-store';
 import { MAX_TARGETS_KEPT, PullState, type FlowEntry, type HeldPacket } from './flow-entry';
@@ -41,7 +42,12 @@ export interface ProcessorPorts<S> {
    * length), so the CREDIT drain matches the controller's routed bytes (its per-unit backlog).
    */
   emit(flowletId: number, clock: number, verdict: number, reason: number, buf: Buffer, off: number, len: number, wireBytes: number): void;
-  /** Queue a pull of this flow from `unit` (the caller batches per unit). */
+  /**
+   * Whether state missing here for a flowlet that ran at `unit` can be fetched (the state backend
+   * decides: peers are never asked for this unit's own flowlets; a store holds those too).
+   */
+  canPull(unit: number): boolean;
+  /** Queue a pull of this flow for a flowlet that ran at `unit` (the state backend batches and routes it). */
   requestPull(unit: number, e: FlowEntry<S>, minClock: number): void;
   /** Held packets were given up on (hold timeout): rare and always a bug or a dead peer — log it. */
   stateLost?(e: FlowEntry<S>, heldClocks: number[], prevUnits: number[]): void;
@@ -57,8 +63,6 @@ export interface ProcessorOptions {
   pullRetryNs: number;
   /** Give up on held packets after this long: run them on what is here, count `stateLost`. */
   holdTimeoutNs: number;
-  /** State lives in an external store (Redis): "pull" reads the store, also for our own id. */
-  externalStore?: boolean;
   /** The gateway's max units; > 0 → the NF is created with `{id: unitId, maxUnits}`. */
   maxUnits?: number;
 }
@@ -196,7 +200,7 @@ export class PacketProcessor<C, S> {
   private pullForHead(e: FlowEntry<S>, atNs: number): void {
     const h = e.held![0]!;
     if (e.pullState !== PullState.NONE) return;
-    if (h.prevUnit === NO_UNIT || (h.prevUnit === this.opts.unitId && !this.opts.externalStore)) return;
+    if (h.prevUnit === NO_UNIT || !this.ports.canPull(h.prevUnit)) return;
     this.schedulePull(e, h.prevUnit, atNs);
   }
 

@@ -3,8 +3,8 @@
  * packet's delta (put/delete) for the output logger. Like sdk RecordingFlowState, but over the
  * unit's entries (which carry clocks) instead of a bare FlowTable.
  */
-import { DELTA_DELETE, DELTA_NONE, DELTA_PUT, type DeltaKind } from '../sdk/state';
-import type { FlowState } from '../sdk/types';
+import { DELTA_DELETE, DELTA_NONE, DELTA_PUT, type DeltaKind } from '../../sdk/state';
+import type { FlowState } from '../../sdk/types';
 import type { FlowEntry } from './flow-entry';
 
 export class EphemeralFlowState<S> implements FlowState<S> {

@@ -1,0 +1,121 @@
+/**
+ * The StatePeer service of a unit (what peers ask of it; the peer backend is what it asks of
+ * them): an incoming Push is applied flow by flow (stale ones ignored); an incoming Pull is
+ * answered from the store once the flow reached the asked clock — also for a flow never seen here
+ * yet (its PACKETS frame may still be on its way), and for lingering packets of §5.3.
+ *
+ * Pull answers are per flow: a Pull waits (up to `pullWaitMs`) only while NONE of its flows is
+ * ready; as soon as one is, every ready flow is answered and the others come back `found: false`,
+ * which the requester re-pulls. So a flow never waits on another flow's progress, and since each
+ * flow's waits go to strictly smaller clocks (runtime/packet-processor.ts), pulls cannot deadlock
+ * even when two units pull from each other in one batch.
+ *
+ * Waiting pulls are answered by `checkWaiters`, which the unit runs once after every arrival
+ * (a batch, a pull answer, a push: ComputeUnit.afterWork), not here.
+ */
+import type { PullItemMsg, PullReplyMsg, PullRequestMsg, PushReplyMsg, PushRequestMsg } from '../../proto/load';
+import type { PacketProcessor } from '../runtime/packet-processor';
+import { EMPTY, flowStateMsg, StateApplier } from './messages';
+
+interface PullWaiter { req: PullRequestMsg; resolve: (r: PullReplyMsg) => void; deadline: number; timer: NodeJS.Timeout }
+
+export class StatePeerService<C, S> {
+  private waiters = new Set<PullWaiter>();
+  private readonly app: StateApplier<C, S>;
+
+  constructor(
+    private readonly proc: PacketProcessor<C, S>,
+    private readonly nowNs: () => number,
+    private readonly pullWaitMs: number,
+    /** After state arrived (releases held packets; must answer waiting pulls: ComputeUnit.afterWork). */
+    private readonly afterArrival: () => void,
+  ) {
+    this.app = new StateApplier(proc);
+  }
+
+  /** StatePeer.Push */
+  onPush(req: PushRequestMsg): PushReplyMsg {
+    const c = this.proc.counters;
+    c.pushesReceived++;
+    const now = this.nowNs();
+    const reply = { applied: 0, stale: 0, rejected: 0 };
+    for (const f of req.flows) {
+      const r = this.app.apply(f, now, false);
+      if (r === 0) (reply.applied++, c.pushFlowsApplied++);
+      else if (r === 1) (reply.stale++, c.pushFlowsStale++);
+      else (reply.rejected++, c.pushFlowsRejected++);
+    }
+    this.afterArrival();
+    return reply;
+  }
+  /** StatePeer.Pull */
+  onPull(req: PullRequestMsg): Promise<PullReplyMsg> {
+    if (this.anyReady(req) || this.pullWaitMs <= 0) return Promise.resolve(this.answer(req, false));
+    return new Promise((resolve) => {
+      const w: PullWaiter = {
+        req, resolve, deadline: Date.now() + this.pullWaitMs,
+        timer: setTimeout(() => this.finishWaiter(w, true), this.pullWaitMs),
+      };
+      this.waiters.add(w);
+    });
+  }
+
+  /** Pulls waiting for their flows to catch up here. */
+  get waiting(): number {
+    return this.waiters.size;
+  }
+
+  /** Answer waiting pulls whose flows caught up (call after processing a batch). */
+  checkWaiters(): void {
+    for (const w of this.waiters) if (this.anyReady(w.req)) this.finishWaiter(w, false);
+  }
+
+  close(): void {
+    for (const w of this.waiters) this.finishWaiter(w, true);
+  }
+
+  /** `whatever`: deadline or shutdown — answer with what is here, even if older than asked. */
+  private finishWaiter(w: PullWaiter, whatever: boolean): void {
+    if (!this.waiters.delete(w)) return;
+    clearTimeout(w.timer);
+    w.resolve(this.answer(w.req, whatever));
+  }
+
+  /** The flow here has reached the asked clock (min_clock 0: anything, e.g. a state dump). */
+  private ready(item: PullItemMsg): boolean {
+    if (item.minClock <= 0) return true;
+    const e = this.app.lookup(item.key!);
+    return e !== undefined && e.clock >= item.minClock;
+  }
+
+  private anyReady(req: PullRequestMsg): boolean {
+    if (req.flows.length === 0) return true;
+    for (const item of req.flows) if (this.ready(item)) return true;
+    return false;
+  }
+
+  private answer(req: PullRequestMsg, whatever: boolean): PullReplyMsg {
+    const c = this.proc.counters;
+    c.pullsServed++;
+    const flows = req.flows.map((item) => {
+      if (!whatever && !this.ready(item)) {
+        c.pullFlowsNotYet++;
+        return { found: false, state: null };
+      }
+      const e = this.app.lookup(item.key!);
+      if (e === undefined || e.clock === 0) return { found: false, state: null };
+      let value: Buffer = EMPTY;
+      if (e.present) {
+        try {
+          value = this.proc.codec.encode(e.value as S);
+        } catch {
+          return { found: false, state: null };
+        }
+      }
+      c.pullFlowsServed++;
+      c.pullBytesServed += value.length;
+      return { found: true, state: flowStateMsg(e, value) };
+    });
+    return { flows };
+  }
+}
