@@ -8,7 +8,9 @@ import { SnfError } from '../../sdk/errors';
 import { loadTrace } from '../../trace/load';
 import { generateTraffic } from '../../trace/generator';
 import { inputFromTrace, withAdversarialBursts } from '../../bench/sim/input';
-import { simParams } from '../../bench/sim/params';
+import { DEFAULT_SIM_PARAMS, simParams } from '../../bench/sim/params';
+import { PAPER } from '../../gateway/profiles';
+import { MODE_SYNTAX } from '../../gateway/modes';
 import { overlayCopies } from '../../bench/sim/overlay';
 import { flowSizeStats } from '../../bench/sim/workload';
 import { compareJson, runModes, runSweep, type Sweep } from '../../bench/sim/compare';
@@ -16,6 +18,9 @@ import { compareControllers, summarizeControllers } from '../../bench/sim/multi-
 import { resultsTable } from '../../bench/report/table';
 import { writeSimReport } from '../../bench/report/sim-report';
 import { parseIntFlag, parseListFlag, parseNumberFlag } from '../flags';
+
+/** Flag defaults: the PAPER profile (gateway/profiles.ts) and the simulator's own defaults. */
+const P = PAPER.controller;
 
 const SWEEP_KNOBS: ReadonlyArray<Sweep['knob']> = ['k', 'alpha', 'size-kb', 'timeout-us', 'backlog-us'];
 
@@ -52,22 +57,22 @@ export function register(program: Command): void {
     .command('sim')
     .description('discrete-event simulation of SNF and its baselines on a trace (paper §9 figures)')
     .option('-t, --trace <pcap>', 'pcap or pcapng to replay (default: seeded generated traffic)')
-    .option('--compare <modes>', 'modes: flowlet, flowlet-timeout-only, flow, smartflow:<ms>, packet; add /reactive or /external to a flowlet mode', 'flowlet,flow,smartflow:50,smartflow:100')
+    .option('--compare <modes>', `run modes (${MODE_SYNTAX})`, 'flowlet,flow,smartflow:50,smartflow:100')
     .option('--compress <x>', 'divide inter-arrival times by x (the paper scaled its traces this way)', '1')
-    .option('--unit-bw <bps>', 'BW_max of a compute unit', '1e9')
-    .option('--timeout-us <us>', 'flowlet inactivity timeout T', '500')
-    .option('--size-kb <kb>', 'flowlet size threshold B (1 KB = 1000 B)', '15')
-    .option('--alpha <a>', 'balancing knob α', '0.25')
-    .option('--k <k>', 'replication factor K', '3')
-    .option('--seed <n>', 'seed (controller PRNG, adversarial placement, generated traffic)', '1')
+    .option('--unit-bw <bps>', 'BW_max of a compute unit', String(DEFAULT_SIM_PARAMS.unitBwBps))
+    .option('--timeout-us <us>', 'flowlet inactivity timeout T', String(P.timeoutNs / 1e3))
+    .option('--size-kb <kb>', 'flowlet size threshold B (1 KB = 1000 B)', String(P.sizeThresholdBytes / 1000))
+    .option('--alpha <a>', 'balancing knob α', String(P.alpha))
+    .option('--k <k>', 'replication factor K', String(P.k))
+    .option('--seed <n>', 'seed (controller PRNG, adversarial placement, generated traffic)', String(P.seed))
     .option('--adversarial <every:N>', 'add a 20-packet back-to-back MTU burst to every Nth flow')
-    .option('--epoch-ms <ms>', 'epoch length for provisioning and utilization', '100')
-    .option('--tick-us <us>', 'controller tick period', '500')
-    .option('--startup-us <us>', 'unit start-up delay', '0')
-    .option('--ctrl-latency-us <us>', 'controller → unit one-way latency', '0')
-    .option('--peer-latency-us <us>', 'unit ↔ unit one-way latency (push lands after it, a pull takes two)', '80')
-    .option('--store-rtt-us <us>', 'external store read and write round trip', '74')
-    .option('--state-bytes <n>', 'per-flow state size moved by a push or pull', '256')
+    .option('--epoch-ms <ms>', 'epoch length for provisioning and utilization', String(DEFAULT_SIM_PARAMS.epochNs / 1e6))
+    .option('--tick-us <us>', 'controller tick period', String(DEFAULT_SIM_PARAMS.tickNs / 1e3))
+    .option('--startup-us <us>', 'unit start-up delay', String(P.unitStartupNs / 1e3))
+    .option('--ctrl-latency-us <us>', 'controller → unit one-way latency', String(DEFAULT_SIM_PARAMS.ctrlToUnitNs / 1e3))
+    .option('--peer-latency-us <us>', 'unit ↔ unit one-way latency (push lands after it, a pull takes two)', String(DEFAULT_SIM_PARAMS.peerOneWayNs / 1e3))
+    .option('--store-rtt-us <us>', 'external store read and write round trip', String(DEFAULT_SIM_PARAMS.storeReadNs / 1e3))
+    .option('--state-bytes <n>', 'per-flow state size moved by a push or pull', String(DEFAULT_SIM_PARAMS.stateBytes))
     .option('--late-pull', 'start a pull only when the previous packet left the old unit (the model before 2026-11-29) instead of queueing the request there')
     .option('--limit <n>', 'use only the first n packets of the trace')
     .option('--until-s <s>', 'use only packets captured in the first s seconds (before compression)')
