@@ -15,7 +15,7 @@ import { runSdkMicro } from '../../bench/sdk-micro';
 import { loadTrace, loadTraceFiles } from '../../trace/load';
 import { generateTraffic } from '../../trace/generator';
 import { getFunction } from '../../functions';
-import { parseIntFlag, parseListFlag, parseNumberFlag } from '../flags';
+import { parseCtrlFlag, parseIntFlag, parseListFlag, parseNumberFlag } from '../flags';
 
 function positiveIntList(flag: string, text: string, max: number): number[] {
   const parts = text.split(',').map((s) => s.trim());
@@ -105,7 +105,7 @@ function live(bench: Command): void {
     .option('--runs <n>', 'repeat each mode n times (fresh gateway and units each time)', '1')
     .option('--timeout-us <us>', 'flowlet timeout T in µs (default: the live T); units push at T/2')
     .option('--capacity-bps <bps>', 'per-unit capacity the controller packs against')
-    .option('--controller <json>', 'other controller overrides, e.g. {"sizeForkStays":false}')
+    .option('--ctrl <name=value,...>', 'other controller parameters over the LIVE profile, as in snf sim, e.g. sizeForkStays=false')
     .option('--json', 'print JSON (the default output)')
     .action(async (f: Record<string, string | undefined>) => {
       const rate = parseNumberFlag('--rate', f.rate!, 1);
@@ -120,7 +120,7 @@ function live(bench: Command): void {
         idlePushUs: f.idlePushUs !== undefined ? parseIntFlag('--idle-push-us', f.idlePushUs, 1) : undefined,
         runs: parseIntFlag('--runs', f.runs!, 1),
         controller: {
-          ...(f.controller ? parseJsonFlag('--controller', f.controller) : {}),
+          ...parseCtrlFlag(f.ctrl),
           ...(f.timeoutUs !== undefined ? { timeoutNs: parseNumberFlag('--timeout-us', f.timeoutUs, 1e-3) * 1e3 } : {}),
           ...(f.capacityBps !== undefined ? { unitCapacityBps: parseNumberFlag('--capacity-bps', f.capacityBps, 1) } : {}),
         },
@@ -129,16 +129,6 @@ function live(bench: Command): void {
       // handle a library leaves open (a run on 2026-11-29 printed its JSON and then lingered).
       process.stdout.write(JSON.stringify(out) + '\n', () => process.exit(0));
     });
-}
-
-function parseJsonFlag(flag: string, text: string): Record<string, unknown> {
-  try {
-    const v: unknown = JSON.parse(text);
-    if (v !== null && typeof v === 'object' && !Array.isArray(v)) return v as Record<string, unknown>;
-  } catch {
-    // reported below
-  }
-  throw new SnfError('SNF_ERR_USAGE', `${flag} must be a JSON object, got '${text}'`);
 }
 
 /** Every `snf bench` subcommand, in help order. */

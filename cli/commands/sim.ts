@@ -17,7 +17,7 @@ import { compareJson, runModes, runSweep, type Sweep } from '../../bench/sim/com
 import { compareControllers, summarizeControllers } from '../../bench/sim/multi-controller';
 import { resultsTable } from '../../bench/report/table';
 import { writeSimReport } from '../../bench/report/sim-report';
-import { parseIntFlag, parseListFlag, parseNumberFlag } from '../flags';
+import { parseCtrlFlag, parseIntFlag, parseListFlag, parseNumberFlag } from '../flags';
 
 /** Flag defaults: the PAPER profile (gateway/profiles.ts) and the simulator's own defaults. */
 const P = PAPER.controller;
@@ -31,18 +31,6 @@ function parseSweep(text: string): Sweep {
     throw new SnfError('SNF_ERR_USAGE', `--sweep must be <knob>=v1,v2,… with knob one of ${SWEEP_KNOBS.join(', ')}; got '${text}'`);
   }
   return { knob, values: parseListFlag('--sweep', m[2]).map((v) => parseNumberFlag('--sweep', v, 0)) };
-}
-
-/** `--ctrl a=1,b=false`: extra controller parameters, checked by the controller's resolveParams. */
-function parseCtrl(text: string | undefined): Record<string, number | boolean> {
-  const out: Record<string, number | boolean> = {};
-  if (text === undefined) return out;
-  for (const item of parseListFlag('--ctrl', text)) {
-    const m = /^([A-Za-z]+)=(.+)$/.exec(item);
-    if (!m) throw new SnfError('SNF_ERR_USAGE', `--ctrl items must be name=value, got '${item}'`);
-    out[m[1]] = m[2] === 'true' ? true : m[2] === 'false' ? false : parseNumberFlag(`--ctrl ${m[1]}`, m[2]);
-  }
-  return out;
 }
 
 function parseAdversarial(text: string | undefined): number {
@@ -107,7 +95,7 @@ export function register(program: Command): void {
       const alpha = parseNumberFlag('--alpha', opts.alpha, 0, 1);
       const k = parseIntFlag('--k', opts.k, 0, 64);
       const startupUs = parseNumberFlag('--startup-us', opts.startupUs, 0);
-      const extra = parseCtrl(opts.ctrl);
+      const extra = parseCtrlFlag(opts.ctrl);
       const ctrl = { ...extra, timeoutNs: Math.round(timeoutUs * 1e3), sizeThresholdBytes: Math.round(sizeKb * 1000), alpha, k, unitStartupNs: startupUs * 1e3 };
       const sweep = opts.sweep ? parseSweep(opts.sweep) : undefined;
 
