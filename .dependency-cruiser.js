@@ -50,6 +50,20 @@ module.exports = {
       to: { path: NODE_IO },
     },
     {
+      name: 'only-cli-imports-bench',
+      comment: 'bench/ (benchmarks, simulator, replayer) is reached only through the CLI (bench/README.md).',
+      severity: 'error',
+      from: { pathNot: '^(cli|bench|test)/' },
+      to: { path: '^bench/' },
+    },
+    {
+      name: 'proto-imports-nothing-of-snf',
+      comment: 'proto/ (wire formats) is the bottom layer: only itself, node builtins and its codec libraries (proto/README.md).',
+      severity: 'error',
+      from: { path: '^proto/' },
+      to: { path: '^(sdk|functions|gateway|watchdog|trace|bench|cli|test)/' },
+    },
+    {
       name: 'nothing-imports-cli-or-tests',
       severity: 'error',
       from: { pathNot: '^(cli|test)/' },

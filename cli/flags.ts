@@ -22,3 +22,18 @@ export function parseListFlag(flag: string, value: string): string[] {
   if (items.length === 0) throw new SnfError('SNF_ERR_USAGE', `${flag} needs a comma-separated list, got '${value}'`);
   return items;
 }
+
+/**
+ * `--ctrl a=1,b=false`: controller parameters (`snf sim`, `snf bench live`), checked later by the
+ * controller's resolveParams (unknown names and bad values are ConfigErrors naming the field).
+ */
+export function parseCtrlFlag(text: string | undefined): Record<string, number | boolean> {
+  const out: Record<string, number | boolean> = {};
+  if (text === undefined) return out;
+  for (const item of parseListFlag('--ctrl', text)) {
+    const m = /^([A-Za-z]+)=(.+)$/.exec(item);
+    if (!m) throw new SnfError('SNF_ERR_USAGE', `--ctrl items must be name=value, got '${item}'`);
+    out[m[1]!] = m[2] === 'true' ? true : m[2] === 'false' ? false : parseNumberFlag(`--ctrl ${m[1]}`, m[2]!);
+  }
+  return out;
+}

@@ -82,7 +82,7 @@ export class Gateway {
     this.routing = resolveRouting(opts);
     this.pending = new PendingTable(opts.maxInFlight);
     const provider = new LocalProcessProvider({
-      function: opts.function, token: opts.token, configFile: opts.configFile, host: opts.host, env: unitEnvFor(opts, this.routing, this.runId), onLog: opts.onUnitLog,
+      function: opts.function, token: opts.token, configFile: opts.configFile, host: opts.host, env: unitEnvFor(opts, this.routing, this.runId), nodeFlags: opts.unitNodeFlags, onLog: opts.onUnitLog,
     });
     this.pool = new UnitPool(provider, opts.token, this.routing.http, {
       frame: (link, type, count, body) => this.onUnitFrame(link, type, count, body),
@@ -96,7 +96,7 @@ export class Gateway {
       },
     });
     if (this.routing.http) {
-      this.http = new HttpDispatcher(this.routing.serialiseFlows, (unit, token, verdict, reason, body) => this.onHttpDone(unit, token, verdict, reason, body));
+      this.http = new HttpDispatcher(false, (unit, token, verdict, reason, body) => this.onHttpDone(unit, token, verdict, reason, body));
     }
   }
 

@@ -7,7 +7,7 @@
 import type { LoadedTrace } from '../../trace/types';
 import { Packet } from '../../sdk/packet';
 import { canonicalKey, flowKeyOf, copyFlowKey, type FlowKey } from '../../sdk/flow-key';
-import { Prng } from './prng';
+import { simRng } from './params';
 
 export interface SimInput {
   name: string;
@@ -83,7 +83,7 @@ export function inputFromArrays(name: string, timesNs: ArrayLike<number>, wireBy
  */
 export function withAdversarialBursts(input: SimInput, every: number, seed: number): SimInput {
   if (!(every >= 1)) return input;
-  const rng = new Prng(seed ^ 0xad5e);
+  const rng = simRng(seed, 0xad5e);
   const perFlow: number[][] = input.flows.map(() => []);
   for (let i = 0; i < input.count; i++) {
     const f = input.flowOf[i];
@@ -93,7 +93,7 @@ export function withAdversarialBursts(input: SimInput, every: number, seed: numb
   for (let f = 0; f < perFlow.length; f++) {
     const pk = perFlow[f];
     if (pk.length === 0) continue;
-    const at = input.timesNs[pk[rng.int(pk.length)]];
+    const at = input.timesNs[pk[rng.int(0, pk.length - 1)]];
     for (let j = 0; j < ADVERSARIAL_BURST_PACKETS; j++) extra.push([at + (j + 1) * BURST_GAP_NS, f]);
   }
   extra.sort((x, y) => x[0] - y[0] || x[1] - y[1]);

@@ -14,7 +14,7 @@
  */
 import type { FlowKey } from '../../sdk/flow-key';
 import type { SimInput } from './input';
-import { Prng } from './prng';
+import { simRng } from './params';
 
 export interface OverlayResult {
   input: SimInput;
@@ -29,7 +29,7 @@ export function overlayCopies(input: SimInput, copies: number, seed: number): Ov
   const n = input.count;
   const span = input.timesNs[n - 1] - input.timesNs[0] + 1;
   const t0 = input.timesNs[0];
-  const rng = new Prng(seed ^ 0x0e1a);
+  const rng = simRng(seed, 0x0e1a);
   const offsetsNs = [0];
   for (let j = 1; j < copies; j++) offsetsNs.push(Math.floor(rng.next() * span));
 

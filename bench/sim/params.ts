@@ -16,6 +16,19 @@
  *   before 2026-11-29; it charges the request's hop twice when the old unit has a queue).
  */
 import { ConfigError } from '../../sdk/errors';
+import { Prng } from '../../sdk/prng';
+
+/**
+ * The simulator's seeded draws (adversarial burst placement, overlay offsets) use the SDK's one
+ * PRNG. Its own copy (bench/sim/prng.ts, the same mulberry32, removed after commit f11934b) mixed
+ * this constant into the seed; keeping the mix replays every recorded figure bit for bit.
+ */
+const SIM_SEED_MIX = 0x9e3779b9;
+
+/** A PRNG for one of the simulator's seeded draws; `salt` keeps the draws independent. */
+export function simRng(seed: number, salt: number): Prng {
+  return new Prng((seed ^ salt ^ SIM_SEED_MIX) >>> 0);
+}
 
 export type StateMode = 'proactive' | 'reactive' | 'external';
 

@@ -7,6 +7,7 @@
  * order they were scheduled, then the controller tick, then the next trace packet.
  */
 import { Controller, type ControllerParams } from '../../gateway/controller';
+import { unitSettings } from '../../gateway/profiles';
 import { SnfError } from '../../sdk/errors';
 import { EventQueue } from './event-queue';
 import type { SimInput } from './input';
@@ -15,7 +16,7 @@ import type { ModeSpec } from './mode';
 import { PacketTable } from './packet-table';
 import type { SimParams } from './params';
 import { EV_PUSH, EV_READY, StateModel, type StateCounters } from './state-model';
-import { EV_DEPART, UnitPool } from './units';
+import { EV_DEPART, FifoServers } from './fifo-servers';
 
 const EV_ARRIVE_UNIT = 1;
 
@@ -57,14 +58,14 @@ export function simulate(input: SimInput, mode: ModeSpec, ctrlParams: Partial<Co
   const events = new EventQueue(1024);
   const pk = new PacketTable(n);
   const metrics = new Metrics(p.epochNs, p.unitBwBps);
-  let unitsRef: UnitPool | null = null;
+  let unitsRef: FifoServers | null = null;
   const ctrl = new Controller(
     { ...ctrlParams, mode: mode.assignment, unitCapacityBps: p.unitBwBps, seed: p.seed, ...(mode.smartflowPeriodNs ? { smartflowPeriodNs: mode.smartflowPeriodNs } : {}) },
     { onUnitStart: (u, _now, readyAt) => { if (unitsRef) unitsRef.readyAtNs[u] = readyAt; } },
   );
-  const units = new UnitPool(ctrl.params.maxUnits, p.unitBwBps, pk.next, input.wireBytes, pk.unitOf, events);
+  const units = new FifoServers(ctrl.params.maxUnits, p.unitBwBps, pk.next, input.wireBytes, pk.unitOf, events);
   unitsRef = units;
-  const state = new StateModel(mode.state, p, ctrl.params.timeoutNs / 2, ctrl.params.k, pk, input.flowOf, input.flows.length, units, events);
+  const state = new StateModel(mode.state, p, unitSettings(ctrl.params).idlePushNs, ctrl.params.k, pk, input.flowOf, input.flows.length, units, events);
   const lastUnit = new Int32Array(input.flows.length).fill(-1);
 
   let departed = 0;

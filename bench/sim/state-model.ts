@@ -22,7 +22,7 @@
  */
 import type { EventQueue } from './event-queue';
 import type { PacketTable } from './packet-table';
-import type { UnitPool } from './units';
+import type { FifoServers } from './fifo-servers';
 import { pullNs, pushNs, type SimParams } from './params';
 
 export const EV_READY = 3;
@@ -72,7 +72,7 @@ export class StateModel {
     private readonly pk: PacketTable,
     private readonly flowOf: Int32Array,
     flowCount: number,
-    private readonly units: UnitPool,
+    private readonly units: FifoServers,
     private readonly events: EventQueue,
   ) {
     const kk = Math.max(1, k);

@@ -8,14 +8,19 @@ import { SnfError } from '../../sdk/errors';
 import { loadTrace } from '../../trace/load';
 import { generateTraffic } from '../../trace/generator';
 import { inputFromTrace, withAdversarialBursts } from '../../bench/sim/input';
-import { simParams } from '../../bench/sim/params';
+import { DEFAULT_SIM_PARAMS, simParams } from '../../bench/sim/params';
+import { PAPER } from '../../gateway/profiles';
+import { MODE_SYNTAX } from '../../gateway/modes';
 import { overlayCopies } from '../../bench/sim/overlay';
 import { flowSizeStats } from '../../bench/sim/workload';
 import { compareJson, runModes, runSweep, type Sweep } from '../../bench/sim/compare';
 import { compareControllers, summarizeControllers } from '../../bench/sim/multi-controller';
 import { resultsTable } from '../../bench/report/table';
 import { writeSimReport } from '../../bench/report/sim-report';
-import { parseIntFlag, parseListFlag, parseNumberFlag } from '../flags';
+import { parseCtrlFlag, parseIntFlag, parseListFlag, parseNumberFlag } from '../flags';
+
+/** Flag defaults: the PAPER profile (gateway/profiles.ts) and the simulator's own defaults. */
+const P = PAPER.controller;
 
 const SWEEP_KNOBS: ReadonlyArray<Sweep['knob']> = ['k', 'alpha', 'size-kb', 'timeout-us', 'backlog-us'];
 
@@ -26,18 +31,6 @@ function parseSweep(text: string): Sweep {
     throw new SnfError('SNF_ERR_USAGE', `--sweep must be <knob>=v1,v2,… with knob one of ${SWEEP_KNOBS.join(', ')}; got '${text}'`);
   }
   return { knob, values: parseListFlag('--sweep', m[2]).map((v) => parseNumberFlag('--sweep', v, 0)) };
-}
-
-/** `--ctrl a=1,b=false`: extra controller parameters, checked by the controller's resolveParams. */
-function parseCtrl(text: string | undefined): Record<string, number | boolean> {
-  const out: Record<string, number | boolean> = {};
-  if (text === undefined) return out;
-  for (const item of parseListFlag('--ctrl', text)) {
-    const m = /^([A-Za-z]+)=(.+)$/.exec(item);
-    if (!m) throw new SnfError('SNF_ERR_USAGE', `--ctrl items must be name=value, got '${item}'`);
-    out[m[1]] = m[2] === 'true' ? true : m[2] === 'false' ? false : parseNumberFlag(`--ctrl ${m[1]}`, m[2]);
-  }
-  return out;
 }
 
 function parseAdversarial(text: string | undefined): number {
@@ -52,22 +45,22 @@ export function register(program: Command): void {
     .command('sim')
     .description('discrete-event simulation of SNF and its baselines on a trace (paper §9 figures)')
     .option('-t, --trace <pcap>', 'pcap or pcapng to replay (default: seeded generated traffic)')
-    .option('--compare <modes>', 'modes: flowlet, flowlet-timeout-only, flow, smartflow:<ms>, packet; add /reactive or /external to a flowlet mode', 'flowlet,flow,smartflow:50,smartflow:100')
+    .option('--compare <modes>', `run modes (${MODE_SYNTAX})`, 'flowlet,flow,smartflow:50,smartflow:100')
     .option('--compress <x>', 'divide inter-arrival times by x (the paper scaled its traces this way)', '1')
-    .option('--unit-bw <bps>', 'BW_max of a compute unit', '1e9')
-    .option('--timeout-us <us>', 'flowlet inactivity timeout T', '500')
-    .option('--size-kb <kb>', 'flowlet size threshold B (1 KB = 1000 B)', '15')
-    .option('--alpha <a>', 'balancing knob α', '0.25')
-    .option('--k <k>', 'replication factor K', '3')
-    .option('--seed <n>', 'seed (controller PRNG, adversarial placement, generated traffic)', '1')
+    .option('--unit-bw <bps>', 'BW_max of a compute unit', String(DEFAULT_SIM_PARAMS.unitBwBps))
+    .option('--timeout-us <us>', 'flowlet inactivity timeout T', String(P.timeoutNs / 1e3))
+    .option('--size-kb <kb>', 'flowlet size threshold B (1 KB = 1000 B)', String(P.sizeThresholdBytes / 1000))
+    .option('--alpha <a>', 'balancing knob α', String(P.alpha))
+    .option('--k <k>', 'replication factor K', String(P.k))
+    .option('--seed <n>', 'seed (controller PRNG, adversarial placement, generated traffic)', String(P.seed))
     .option('--adversarial <every:N>', 'add a 20-packet back-to-back MTU burst to every Nth flow')
-    .option('--epoch-ms <ms>', 'epoch length for provisioning and utilization', '100')
-    .option('--tick-us <us>', 'controller tick period', '500')
-    .option('--startup-us <us>', 'unit start-up delay', '0')
-    .option('--ctrl-latency-us <us>', 'controller → unit one-way latency', '0')
-    .option('--peer-latency-us <us>', 'unit ↔ unit one-way latency (push lands after it, a pull takes two)', '80')
-    .option('--store-rtt-us <us>', 'external store read and write round trip', '74')
-    .option('--state-bytes <n>', 'per-flow state size moved by a push or pull', '256')
+    .option('--epoch-ms <ms>', 'epoch length for provisioning and utilization', String(DEFAULT_SIM_PARAMS.epochNs / 1e6))
+    .option('--tick-us <us>', 'controller tick period', String(DEFAULT_SIM_PARAMS.tickNs / 1e3))
+    .option('--startup-us <us>', 'unit start-up delay', String(P.unitStartupNs / 1e3))
+    .option('--ctrl-latency-us <us>', 'controller → unit one-way latency', String(DEFAULT_SIM_PARAMS.ctrlToUnitNs / 1e3))
+    .option('--peer-latency-us <us>', 'unit ↔ unit one-way latency (push lands after it, a pull takes two)', String(DEFAULT_SIM_PARAMS.peerOneWayNs / 1e3))
+    .option('--store-rtt-us <us>', 'external store read and write round trip', String(DEFAULT_SIM_PARAMS.storeReadNs / 1e3))
+    .option('--state-bytes <n>', 'per-flow state size moved by a push or pull', String(DEFAULT_SIM_PARAMS.stateBytes))
     .option('--late-pull', 'start a pull only when the previous packet left the old unit (the model before 2026-11-29) instead of queueing the request there')
     .option('--limit <n>', 'use only the first n packets of the trace')
     .option('--until-s <s>', 'use only packets captured in the first s seconds (before compression)')
@@ -102,7 +95,7 @@ export function register(program: Command): void {
       const alpha = parseNumberFlag('--alpha', opts.alpha, 0, 1);
       const k = parseIntFlag('--k', opts.k, 0, 64);
       const startupUs = parseNumberFlag('--startup-us', opts.startupUs, 0);
-      const extra = parseCtrl(opts.ctrl);
+      const extra = parseCtrlFlag(opts.ctrl);
       const ctrl = { ...extra, timeoutNs: Math.round(timeoutUs * 1e3), sizeThresholdBytes: Math.round(sizeKb * 1000), alpha, k, unitStartupNs: startupUs * 1e3 };
       const sweep = opts.sweep ? parseSweep(opts.sweep) : undefined;
 

@@ -58,11 +58,11 @@ export class Controller implements RebalanceHost {
   private readonly pinFlows: boolean;
   private readonly packetMode: boolean;
   private readonly replicate: boolean;
-  /** Span floor of a flowlet's measured load: the drain meter's window, or 0 (burst rate). */
+  /** Span floor of a flowlet's measured load: the drain meter's window. */
   private readonly demandWindowNs: number;
   /** bps of load per byte of backlog: 8 / backlogBudget (0 when countBacklog is off). */
   private readonly backlogBpsPerByte: number;
-  /** bps per byte of a flow's outstanding bytes at its old unit (pendingMoveCost; backlog scale even when countBacklog is off). */
+  /** bps per byte of a flow's outstanding bytes at its old unit (the move cost; backlog scale even when countBacklog is off). */
   private readonly pendingBpsPerByte: number;
 
   constructor(params: Partial<ControllerParams> = {}, readonly hooks: ControllerHooks = {}) {
@@ -78,7 +78,7 @@ export class Controller implements RebalanceHost {
     this.sizeTest = p.mode === 'flowlet';
     this.replicate = p.mode === 'flowlet' || p.mode === 'flowlet-timeout-only';
     this.nextRebalanceNs = p.smartflowPeriodNs;
-    this.demandWindowNs = p.demandOverMeterWindow ? p.loadBucketNs * p.loadBuckets : 0;
+    this.demandWindowNs = p.loadBucketNs * p.loadBuckets;
     this.pendingBpsPerByte = 8e9 / (p.backlogBudgetNs > 0 ? p.backlogBudgetNs : p.loadBucketNs * p.loadBuckets);
     this.backlogBpsPerByte = p.countBacklog ? this.pendingBpsPerByte : 0;
     this.decision = {
@@ -120,7 +120,7 @@ export class Controller implements RebalanceHost {
     d.overloaded = false;
     d.hasState = true;
     d.reason = reason;
-    if (this.packetMode) this.routePacket(s, reason, nowNs);
+    if (this.packetMode) this.routePacket(s, reason);
     else if (reason !== RouteReason.SAME_FLOWLET) this.startFlowlet(s, reason, nowNs);
 
     const u = f.unit[s]!;
@@ -208,12 +208,13 @@ export class Controller implements RebalanceHost {
     const running = !isNew && U.isRunning(prev);
     const pending = running ? this.outstandingBytes(s) : 0;
     let u = -1;
-    // Stay rules (sizeForkStays, pendingStays): moving here would pull and wait for the old queue.
-    if (running && ((p.sizeForkStays && reason === RouteReason.SIZE) || (p.pendingStays && pending > 0)) && U.fitLoadBps(prev) + demand <= p.unitCapacityBps) {
+    // Stay rule (sizeForkStays): moving here would pull and wait for the old queue.
+    if (running && p.sizeForkStays && reason === RouteReason.SIZE && U.fitLoadBps(prev) + demand <= p.unitCapacityBps) {
       u = prev;
     }
     if (u < 0) {
-      const moveCost = p.pendingMoveCost ? pending * this.pendingBpsPerByte : 0;
+      // Move cost: any other unit must also absorb the wait for the flow's bytes still queued here.
+      const moveCost = pending * this.pendingBpsPerByte;
       u = pickUnit(U.ids, U.count, U.loadBps, p.unitCapacityBps, demand, mark, p.alpha, -1, U.backlogBps, running ? prev : -1, moveCost);
     }
     // Nothing fits, not even with the old queue: a flow with bytes still queued there is its own
@@ -301,7 +302,7 @@ export class Controller implements RebalanceHost {
     f.markClosed(s);
   }
 
-  private routePacket(s: number, reason: RouteReason, nowNs: number): void {
+  private routePacket(s: number, reason: RouteReason): void {
     const U = this.units;
     const f = this.flows;
     // Round robin over ready units (starting ones only if none is ready yet).
@@ -317,7 +318,6 @@ export class Controller implements RebalanceHost {
       this.counters.flowletsByReason[reason]++;
       this.decision.newFlowlet = true;
     }
-    void nowNs;
   }
 
   // ---- expiry -----------------------------------------------------------------------------

@@ -33,12 +33,6 @@ export interface ControllerParams {
    */
   readonly countOpenDemand: boolean;
   /**
-   * Measure a flowlet's load over the drain meter's window (bytes·8 / max(span, window), on the
-   * scale of the unit load it is compared with). false: its burst rate (bytes·8 / span), the
-   * earlier definition, which reserves far more than the flowlet adds to the meter.
-   */
-  readonly demandOverMeterWindow: boolean;
-  /**
    * Count each unit's backlog (bytes routed to it and not yet drained) in its load:
    * load = meter + open demand + backlog·8 / backlogBudgetNs. The meter only sees what a unit has
    * served (capped at BW_max) and lags by up to its window; the backlog shows an over-committed
@@ -54,6 +48,13 @@ export interface ControllerParams {
    * units for latency (docs/results-sim.md, sweep-backlog).
    */
   readonly backlogBudgetNs: number;
+  /*
+   * Retired policy switches (after commit f11934b; their ablations stay in docs/results-sim.md):
+   * a flowlet's load is always measured over the meter window (was `demandOverMeterWindow`),
+   * a move always pays the flow's outstanding bytes at its old unit (was `pendingMoveCost`), and
+   * a flowlet with outstanding bytes is not pinned where it fits (was `pendingStays`).
+   * The three below differ between the PAPER and LIVE profiles (gateway/profiles.ts).
+   */
   /**
    * A size-forked flowlet (reason SIZE) stays on its flow's unit whenever it still fits there
    * (meter + open demand + backlog + its demand ≤ capacity) and is packed only when it does not.
@@ -71,17 +72,6 @@ export interface ControllerParams {
    * (the simulator, whose units vanish instantly).
    */
   readonly holdRetiredIds: boolean;
-  /**
-   * A new flowlet (any reason) whose flow still has bytes outstanding at its unit (routed and
-   * not yet drained there, FIFO position from per-unit byte counters) stays on that unit when it
-   * fits: a move could not start before those bytes drain anyway, and would add a pull.
-   */
-  readonly pendingStays: boolean;
-  /**
-   * When such a flowlet is packed elsewhere, each candidate's fit test also counts the flow's
-   * outstanding bytes at the old unit (on the backlog scale): the moved flowlet waits for them.
-   */
-  readonly pendingMoveCost: boolean;
   /**
    * When no unit fits and the flow still has bytes outstanding at its unit, the flowlet stays
    * there (counted as an overload assignment) instead of starting a unit for it.
@@ -123,13 +113,10 @@ export const DEFAULT_PARAMS: ControllerParams = Object.freeze({
   loadBucketNs: 500_000,
   loadBuckets: 200,
   countOpenDemand: true,
-  demandOverMeterWindow: true,
   countBacklog: true,
   backlogBudgetNs: 0,
   sizeForkStays: false,
   holdRetiredIds: false,
-  pendingStays: false,
-  pendingMoveCost: true,
   pendingStaysWhenFull: false,
   scaleUpUtilization: 0.9,
   idleRetireNs: 1e9,
@@ -211,8 +198,7 @@ export function resolveParams(raw: Partial<ControllerParams> = {}): ControllerPa
     }
   }
   if (typeof out.countOpenDemand !== 'boolean') throw new ConfigError('countOpenDemand', 'must be a boolean');
-  if (typeof out.demandOverMeterWindow !== 'boolean') throw new ConfigError('demandOverMeterWindow', 'must be a boolean');
-  for (const key of ['countBacklog', 'sizeForkStays', 'holdRetiredIds', 'pendingStays', 'pendingMoveCost', 'pendingStaysWhenFull'] as const) {
+  for (const key of ['countBacklog', 'sizeForkStays', 'holdRetiredIds', 'pendingStaysWhenFull'] as const) {
     if (typeof out[key] !== 'boolean') throw new ConfigError(key, 'must be a boolean');
   }
   const mode = out.mode;

@@ -9,7 +9,7 @@
  * on the composite with a 10 ms budget: p50 153 → 88 µs, p99 4.3 → 3.8 ms when left out).
  *
  * `moveCostBps` (optional) is added to the fit load of every unit except `stayUnit`: a moved
- * flowlet cannot start before its flow's outstanding bytes at the old unit drain (pendingMoveCost).
+ * flowlet cannot start before its flow's outstanding bytes at the old unit drain (the move cost).
  *
  * A linear scan over two typed arrays (≈1–2 ns per unit) beats an index here: loads change at
  * every drain and flowlet event, so keeping a sorted or tree index current would cost more per

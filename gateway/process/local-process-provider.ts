@@ -9,6 +9,7 @@ import { spawn, type ChildProcess } from 'child_process';
 import * as fs from 'fs';
 import * as path from 'path';
 import { SnfError } from '../../sdk/errors';
+import { unitBaseEnv } from '../unit-env';
 
 export interface UnitEndpoint {
   unit: number;
@@ -25,8 +26,10 @@ export interface ProviderOptions {
   token: string;
   configFile?: string;
   host?: string;
-  /** Extra environment for the units (SNF_IDLE_PUSH_US, SNF_SWEEP_MS, …). */
+  /** Extra environment for the units (SNF_IDLE_PUSH_US, SNF_SWEEP_MS, …), on top of unitBaseEnv(process.env). */
   env?: Record<string, string>;
+  /** Extra node flags for the units, e.g. `--cpu-prof --cpu-prof-dir=/tmp/prof` (NODE_OPTIONS refuses those). */
+  nodeFlags?: readonly string[];
   /** How long a unit may take to come up. */
   startTimeoutMs?: number;
   /** Forward the units' stderr/stdout log lines here (default: dropped after the ready line). */
@@ -112,12 +115,10 @@ export class LocalProcessProvider {
   private launch(unit: number, extra: string[], readyMsg: string): Promise<UnitEndpoint> {
     const args = [...snfCommand(), 'watchdog', '--function', this.opts.function, '--token', this.opts.token, ...extra];
     if (this.opts.configFile) args.push('--config', this.opts.configFile);
-    const env: Record<string, string> = { ...(process.env as Record<string, string>), SNF_HOST: this.host, SNF_LOCK_FILE: 'off', ...this.opts.env };
+    const env: Record<string, string> = { ...unitBaseEnv(process.env), SNF_HOST: this.host, SNF_LOCK_FILE: 'off', ...this.opts.env };
     // The ready line is logged at info: a quieter level would hide it.
     if (env.SNF_LOG_LEVEL === 'warn' || env.SNF_LOG_LEVEL === 'error' || env.SNF_LOG_LEVEL === 'silent') env.SNF_LOG_LEVEL = 'info';
-    // Extra node flags for the units, e.g. `--cpu-prof --cpu-prof-dir=/tmp/prof` (NODE_OPTIONS refuses those).
-    const nodeFlags = (env.SNF_GATEWAY_UNIT_NODE_FLAGS ?? '').split(/\s+/).filter((f) => f !== '');
-    const child = spawn(process.execPath, [...nodeFlags, ...args], { env, stdio: ['ignore', 'pipe', 'pipe'] });
+    const child = spawn(process.execPath, [...(this.opts.nodeFlags ?? []), ...args], { env, stdio: ['ignore', 'pipe', 'pipe'] });
     track(child);
     this.children.set(unit, child);
     return new Promise<UnitEndpoint>((resolve, reject) => {

@@ -63,7 +63,7 @@ export interface LiveOptions {
 export async function runLive(nfName: string, state: StateMode, trace: LoadedTrace, opts: LiveOptions): Promise<LiveRun> {
   const nf = getFunction(nfName) as NetworkFunction<unknown, unknown>;
   const o = defaultGatewayOptions(nfName, TOKEN);
-  o.state = state;
+  o.mode = `flowlet/${state}`;
   o.nfTime = 'source';
   o.minUnits = opts.units;
   o.maxUnits = opts.units;
@@ -75,8 +75,9 @@ export async function runLive(nfName: string, state: StateMode, trace: LoadedTra
     // The paper's packer: size forks move too, and a full unit's flows too (the live defaults
     // keep them home: sizeForkStays, pendingStaysWhenFull); this test wants moves.
     sizeForkStays: false, pendingStaysWhenFull: false };
-  // Hold timeout 5 s: a liveness bound on a contended 2-core box (see correctness.test.ts).
-  o.unitEnv = { SNF_IDLE_PUSH_US: String(Math.max(1, Math.round(opts.timeoutNs / 2e3))), SNF_HOLD_TIMEOUT_MS: '5000' };
+  // Hold timeout 5 s: a liveness bound on a contended 2-core box (see correctness.test.ts). The
+  // units' T/2 is derived by the gateway from opts.timeoutNs (gateway/profiles.ts unitSettings).
+  o.unitEnv = { SNF_HOLD_TIMEOUT_MS: '5000' };
   o.onUnitLog = (global as any).__unitLog;
   const gw = new Gateway(o);
   let run: Omit<LiveRun, 'stored'>;

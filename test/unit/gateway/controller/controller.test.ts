@@ -73,9 +73,8 @@ describe('work assignment through route()', () => {
     expect(seen[10]!.reason).toBe('timeout');
     expect(c.averageFlowletBps).toBeCloseTo(1.2e6, 3);
     expect(c.unitLoadBps(seen[10]!.unit)).toBeCloseTo(5.6e6, 3); // nothing drained: load = open demand
-    const burst = new Controller({ demandOverMeterWindow: false });
-    replay(burst, rows);
-    expect(burst.averageFlowletBps).toBeCloseTo(120e6, 3);
+    // (The burst-rate definition, 120 Mb/s here, was the `demandOverMeterWindow: false` ablation,
+    // retired after commit f11934b; docs/results-sim.md keeps its figures.)
   });
 
   it('overloads the least loaded unit (counted) when maxUnits are all full', () => {

@@ -1,6 +1,7 @@
 /**
- * Pull-wait-aware assignment (sizeForkStays, pendingStays, pendingMoveCost, pendingStaysWhenFull):
- * per-flow outstanding bytes and hand-computed stay/move decisions.
+ * Pull-wait-aware assignment (the move cost, always on; sizeForkStays and pendingStaysWhenFull,
+ * LIVE profile only): per-flow outstanding bytes and hand-computed stay/move decisions. The
+ * ablations `pendingMoveCost: false` and `pendingStays` were retired after commit f11934b.
  */
 import { Controller, resolveParams, ROUTE_REASON_NAMES } from '../../../../gateway/controller';
 import { pickUnit } from '../../../../gateway/controller/work-assigner';
@@ -32,7 +33,7 @@ describe('outstanding bytes of a flow at its unit (FIFO position from byte count
  * Unit 1 scores 0 + α = 0.25 (its open demand was released when the flowlet closed), unit 2 scores
  * 0.491: the paper's packer moves the size fork to unit 2, which holds no state (nothing pushed).
  */
-function sizeForkScenario(extra: Record<string, boolean>): { c: Controller; unit: number; hasState: boolean; reason: string } {
+function sizeForkScenario(extra: Record<string, boolean> = {}): { c: Controller; unit: number; hasState: boolean; reason: string } {
   const c = new Controller({ initialUnits: 2, initialDemandBps: 1e6, k: 0, ...extra });
   expect(c.route(flow(1), 1000, 0.9 * MS + US).unit).toBe(1); // both empty: lowest id
   c.onDrained(2, 56_250, 0.9 * MS + US);
@@ -42,8 +43,8 @@ function sizeForkScenario(extra: Record<string, boolean>): { c: Controller; unit
 }
 
 describe('sizeForkStays', () => {
-  it('paper packer: the size fork moves to the fuller unit and must pull', () => {
-    expect(sizeForkScenario({ pendingMoveCost: false })).toMatchObject({ unit: 2, hasState: false, reason: 'size' });
+  it('PAPER profile: the size fork moves to the fuller unit (it has room for the 15 KB wait) and must pull', () => {
+    expect(sizeForkScenario()).toMatchObject({ unit: 2, hasState: false, reason: 'size' });
   });
 
   it('a size fork that still fits stays on its unit, with its state', () => {
@@ -78,29 +79,21 @@ function timeoutScenario(extra: Record<string, boolean>): { c: Controller; unit:
   return { c, unit: c.route(flow(1), 100, MS).unit };
 }
 
-describe('pendingMoveCost and pendingStays', () => {
-  it('paper packer: moves to the fuller unit 2 (0.95 > 0.25), though the pull waits for 50 KB at unit 1', () => {
-    expect(timeoutScenario({ pendingMoveCost: false }).unit).toBe(2);
+describe('move cost', () => {
+  it('unit 2 would need 0.7 + 0.4 (the flow’s 50 KB at unit 1) > 1, so it stays on unit 1 (0.4 + demand fits; the paper packer moved it to the fuller unit 2)', () => {
+    expect(timeoutScenario({}).unit).toBe(1);
   });
 
-  it('pendingMoveCost: unit 2 would need 0.7 + 0.4 (the flow’s 50 KB at unit 1) > 1, so it stays on unit 1 (0.4 + demand fits)', () => {
-    expect(timeoutScenario({ pendingMoveCost: true }).unit).toBe(1);
-  });
-
-  it('pendingMoveCost: the same move goes ahead when the destination has room for the wait (unit 2 at 500 Mb/s: 0.5 + 0.4 + demand ≤ 1)', () => {
-    const c = new Controller({ initialUnits: 2, initialDemandBps: 1e6, k: 1, backlogBudgetNs: MS, sizeThresholdBytes: 1e9, pendingMoveCost: true });
+  it('the same move goes ahead when the destination has room for the wait (unit 2 at 500 Mb/s: 0.5 + 0.4 + demand ≤ 1)', () => {
+    const c = new Controller({ initialUnits: 2, initialDemandBps: 1e6, k: 1, backlogBudgetNs: MS, sizeThresholdBytes: 1e9 });
     c.route(flow(1), 50_000, 0.1 * MS);
     c.onDrained(2, 62_500, MS);
     expect(c.route(flow(1), 100, MS).unit).toBe(2);
   });
 
-  it('pendingStays: any flowlet with bytes outstanding stays where it fits', () => {
-    expect(timeoutScenario({ pendingMoveCost: false, pendingStays: true }).unit).toBe(1);
-  });
-
   it('pendingStaysWhenFull: nothing fits (unit 1: 125 KB queued = 1 Gb/s) → stay overloaded instead of starting unit 3', () => {
     const run = (extra: Record<string, boolean>): [number, number] => {
-      const c = new Controller({ initialUnits: 2, maxUnits: 3, initialDemandBps: 1e6, k: 1, backlogBudgetNs: MS, sizeThresholdBytes: 1e9, pendingMoveCost: true, ...extra });
+      const c = new Controller({ initialUnits: 2, maxUnits: 3, initialDemandBps: 1e6, k: 1, backlogBudgetNs: MS, sizeThresholdBytes: 1e9, ...extra });
       c.route(flow(1), 125_000, 0.1 * MS);
       c.onDrained(2, 87_500, MS);
       return [c.route(flow(1), 100, MS).unit, c.counters.overloadAssignments];
@@ -122,12 +115,15 @@ describe('pickUnit move cost', () => {
 });
 
 describe('parameters', () => {
-  it('pendingMoveCost is the default; the other rules are ablations', () => {
+  it('the stay rules are off in the PAPER defaults; the retired switches are unknown parameters', () => {
     const p = resolveParams();
-    expect([p.pendingMoveCost, p.sizeForkStays, p.pendingStays, p.pendingStaysWhenFull]).toEqual([true, false, false, false]);
+    expect([p.sizeForkStays, p.pendingStaysWhenFull]).toEqual([false, false]);
+    for (const key of ['pendingStays', 'pendingMoveCost', 'demandOverMeterWindow']) {
+      expect(() => resolveParams({ [key]: true } as never)).toThrow(/unknown controller parameter/);
+    }
   });
   it('are booleans', () => {
-    for (const key of ['sizeForkStays', 'pendingStays', 'pendingMoveCost', 'pendingStaysWhenFull'] as const) {
+    for (const key of ['sizeForkStays', 'pendingStaysWhenFull'] as const) {
       expect(() => resolveParams({ [key]: 1 as unknown as boolean })).toThrow(ConfigError);
     }
   });

@@ -1,5 +1,10 @@
 /**
- * Compute units as single FIFO servers with capacity BW_max: a packet's service time is
+ * `FifoServers`: the simulator's model of compute units, one FIFO server per unit id with
+ * capacity BW_max. It is not the gateway's UnitPool (gateway/unit-pool.ts), which starts and
+ * connects real unit processes: here a unit is a queue and a service time on the event clock, so
+ * the two share nothing but the word "unit" (hence the different name).
+ *
+ * A unit serves single FIFO with capacity BW_max: a packet's service time is
  * wireBytes·8/BW_max. Queues are intrusive linked lists through one `next` array indexed by
  * packet number (a packet is in at most one list at a time), so enqueueing allocates nothing.
  * A unit serves nothing before its ready time (start-up delay from the controller).
@@ -8,7 +13,7 @@ import type { EventQueue } from './event-queue';
 
 export const EV_DEPART = 2;
 
-export class UnitPool {
+export class FifoServers {
   readonly head: Int32Array;
   readonly tail: Int32Array;
   readonly busy: Uint8Array;

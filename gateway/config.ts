@@ -1,0 +1,111 @@
+/**
+ * `snf gateway` configuration: one pure, strict, frozen function of (env, flags) in the style of
+ * watchdog/config.ts. Flags win over env; unknown SNF_GATEWAY_* keys and unparseable values are
+ * ConfigErrors naming the key or flag (never a silent default). Other SNF_* names belong to the
+ * units or other components and are left alone. The table in the top-level README.md
+ * ("Gateway configuration") lists exactly ENV_KEYS; a test checks it.
+ */
+import { ConfigError } from '../sdk/errors';
+import { defaultGatewayOptions, type GatewayOptions } from './options';
+import { parseRunMode } from './modes';
+
+type Kind = 'string' | 'int' | 'port' | 'optPort' | 'number' | 'fraction' | 'mode' | 'nfTime' | 'egress' | 'words';
+type Field =
+  | 'function' | 'token' | 'configFile' | 'host' | 'listen' | 'udp' | 'udpEgress' | 'mode' | 'timeoutUs' | 'sizeBytes'
+  | 'alpha' | 'minUnits' | 'maxUnits' | 'nfTime' | 'unitNodeFlags';
+interface KeySpec { field: Field; kind: Kind; def: unknown; flag?: string; alias?: string; doc: string }
+
+/** env name → spec. The README table lists exactly these names. */
+export const ENV_KEYS: Readonly<Record<string, KeySpec>> = Object.freeze({
+  SNF_GATEWAY_FUNCTION: { field: 'function', kind: 'string', def: undefined, flag: 'function', doc: 'NF the units run (functions/<nf>); required' },
+  SNF_GATEWAY_TOKEN: { field: 'token', kind: 'string', def: undefined, flag: 'token', alias: 'SNF_TOKEN', doc: 'cluster token (unit handshake, replayer stream); required' },
+  SNF_GATEWAY_CONFIG: { field: 'configFile', kind: 'string', def: undefined, flag: 'config', doc: 'NF configuration file passed to the units' },
+  SNF_GATEWAY_HOST: { field: 'host', kind: 'string', def: '127.0.0.1', doc: 'address the gateway and its units bind to' },
+  SNF_GATEWAY_LISTEN: { field: 'listen', kind: 'port', def: 7070, flag: 'listen', doc: 'replayer stream port (0 = any free port)' },
+  SNF_GATEWAY_UDP: { field: 'udp', kind: 'optPort', def: null, flag: 'udp', doc: 'UDP ingress port, one raw IPv4 packet per datagram (default: off)' },
+  SNF_GATEWAY_UDP_EGRESS: { field: 'udpEgress', kind: 'egress', def: null, flag: 'udpEgress', doc: 'egress for UDP ingress: `udp:<host>:<port>` or `pcap:<file>` (default: counted and dropped)' },
+  SNF_GATEWAY_MODE: { field: 'mode', kind: 'mode', def: 'flowlet', flag: 'mode', doc: 'run mode `<assignment>[/<state>]` (gateway/modes.ts), e.g. `flowlet/reactive`, `smartflow:50`, `packet`' },
+  SNF_GATEWAY_TIMEOUT_US: { field: 'timeoutUs', kind: 'number', def: undefined, flag: 'timeoutUs', doc: 'flowlet timeout T in µs (default: the LIVE profile, 20 000); units push at T/2' },
+  SNF_GATEWAY_SIZE_BYTES: { field: 'sizeBytes', kind: 'number', def: undefined, flag: 'sizeBytes', doc: 'flowlet size threshold B in bytes (default: 15 000)' },
+  SNF_GATEWAY_ALPHA: { field: 'alpha', kind: 'fraction', def: undefined, flag: 'alpha', doc: 'balancing knob α in [0, 1] (default: 0.25)' },
+  SNF_GATEWAY_MIN_UNITS: { field: 'minUnits', kind: 'int', def: 1, flag: 'minUnits', doc: 'units started at once (1–32767)' },
+  SNF_GATEWAY_MAX_UNITS: { field: 'maxUnits', kind: 'int', def: 8, flag: 'maxUnits', doc: 'upper bound on units (1–32767)' },
+  SNF_GATEWAY_NF_TIME: { field: 'nfTime', kind: 'nfTime', def: 'arrival', flag: 'nfTime', doc: '`arrival` or `source`: ctx.nowNs is the gateway arrival or the replayer stamp' },
+  SNF_GATEWAY_UNIT_NODE_FLAGS: { field: 'unitNodeFlags', kind: 'words', def: Object.freeze([]), doc: 'extra node flags for unit processes, space-separated (e.g. `--max-old-space-size=512`)' },
+} satisfies Record<string, KeySpec>);
+
+function parseValue(label: string, spec: KeySpec, raw: string): unknown {
+  switch (spec.kind) {
+    case 'string':
+      if (raw === '') throw new ConfigError(label, 'must not be empty');
+      return raw;
+    case 'int':
+      if (!/^\d+$/.test(raw) || Number(raw) < 1 || Number(raw) > 32767) throw new ConfigError(label, `not an integer in 1–32767: ${JSON.stringify(raw)}`);
+      return Number(raw);
+    case 'port':
+    case 'optPort':
+      if (!/^\d+$/.test(raw) || Number(raw) > 65535) throw new ConfigError(label, `not a port (0–65535): ${JSON.stringify(raw)}`);
+      return Number(raw);
+    case 'number':
+    case 'fraction': {
+      const n = Number(raw);
+      if (raw.trim() === '' || !Number.isFinite(n) || (spec.kind === 'number' && n <= 0) || n < 0 || (spec.kind === 'fraction' && n > 1)) {
+        throw new ConfigError(label, `not a ${spec.kind === 'fraction' ? 'number in [0, 1]' : 'positive number'}: ${JSON.stringify(raw)}`);
+      }
+      return n;
+    }
+    case 'mode':
+      try {
+        parseRunMode(raw);
+      } catch (err) {
+        throw new ConfigError(label, (err as Error).message);
+      }
+      return raw.trim();
+    case 'nfTime':
+      if (raw !== 'arrival' && raw !== 'source') throw new ConfigError(label, `must be arrival or source, got ${JSON.stringify(raw)}`);
+      return raw;
+    case 'egress':
+      if (!/^udp:[^:]+:\d{1,5}$/.test(raw) && !/^pcap:.+/.test(raw)) throw new ConfigError(label, `must be udp:<host>:<port> or pcap:<file>, got ${JSON.stringify(raw)}`);
+      return raw;
+    case 'words':
+      return Object.freeze(raw.split(/\s+/).filter((w) => w !== ''));
+  }
+}
+
+/**
+ * Gateway options from the environment and commander's camelCase flags (strings). The result is
+ * deeply frozen; controller settings not given here come from the LIVE profile (gateway/profiles.ts).
+ */
+export function gatewayConfig(env: Readonly<Record<string, string | undefined>>, flags: Readonly<Record<string, string | undefined>> = {}): Readonly<GatewayOptions> {
+  for (const name of Object.keys(env)) {
+    if (name.startsWith('SNF_GATEWAY_') && !(name in ENV_KEYS)) throw new ConfigError(name, 'unknown SNF_GATEWAY_* setting (see README.md, "Gateway configuration")');
+  }
+  const c: Partial<Record<Field, unknown>> = {};
+  for (const [name, spec] of Object.entries(ENV_KEYS)) {
+    const flag = spec.flag ? flags[spec.flag] : undefined;
+    const raw = flag ?? env[name] ?? (spec.alias ? env[spec.alias] : undefined);
+    const label = flag !== undefined ? `--${spec.flag!.replace(/[A-Z]/g, (ch) => `-${ch.toLowerCase()}`)}` : env[name] !== undefined ? name : spec.alias ?? name;
+    c[spec.field] = raw === undefined ? spec.def : parseValue(label, spec, raw);
+  }
+  if (c.function === undefined) throw new ConfigError('--function', 'required (or SNF_GATEWAY_FUNCTION)');
+  if (c.token === undefined) throw new ConfigError('--token', 'required (or SNF_GATEWAY_TOKEN / SNF_TOKEN)');
+  if ((c.minUnits as number) > (c.maxUnits as number)) throw new ConfigError('--min-units', `${String(c.minUnits)} exceeds --max-units ${String(c.maxUnits)}`);
+  const o = defaultGatewayOptions(c.function as string, c.token as string);
+  if (c.configFile !== undefined) o.configFile = c.configFile as string;
+  o.host = c.host as string;
+  o.streamPort = c.listen as number;
+  o.udpPort = c.udp as number | null;
+  o.udpEgress = c.udpEgress as string | null;
+  o.mode = c.mode as string;
+  o.nfTime = c.nfTime as GatewayOptions['nfTime'];
+  o.minUnits = c.minUnits as number;
+  o.maxUnits = c.maxUnits as number;
+  o.unitNodeFlags = c.unitNodeFlags as readonly string[];
+  o.controller = Object.freeze({
+    ...(c.timeoutUs !== undefined ? { timeoutNs: Math.round((c.timeoutUs as number) * 1e3) } : {}),
+    ...(c.sizeBytes !== undefined ? { sizeThresholdBytes: c.sizeBytes as number } : {}),
+    ...(c.alpha !== undefined ? { alpha: c.alpha as number } : {}),
+  });
+  Object.freeze(o.unitEnv);
+  return Object.freeze(o);
+}
