@@ -27,6 +27,7 @@ import { StateTransfer, type StatePeers } from './state-transfer';
 import { ExternalStateStore } from './external-state';
 import { handOffPlan, sweep, type SweepOptions } from './state-sweeper';
 import type { WatchdogConfig } from './config';
+import { announceReady } from './ready';
 
 const nowNs = (): number => performance.now() * 1e6;
 const EGRESS_BYTES = 1 << 20;
@@ -113,6 +114,7 @@ export class ComputeUnit<C, S> {
     this.timer = setInterval(() => this.tick(), cfg.sweepMs);
     this.timer.unref();
     log.info({ unit: cfg.unitId, data: this.dataPort, peer: this.peerPort, idlePushUs: cfg.idlePushUs }, 'compute unit listening');
+    announceReady(cfg.readyFd, { kind: 'compute', unit: cfg.unitId, host: cfg.host, data: this.dataPort, peer: this.peerPort, http: 0 });
   }
 
   /** Push every flow that changed since its last push (drain on SIGTERM), then close. */
