@@ -14,10 +14,9 @@ import { EgressBatchReader, EgressReason } from '../../proto/frames/egress-batch
 import { PacketBatchReader } from '../../proto/frames/packet-batch-v1';
 import { flowKeyOf, newFlowKey, type FlowKey } from '../../sdk/flow-key';
 import { Packet, PacketClass } from '../../sdk/packet';
-import type { Controller } from '../controller';
 import { EgressOrder } from '../egress/egress-order';
 import { NO_SLOT, PendingTable } from './pending-table';
-import type { EgressSink, HttpPort, UnitPorts } from './ports';
+import type { EgressSink, HttpPort, Router, UnitPorts } from './ports';
 
 export interface GatewayCounters {
   ingress: number;
@@ -59,7 +58,7 @@ export class DispatchCore {
   private egressNow = 0;
 
   constructor(
-    readonly controller: Controller,
+    readonly controller: Router,
     private readonly units: UnitPorts,
     private readonly http: HttpPort | null,
     private readonly o: DispatchOptions,

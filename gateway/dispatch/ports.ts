@@ -3,6 +3,13 @@
  * with fakes and packet tables). Time comes in as `nowNs` arguments, never read inside.
  */
 
+import type { Controller } from '../controller';
+
+/** The controller as the core uses it (the real one, or a scripted router in tests). */
+export type Router = Pick<Controller, 'route' | 'onDropped' | 'onDrained' | 'tick'> & {
+  readonly params: { readonly flowTableCapacity: number; readonly loadBucketNs: number };
+};
+
 /** One unit's data-plane link (units/unit-link.ts): queue a packet record for the unit. */
 export interface UnitPort {
   add(
