@@ -166,6 +166,7 @@ export class LocalProcessProvider implements UnitProvider {
         resolve(ep);
       });
       readyPipe.on('error', () => undefined);
+      readyPipe.on('end', () => fail('closed its ready fd without a ready record'));
       child.once('error', (err) => fail(String(err)));
       child.once('exit', (code, sig) => {
         if (this.children.get(unit) === child) this.children.delete(unit);
