@@ -64,6 +64,13 @@ module.exports = {
       to: { path: '^(sdk|functions|gateway|watchdog|trace|bench|cli|test)/' },
     },
     {
+      name: 'gateway-dispatch-is-socket-free',
+      comment: 'gateway/dispatch/ is driven through ports (tested from packet tables): no sockets, no HTTP, no clock module.',
+      severity: 'error',
+      from: { path: '^gateway/dispatch/' },
+      to: { path: '(^(net|dgram|http|https)$)|^gateway/clock\\.ts$|^gateway/(units|ingress)/' },
+    },
+    {
       name: 'nothing-imports-cli-or-tests',
       severity: 'error',
       from: { pathNot: '^(cli|test)/' },

@@ -30,6 +30,7 @@ import type { StateBackend } from './state/backend';
 import { createStateBackend } from './state/create-backend';
 import { StatePeerService } from './state/peer-service';
 import type { WatchdogConfig } from './config';
+import { announceReady } from './ready';
 
 const nowNs = (): number => performance.now() * 1e6;
 const EGRESS_BYTES = 1 << 20;
@@ -111,6 +112,7 @@ export class ComputeUnit<C, S> {
     this.timer = setInterval(() => this.tick(), cfg.sweepMs);
     this.timer.unref();
     log.info({ unit: cfg.unitId, data: this.dataPort, peer: this.peerPort, idlePushUs: cfg.idlePushUs }, 'compute unit listening');
+    announceReady(cfg.readyFd, { kind: 'compute', unit: cfg.unitId, host: cfg.host, data: this.dataPort, peer: this.peerPort, http: 0 });
   }
 
   /** Push every flow that changed since its last push (drain on SIGTERM), then close. */

@@ -40,6 +40,8 @@ export interface WatchdogConfig {
   writeTimeoutMs: number;
   lockFile: string | null;
   logLevel: string;
+  /** File descriptor for the ready record (proto/ready-record.ts); null = none. */
+  readyFd: number | null;
 }
 
 type Kind = 'string' | 'int' | 'port' | 'peers' | 'role' | 'duration' | 'lock' | 'store';
@@ -74,6 +76,7 @@ export const ENV_KEYS: Readonly<Record<string, KeySpec>> = {
   SNF_WRITE_TIMEOUT: { field: 'writeTimeoutMs', kind: 'duration', def: 10000, alias: 'write_timeout', doc: 'drain deadline on SIGTERM (ms, or `10s`)' },
   SNF_LOCK_FILE: { field: 'lockFile', kind: 'lock', def: path.join(os.tmpdir(), '.lock'), doc: 'HTTP: of-watchdog lock file (`off` for none)' },
   SNF_LOG_LEVEL: { field: 'logLevel', kind: 'string', def: 'info', doc: 'pino level' },
+  SNF_READY_FD: { field: 'readyFd', kind: 'int', def: null, doc: 'write the ready record (proto/ready-record.ts) to this fd once listening; the local provider passes 3' },
 };
 
 /** SNF_* names owned by other components, tolerated in a shared environment. */

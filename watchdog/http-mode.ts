@@ -19,6 +19,7 @@ import type { Logger } from 'pino';
 import { canonicalKey, flowKeyOf, newFlowKey } from '../sdk/flow-key';
 import { Packet, PACKET_CLASS_REASON, PacketClass } from '../sdk/packet';
 import { Verdict, type Context, type FlowState, type NetworkFunction } from '../sdk/types';
+import { announceReady } from './ready';
 
 export interface HttpModeOptions {
   port: number;
@@ -27,6 +28,8 @@ export interface HttpModeOptions {
   maxInflight: number;
   lockFile: string | null;
   maxBodyBytes?: number;
+  /** SNF_READY_FD: where the ready record goes (proto/ready-record.ts). */
+  readyFd?: number | null;
 }
 
 export class HttpMode<C, S> {
@@ -56,6 +59,7 @@ export class HttpMode<C, S> {
     this.port = (this.server.address() as AddressInfo).port;
     if (this.opts.lockFile) fs.writeFileSync(this.opts.lockFile, '');
     this.log.info({ port: this.port, lock: this.opts.lockFile }, 'http mode listening');
+    announceReady(this.opts.readyFd ?? null, { kind: 'http', unit: 0, host: this.opts.host, data: 0, peer: 0, http: this.port });
   }
 
   /** SIGTERM: unready (lock removed, 503), then close once in-flight requests finish. */

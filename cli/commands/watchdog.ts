@@ -32,7 +32,7 @@ export function register(program: Command): void {
       const nf = getFunction(cfg.function) as any;
       const nfConfig = await loadConfig(nf, cfg.configFile ? { file: cfg.configFile } : {});
       const server = cfg.httpPort !== null
-        ? new HttpMode(nf, nfConfig, { port: cfg.httpPort, host: cfg.host, redisUrl: cfg.redisUrl, maxInflight: cfg.maxInflight, lockFile: cfg.lockFile }, log)
+        ? new HttpMode(nf, nfConfig, { port: cfg.httpPort, host: cfg.host, redisUrl: cfg.redisUrl, maxInflight: cfg.maxInflight, lockFile: cfg.lockFile, readyFd: cfg.readyFd }, log)
         : new ComputeUnit(nf, nfConfig, cfg, log);
       await server.start();
       await new Promise<void>((resolve) => {

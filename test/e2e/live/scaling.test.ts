@@ -6,7 +6,8 @@
  */
 import { generateTraffic } from '../../../trace/generator';
 import { replay } from '../../../bench/replay/replayer';
-import { Gateway } from '../../../gateway/gateway';
+import { Gateway, localProcesses } from '../../../gateway/gateway';
+import type { LocalProcessProvider } from '../../../gateway/units/process/local-process-provider';
 import { defaultGatewayOptions } from '../../../gateway/options';
 import { repeatTrace } from '../../../bench/live/repeat-trace';
 import type { LoadedTrace } from '../../../trace/types';
@@ -23,15 +24,18 @@ const alive = (pid: number): boolean => {
   }
 };
 
-/** lb on 1–4 units of 6 Mb/s each, retiring a unit after `idleRetireNs` without new flowlets. */
-function scalingGateway(idleRetireNs: number): Gateway {
+/** lb on 1–4 units of 6 Mb/s each, retiring a unit after `idleRetireNs` without new flowlets; `units` sees the processes. */
+function scalingGateway(idleRetireNs: number): { gw: Gateway; units: () => LocalProcessProvider } {
   const o = defaultGatewayOptions('lb', TOKEN);
   o.minUnits = 1;
   o.maxUnits = 4;
   o.nfTime = 'source';
   o.controller = { unitCapacityBps: 6e6, initialDemandBps: 1e6, idleRetireNs, backlogBudgetNs: 0 };
   o.unitEnv = { SNF_HOLD_TIMEOUT_MS: '5000' };
-  return new Gateway(o);
+  let provider: LocalProcessProvider | null = null;
+  const local = localProcesses(o);
+  const gw = new Gateway(o, { provider: (spec) => (provider = local(spec) as LocalProcessProvider) });
+  return { gw, units: () => provider! };
 }
 
 /** Every packet's output equals the reference's (lb rewrites the destination per connection). */
@@ -49,13 +53,13 @@ function mismatches(trace: LoadedTrace, r: Awaited<ReturnType<typeof replay>>): 
 test('units start as load grows and stop when idle; every packet out, per flow in order, as the reference', async () => {
   // ~19 Mb/s offered (generated TCP with payloads at 3,000 pkt/s) against 6 Mb/s per unit.
   const trace = generateTraffic({ seed: 21, flows: 60, durationMs: 400 });
-  const gw = scalingGateway(400e6);
+  const { gw, units } = scalingGateway(400e6);
   try {
     await gw.start();
-    expect(gw.pool.provider.unitPids.length).toBe(1);
+    expect(units().unitPids.length).toBe(1);
     const r = await replay({ port: gw.streamPort, token: TOKEN, trace, rate: 3000, collect: true, drainTimeoutMs: 8000 });
     expect({ lost: r.lost, reordered: r.reordered }).toEqual({ lost: 0, reordered: 0 });
-    const peakPids = gw.pool.provider.unitPids.filter(alive);
+    const peakPids = units().unitPids.filter(alive);
     const started = (gw.stats().pool as { started: number }).started;
     expect(started).toBeGreaterThanOrEqual(2);
 
@@ -63,7 +67,7 @@ test('units start as load grows and stop when idle; every packet out, per flow i
     // Idle: the controller retires all but the minimum; their processes exit.
     for (let t = 0; t < 60 && gw.controller.unitCount > 1; t++) await new Promise((res) => setTimeout(res, 100));
     expect(gw.controller.unitCount).toBe(1);
-    for (let t = 0; t < 50 && gw.pool.provider.unitPids.filter(alive).length > 1; t++) await new Promise((res) => setTimeout(res, 100));
+    for (let t = 0; t < 50 && units().unitPids.filter(alive).length > 1; t++) await new Promise((res) => setTimeout(res, 100));
     const stopped = (gw.stats().pool as { stopped: number }).stopped;
     expect(stopped).toBe(started - 1);
     expect(peakPids.filter(alive).length).toBe(1);
@@ -80,7 +84,7 @@ test('units retired in a lull hand their flows on: the same connections after th
   const twice = repeatTrace(burst, 2);
   const times = Float64Array.from(twice.timesNs, (t, i) => (i < burst.count ? t : t + 1.2e9));
   const trace: LoadedTrace = { ...twice, timesNs: times };
-  const gw = scalingGateway(300e6);
+  const { gw } = scalingGateway(300e6);
   try {
     await gw.start();
     const r = await replay({ port: gw.streamPort, token: TOKEN, trace, speed: 1, collect: true, drainTimeoutMs: 8000 });

@@ -6,8 +6,8 @@
  * Flushed when full or with the unit links' batching rule (batch-flusher.ts).
  */
 import type * as net from 'net';
-import { EgressBatchWriter } from '../proto/frames/egress-batch-v1';
-import { BatchFlusher, DEFAULT_LINK_BATCHING, type LinkBatching } from './batch-flusher';
+import { EgressBatchWriter } from '../../proto/frames/egress-batch-v1';
+import { BatchFlusher, DEFAULT_LINK_BATCHING, type LinkBatching } from '../batch-flusher';
 import type { EgressSink } from './egress-sink';
 
 const MAX_U32 = 0xffffffff;

@@ -12,7 +12,7 @@ const path = require('path');
 const os = require('os');
 const crypto = require('crypto');
 
-const root = path.join(__dirname, '..', '..');
+const root = path.join(__dirname, '..', '..', '..');
 const cacheDir = path.join(os.tmpdir(), 'snf-ts-cache');
 fs.mkdirSync(cacheDir, { recursive: true });
 let ts = null;

@@ -10,13 +10,13 @@
  * from `onReady` goes out first.
  */
 import * as net from 'net';
-import { FrameType, GATEWAY_UNIT_ID, Role } from '../proto/frames/constants';
-import { decodeHandshakeReply, encodeHandshake, HANDSHAKE_REPLY_BYTES, HandshakeStatus } from '../proto/frames/handshake-v1';
-import { FrameParser } from '../proto/frames/frame-parser';
-import { PacketBatchWriter } from '../proto/frames/packet-batch-v1';
-import { decodeStats, encodeStatsRequest, type UnitStats } from '../proto/frames/stats-v1';
-import { SnfError } from '../sdk/errors';
-import { BatchFlusher, DEFAULT_LINK_BATCHING, type LinkBatching } from './batch-flusher';
+import { FrameType, GATEWAY_UNIT_ID, Role } from '../../proto/frames/constants';
+import { decodeHandshakeReply, encodeHandshake, HANDSHAKE_REPLY_BYTES, HandshakeStatus } from '../../proto/frames/handshake-v1';
+import { FrameParser } from '../../proto/frames/frame-parser';
+import { PacketBatchWriter } from '../../proto/frames/packet-batch-v1';
+import { decodeStats, encodeStatsRequest, type UnitStats } from '../../proto/frames/stats-v1';
+import { SnfError } from '../../sdk/errors';
+import { BatchFlusher, DEFAULT_LINK_BATCHING, type LinkBatching } from '../batch-flusher';
 
 export interface UnitLinkHandlers {
   onFrame(link: UnitLink, type: number, count: number, body: Buffer): void;

@@ -1,5 +1,5 @@
 import fc from 'fast-check';
-import { NO_SLOT, PendingTable } from '../../../gateway/pending-table';
+import { NO_SLOT, PendingTable } from '../../../../gateway/dispatch/pending-table';
 
 describe('PendingTable (typed-array hash index)', () => {
   test('behaves like a Map of (flowletId, clock) under random add/take/drainUnit, with collisions', () => {

@@ -6,10 +6,10 @@
  */
 import * as net from 'net';
 import { timingSafeEqual } from 'crypto';
-import { DEFAULT_MAX_FRAME_BODY, FrameType } from '../proto/frames/constants';
-import { decodeHandshake, encodeHandshakeReply, HandshakeStatus } from '../proto/frames/handshake-v1';
-import { FrameParser } from '../proto/frames/frame-parser';
-import { StreamEgress } from './stream-egress';
+import { DEFAULT_MAX_FRAME_BODY, FrameType } from '../../proto/frames/constants';
+import { decodeHandshake, encodeHandshakeReply, HandshakeStatus } from '../../proto/frames/handshake-v1';
+import { FrameParser } from '../../proto/frames/frame-parser';
+import { StreamEgress } from '../egress/stream-egress';
 
 export interface StreamServerHandlers {
   /** A new replayer connection: register its egress, get its source id. */

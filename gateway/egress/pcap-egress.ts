@@ -1,7 +1,7 @@
 /** Egress into a pcap file (LINKTYPE_RAW, ns timestamps = gateway clock at egress); drops are not written. */
-import { PcapWriter } from '../trace/writer';
+import { PcapWriter } from '../../trace/writer';
 import type { EgressSink } from './egress-sink';
-import { monoNs } from './clock';
+import { monoNs } from '../clock';
 
 export class PcapEgress implements EgressSink {
   private readonly writer: PcapWriter;

@@ -1,18 +1,19 @@
 /**
- * The units the controller asked for, as real processes and connections: start on the
- * controller's onUnitStart hook (link created at once so packets queue while the process comes
- * up), stop on onUnitStop, and keep every unit's PEERS table current.
+ * The units the controller asked for, as running units and connections: start on the
+ * controller's onUnitStart hook (link created at once so packets queue while the unit comes
+ * up), stop on onUnitStop, and keep every unit's PEERS table current. Where units run is the
+ * provider's business (provider.ts); their addresses come from it.
  */
-import { encodePeers, type PeerEndpoint } from '../proto/frames/peers-v1';
-import { parseIpv4 } from '../sdk/flow-key';
-import { LocalProcessProvider, type UnitEndpoint } from './process/local-process-provider';
+import { encodePeers, type PeerEndpoint } from '../../proto/frames/peers-v1';
+import { parseIpv4 } from '../../sdk/flow-key';
+import type { UnitEndpoint, UnitEvent, UnitProvider } from './provider';
 import { UnitLink, type UnitLinkHandlers } from './unit-link';
 
 export interface UnitPoolEvents {
   frame: UnitLinkHandlers['onFrame'];
-  /** A unit connection closed while the unit was meant to run. */
+  /** A unit's connection closed, or the unit went, while it was meant to run. */
   lost(unit: number): void;
-  /** An HTTP unit is up (packet/external modes). */
+  /** An HTTP unit is up (packet mode). */
   httpReady?(unit: number, ep: UnitEndpoint): void;
   error(unit: number, err: unknown): void;
 }
@@ -22,14 +23,18 @@ export class UnitPool {
   readonly endpoints = new Map<number, UnitEndpoint>();
   private readonly starting = new Map<number, Promise<void>>();
   private readonly stopping = new Set<number>();
-  readonly counters = { started: 0, stopped: 0, startFailures: 0, lost: 0 };
+  private readonly unsubscribe: () => void;
+  /** `gone`: units that went without being asked (no link noticed first, e.g. HTTP units). */
+  readonly counters = { started: 0, stopped: 0, startFailures: 0, lost: 0, gone: 0 };
 
   constructor(
-    readonly provider: LocalProcessProvider,
+    readonly provider: UnitProvider,
     private readonly token: string,
     private readonly http: boolean,
     private readonly ev: UnitPoolEvents,
-  ) {}
+  ) {
+    this.unsubscribe = provider.on((e) => this.onProviderEvent(e));
+  }
 
   /** Controller hook: begin starting `unit` (idempotent). */
   start(unit: number): void {
@@ -51,10 +56,10 @@ export class UnitPool {
       this.links.set(unit, link);
     }
     const p = (async () => {
-      const ep = this.http ? await this.provider.startHttpUnit(unit) : await this.provider.startUnit(unit);
+      const ep = await this.provider.start(unit, this.http ? 'http' : 'compute');
       this.endpoints.set(unit, ep);
       if (link !== null) {
-        await link.connect(ep.host, ep.port);
+        await link.connect(ep.data.host, ep.data.port);
         this.broadcastPeers();
       } else this.ev.httpReady?.(unit, ep);
       this.counters.started++;
@@ -64,6 +69,19 @@ export class UnitPool {
       this.ev.error(unit, err);
     }).finally(() => this.starting.delete(unit));
     this.starting.set(unit, p);
+  }
+
+  /**
+   * A unit that went on its own. A data-plane unit's link notices by itself (its connection
+   * closes: `lost`); here only the endpoint is forgotten, so PEERS and state collection skip it.
+   */
+  private onProviderEvent(e: UnitEvent): void {
+    if (e.type !== 'unit-gone' || this.stopping.has(e.unit)) return;
+    const ep = this.endpoints.get(e.unit);
+    if (ep === undefined || ep.instance !== e.instance) return;
+    this.counters.gone++;
+    this.endpoints.delete(e.unit);
+    this.broadcastPeers();
   }
 
   /** Resolves when `unit`'s start (if one is in progress) has finished or failed. */
@@ -76,7 +94,7 @@ export class UnitPool {
     while (this.starting.size > 0) await Promise.all([...this.starting.values()]);
   }
 
-  /** Controller hook: retire `unit` (SIGTERM: it pushes its state and exits). */
+  /** Controller hook: retire `unit` (it pushes its state and goes). */
   stop(unit: number): Promise<void> {
     this.stopping.add(unit);
     this.links.get(unit)?.close();
@@ -84,16 +102,18 @@ export class UnitPool {
     this.endpoints.delete(unit);
     this.counters.stopped++;
     this.broadcastPeers();
-    return this.provider.stopUnit(unit);
+    return this.provider.stop(unit);
   }
 
   peerList(): Array<{ unit: number; address: string }> {
-    return [...this.endpoints.values()].filter((e) => e.peerPort > 0).map((e) => ({ unit: e.unit, address: `${e.host}:${e.peerPort}` }));
+    const out: Array<{ unit: number; address: string }> = [];
+    for (const e of this.endpoints.values()) if (e.peer !== null) out.push({ unit: e.unit, address: `${e.peer.host}:${e.peer.port}` });
+    return out;
   }
 
   private peersFrame(): Buffer {
     const peers: PeerEndpoint[] = [];
-    for (const e of this.endpoints.values()) if (e.peerPort > 0) peers.push({ unitId: e.unit, ip: parseIpv4(e.host), port: e.peerPort });
+    for (const e of this.endpoints.values()) if (e.peer !== null) peers.push({ unitId: e.unit, ip: parseIpv4(e.peer.host), port: e.peer.port });
     return encodePeers(peers);
   }
 
@@ -107,6 +127,8 @@ export class UnitPool {
     for (const l of this.links.values()) l.close();
     this.links.clear();
     for (const u of this.endpoints.keys()) this.stopping.add(u);
-    await this.provider.stopAll();
+    for (const u of this.starting.keys()) this.stopping.add(u);
+    this.unsubscribe();
+    await this.provider.close();
   }
 }

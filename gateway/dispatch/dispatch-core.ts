@@ -1,0 +1,215 @@
+/**
+ * The gateway's dispatch core, socket-free: ingest → controller → unit links → egress in per-flow
+ * order, plus the units' answers (EGRESS records, CREDITs) and unit loss. Everything it talks to
+ * is a port (ports.ts); time comes in as `nowNs`. gateway.ts wires it to sockets and processes;
+ * test/unit/gateway/dispatch/ drives it from packet tables.
+ *
+ * Hot path (per packet): one Packet view reset, one flow key fill, controller.route, one
+ * pending-table insert, one record copy into the unit's frame. No clock read, no logging, no
+ * throwing: everything odd is counted in `counters`.
+ */
+import { FrameType } from '../../proto/frames/constants';
+import { decodeCredit, type Credit } from '../../proto/frames/credit-v1';
+import { EgressBatchReader, EgressReason } from '../../proto/frames/egress-batch-v1';
+import { PacketBatchReader } from '../../proto/frames/packet-batch-v1';
+import { flowKeyOf, newFlowKey, type FlowKey } from '../../sdk/flow-key';
+import { Packet, PacketClass } from '../../sdk/packet';
+import { EgressOrder } from '../egress/egress-order';
+import { NO_SLOT, PendingTable } from './pending-table';
+import type { EgressSink, HttpPort, Router, UnitPorts } from './ports';
+
+export interface GatewayCounters {
+  ingress: number;
+  malformed: number;
+  egress: number;
+  pendingFull: number;
+  unknownEgress: number;
+  lostToDeadUnit: number;
+  noLink: number;
+  credits: number;
+  unitErrors: number;
+}
+
+export interface DispatchOptions {
+  /** In-flight packets tracked (beyond: refused and counted). */
+  maxInFlight: number;
+  /** Send replication targets (proactive push). */
+  replicate: boolean;
+  /** The NF sees the source's timestamp (replay) instead of gateway arrival. */
+  sourceTime: boolean;
+}
+
+const NO_TARGETS = new Int32Array(0);
+const EMPTY = Buffer.alloc(0);
+
+export class DispatchCore {
+  readonly counters: GatewayCounters = { ingress: 0, malformed: 0, egress: 0, pendingFull: 0, unknownEgress: 0, lostToDeadUnit: 0, noLink: 0, credits: 0, unitErrors: 0 };
+  readonly pending: PendingTable;
+  readonly order: EgressOrder;
+  private readonly sinks: Array<EgressSink | null> = [];
+  private readonly pkt = new Packet();
+  private readonly key: FlowKey = newFlowKey();
+  private readonly batchReader = new PacketBatchReader();
+  private readonly egressReader = new EgressBatchReader();
+  private readonly credit: Credit = { drained: 0, held: 0, drainedBytes: 0, cpuMicros: 0 };
+  private httpSeq = 0;
+  private lastTickNs = 0;
+  /** Clock of the answer being released (residence = egressNow − ingress). */
+  private egressNow = 0;
+
+  constructor(
+    readonly controller: Router,
+    private readonly units: UnitPorts,
+    private readonly http: HttpPort | null,
+    private readonly o: DispatchOptions,
+  ) {
+    this.pending = new PendingTable(o.maxInFlight);
+    this.order = new EgressOrder(controller.params.flowTableCapacity, (slot, verdict, reason, buf, off, len) => this.emitSlot(slot, verdict, reason, buf, off, len));
+  }
+
+  /** Registers an egress sink; its index is the source id packets from that ingress carry. */
+  addSink(s: EgressSink): number {
+    const free = this.sinks.indexOf(null);
+    if (free >= 0) {
+      this.sinks[free] = s;
+      return free;
+    }
+    this.sinks.push(s);
+    return this.sinks.length - 1;
+  }
+
+  removeSink(source: number): void {
+    this.sinks[source]?.close();
+    this.sinks[source] = null;
+  }
+
+  closeSinks(): void {
+    for (let i = 0; i < this.sinks.length; i++) this.removeSink(i);
+  }
+
+  /** One PACKETS frame from a replayer stream (flowletId = its seq, tsNs = its timestamp). */
+  ingestBatch(source: number, body: Buffer, count: number, nowNs: number): void {
+    const r = this.batchReader.reset(body, count);
+    while (r.next()) this.ingest(source, body, r.packetOffset, r.packetLength, r.flowletId, r.tsNs, nowNs);
+    this.maybeTick(nowNs);
+  }
+
+  /** One packet in. `seq` is the source's id for it, `srcTsNs` the source's timestamp. */
+  ingest(source: number, buf: Buffer, off: number, len: number, seq: number, srcTsNs: number, nowNs: number): void {
+    this.counters.ingress++;
+    const p = this.pkt.reset(buf, off, len);
+    if (p.cls > PacketClass.FRAGMENT) {
+      this.counters.malformed++;
+      this.sinks[source]?.emit(seq, 0, 1, EgressReason.MALFORMED_PACKET, buf, off, 0);
+      return;
+    }
+    const wire = p.totalLength > 0 ? p.totalLength : len;
+    const d = this.controller.route(flowKeyOf(p, this.key), wire, nowNs);
+    const ts = this.o.sourceTime ? srcTsNs : nowNs;
+    if (this.http !== null) {
+      const token = ++this.httpSeq;
+      if (this.pending.add(token, 1, seq, nowNs, source, wire, d.unit, d.flowSlot, d.clock) === NO_SLOT) return this.refuse(source, seq, buf, off, d.unit, wire, nowNs);
+      this.order.begin(d.flowSlot, d.clock);
+      this.http.send(d.unit, token, buf, off, len);
+      return;
+    }
+    const link = this.units.get(d.unit);
+    if (link === undefined) return this.noLink(source, seq, buf, off, d.unit, wire, nowNs);
+    if (this.pending.add(d.flowletId, d.clock, seq, nowNs, source, wire, d.unit, d.flowSlot, d.clock) === NO_SLOT) return this.refuse(source, seq, buf, off, d.unit, wire, nowNs);
+    this.order.begin(d.flowSlot, d.clock);
+    const k = this.o.replicate ? d.targetCount : 0;
+    link.add(d.flowletId, d.clock, d.prevUnit, k > 0 ? d.targets : NO_TARGETS, k, ts, buf, off, len);
+  }
+
+  /** Routed to a unit with no link (not started, or gone): dropped at once. */
+  private noLink(source: number, seq: number, buf: Buffer, off: number, unit: number, wire: number, nowNs: number): void {
+    this.counters.noLink++;
+    this.controller.onDropped(unit, wire, nowNs);
+    this.sinks[source]?.emit(seq, 0, 1, EgressReason.HANDLER_ERROR, buf, off, 0);
+  }
+
+  /** Routed but never sent (pending table full): the controller must not keep counting it in the unit's backlog. */
+  private refuse(source: number, seq: number, buf: Buffer, off: number, unit: number, wire: number, nowNs: number): void {
+    this.counters.pendingFull++;
+    this.controller.onDropped(unit, wire, nowNs);
+    this.sinks[source]?.emit(seq, 0, 1, EgressReason.HANDLER_ERROR, buf, off, 0);
+  }
+
+  /** A frame from unit `unit`'s link: CREDIT or EGRESS. */
+  onUnitFrame(unit: number, type: number, count: number, body: Buffer, nowNs: number): void {
+    if (type === FrameType.CREDIT) this.onCredit(unit, body, nowNs);
+    else this.onEgressFrame(body, count, nowNs);
+  }
+
+  onCredit(unit: number, body: Buffer, nowNs: number): void {
+    const c = decodeCredit(body, this.credit);
+    this.counters.credits++;
+    if (c.drained > 0) this.controller.onDrained(unit, c.drainedBytes, nowNs);
+  }
+
+  onEgressFrame(body: Buffer, count: number, nowNs: number): void {
+    const r = this.egressReader.reset(body, count);
+    this.egressNow = nowNs;
+    while (r.next()) this.onEgressRecord(r.flowletId, r.clock, r.verdict, r.reason, body, r.packetOffset, r.packetLength);
+  }
+
+  /** One packet back from a unit: found by (flowletId, clock), released in its flow's order. */
+  private onEgressRecord(flowletId: number, clock: number, verdict: number, reason: number, buf: Buffer, off: number, len: number): void {
+    const pend = this.pending;
+    const s = pend.take(flowletId, clock);
+    if (s === NO_SLOT) {
+      this.counters.unknownEgress++;
+      return;
+    }
+    this.order.done(pend.flow[s]!, pend.clock[s]!, s, verdict, reason, buf, off, len);
+  }
+
+  /** An HTTP unit's answer (`packet` mode). */
+  onHttpDone(token: number, verdict: number, reason: number, body: Buffer | null, nowNs: number): void {
+    const s = this.pending.take(token, 1);
+    if (s === NO_SLOT) return void this.counters.unknownEgress++;
+    const pend = this.pending;
+    this.controller.onDrained(pend.unit[s]!, pend.wireBytes[s]!, nowNs);
+    const b = body ?? EMPTY;
+    this.egressNow = nowNs;
+    this.order.done(pend.flow[s]!, pend.clock[s]!, s, verdict, reason, b, 0, verdict === 0 ? b.length : 0);
+  }
+
+  /** Released in flow order: to the packet's source sink, then the slot is freed. */
+  private emitSlot(s: number, verdict: number, reason: number, buf: Buffer, off: number, len: number): void {
+    const pend = this.pending;
+    this.counters.egress++;
+    this.sinks[pend.source[s]!]?.emit(pend.seq[s]!, this.egressNow - pend.ingressNs[s]!, verdict, reason, buf, off, len);
+    pend.release(s);
+  }
+
+  /** A unit is gone (connection died, never came up, or retired with packets left): its in-flight packets are lost. */
+  onUnitLost(unit: number, nowNs: number): void {
+    const pend = this.pending;
+    this.egressNow = nowNs;
+    pend.drainUnit(unit, (s) => {
+      this.counters.lostToDeadUnit++;
+      this.controller.onDropped(unit, pend.wireBytes[s]!, nowNs);
+      this.order.done(pend.flow[s]!, pend.clock[s]!, s, 1, EgressReason.STATE_LOST, EMPTY, 0, 0);
+    });
+  }
+
+  /** Packets sent to `unit` whose answer has not come back. */
+  inFlightAt(unit: number): number {
+    return this.pending.inFlightAt(unit);
+  }
+
+  /** The controller's tick clock starts now (no tick until a load bucket has passed). */
+  startTicks(nowNs: number): void {
+    this.lastTickNs = nowNs;
+  }
+
+  maybeTick(nowNs: number): void {
+    if (nowNs - this.lastTickNs >= this.controller.params.loadBucketNs) this.tick(nowNs);
+  }
+
+  tick(nowNs: number): void {
+    this.lastTickNs = nowNs;
+    this.controller.tick(nowNs);
+  }
+}

@@ -1,0 +1,31 @@
+/**
+ * What the dispatch core talks to, as interfaces, so it runs without sockets (tests drive it
+ * with fakes and packet tables). Time comes in as `nowNs` arguments, never read inside.
+ */
+
+import type { Controller } from '../controller';
+
+/** The controller as the core uses it (the real one, or a scripted router in tests). */
+export type Router = Pick<Controller, 'route' | 'onDropped' | 'onDrained' | 'tick'> & {
+  readonly params: { readonly flowTableCapacity: number; readonly loadBucketNs: number };
+};
+
+/** One unit's data-plane link (units/unit-link.ts): queue a packet record for the unit. */
+export interface UnitPort {
+  add(
+    flowletId: number, clock: number, prevUnit: number, targets: ArrayLike<number>, targetCount: number,
+    tsNs: number, buf: Buffer, off: number, len: number,
+  ): boolean;
+}
+
+/** The links of the running units by unit id (the pool's Map fits). */
+export interface UnitPorts {
+  get(unit: number): UnitPort | undefined;
+}
+
+/** The HTTP unit path (units/http-dispatcher.ts, `packet` mode): answers come back to onHttpDone. */
+export interface HttpPort {
+  send(unit: number, token: number, buf: Buffer, off: number, len: number): void;
+}
+
+export type { EgressSink } from '../egress/egress-sink';

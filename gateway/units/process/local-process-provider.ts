@@ -1,0 +1,212 @@
+/**
+ * LocalProcessProvider: compute units as local `snf watchdog` child processes (ARCHITECTURE §2,
+ * "provider: local processes"), the first UnitProvider (../provider.ts). A unit is ready when it
+ * writes its ready record (proto/ready-record.ts) on fd 3, a pipe named to it by SNF_READY_FD:
+ * the record carries the address and ports it bound (we pass port 0 so parallel runs never
+ * collide). The log stream (stdout/stderr) only goes to `onLog`.
+ * Stop = SIGTERM (the unit pushes its dirty state and drains), SIGKILL after a grace period.
+ * Every child is also killed when this process exits, so a failed test leaves nothing behind.
+ */
+import { spawn, type ChildProcess } from 'child_process';
+import * as fs from 'fs';
+import * as path from 'path';
+import { parseReadyRecord, READY_FD_ENV, type UnitKind } from '../../../proto/ready-record';
+import { SnfError } from '../../../sdk/errors';
+import { unitBaseEnv } from '../../unit-env';
+import type { UnitEndpoint, UnitEvent, UnitProvider, UnitSpec } from '../provider';
+
+export interface ProviderOptions extends UnitSpec {
+  /** Address the units bind (SNF_HOST). */
+  host?: string;
+  /** Extra node flags for the units, e.g. `--cpu-prof --cpu-prof-dir=/tmp/prof` (NODE_OPTIONS refuses those). */
+  nodeFlags?: readonly string[];
+  /** How long a unit may take to come up. */
+  startTimeoutMs?: number;
+  /** Forward the units' stderr/stdout log lines here (default: dropped). */
+  onLog?: (unit: number, line: string) => void;
+}
+
+/** The package root (the nearest package.json above this file), from the sources or from dist/. */
+const ROOT = ((): string => {
+  for (let d = __dirname; ; d = path.dirname(d)) {
+    if (fs.existsSync(path.join(d, 'package.json'))) return d;
+    if (path.dirname(d) === d) return path.join(__dirname, '..', '..', '..');
+  }
+})();
+
+/** Newest mtime of the .ts sources a unit runs (walked once per process). */
+let newestSrcMs = -1;
+function newestSourceMs(): number {
+  if (newestSrcMs >= 0) return newestSrcMs;
+  const walk = (dir: string): void => {
+    let names: fs.Dirent[];
+    try {
+      names = fs.readdirSync(dir, { withFileTypes: true });
+    } catch {
+      return;
+    }
+    for (const d of names) {
+      const p = path.join(dir, d.name);
+      if (d.isDirectory()) walk(p);
+      else if (d.name.endsWith('.ts')) newestSrcMs = Math.max(newestSrcMs, fs.statSync(p).mtimeMs);
+    }
+  };
+  newestSrcMs = 0;
+  for (const d of ['cli', 'sdk', 'functions', 'watchdog', 'proto', 'gateway', 'trace', 'bench']) walk(path.join(ROOT, d));
+  return newestSrcMs;
+}
+
+/**
+ * `node bin/snf.js` over dist/ when built and newer than every source file, else the
+ * transpiling dev entry (so units never run stale compiled code during development).
+ */
+export function snfCommand(): string[] {
+  const dist = path.join(ROOT, 'dist', 'cli', 'main.js');
+  try {
+    if (fs.statSync(dist).mtimeMs >= newestSourceMs()) return [path.join(ROOT, 'bin', 'snf.js')];
+  } catch {
+    /* no dist: fall through */
+  }
+  // From ROOT, not __dirname: dist/ has no copy of this .js file.
+  return [path.join(ROOT, 'gateway', 'units', 'process', 'dev-entry.js')];
+}
+
+const live = new Set<ChildProcess>();
+let exitHook = false;
+function track(child: ChildProcess): void {
+  live.add(child);
+  child.once('exit', () => live.delete(child));
+  if (!exitHook) {
+    exitHook = true;
+    process.once('exit', () => {
+      for (const c of live) c.kill('SIGKILL');
+    });
+  }
+}
+
+/** The ready record's fd in the child (stdio index 3). */
+const READY_FD = 3;
+
+export class LocalProcessProvider implements UnitProvider {
+  readonly name = 'local-process';
+  private readonly children = new Map<number, ChildProcess>();
+  private readonly ready = new Map<number, UnitEndpoint>();
+  private readonly listeners = new Set<(e: UnitEvent) => void>();
+  readonly host: string;
+
+  constructor(private readonly opts: ProviderOptions) {
+    this.host = opts.host ?? '127.0.0.1';
+  }
+
+  /** A data-plane compute unit, or an of-watchdog-style HTTP unit (state in Redis: the packet baseline). */
+  start(unit: number, kind: UnitKind): Promise<UnitEndpoint> {
+    const extra = kind === 'compute' ? ['--unit-id', String(unit), '--listen', '0', '--peer-listen', '0'] : ['--http', '0'];
+    return this.launch(unit, kind, extra);
+  }
+
+  list(): UnitEndpoint[] {
+    return [...this.ready.values()];
+  }
+
+  on(listener: (e: UnitEvent) => void): () => void {
+    this.listeners.add(listener);
+    return () => void this.listeners.delete(listener);
+  }
+
+  private emit(e: UnitEvent): void {
+    for (const l of this.listeners) l(e);
+  }
+
+  private launch(unit: number, kind: UnitKind, extra: string[]): Promise<UnitEndpoint> {
+    const args = [...snfCommand(), 'watchdog', '--function', this.opts.function, '--token', this.opts.token, ...extra];
+    if (this.opts.configFile) args.push('--config', this.opts.configFile);
+    // A defined environment (unitBaseEnv), not the gateway's whole one; the ready record comes on fd 3.
+    const env: Record<string, string> = {
+      ...unitBaseEnv(process.env), SNF_HOST: this.host, SNF_LOCK_FILE: 'off', ...this.opts.env, [READY_FD_ENV]: String(READY_FD),
+    };
+    const child = spawn(process.execPath, [...(this.opts.nodeFlags ?? []), ...args], { env, stdio: ['ignore', 'pipe', 'pipe', 'pipe'] });
+    track(child);
+    this.children.set(unit, child);
+    const instance = `pid:${child.pid ?? -1}`;
+    const forward = (s: string): void => this.opts.onLog?.(unit, s);
+    child.stdout!.setEncoding('utf8');
+    child.stdout!.on('data', forward);
+    let errText = '';
+    child.stderr!.setEncoding('utf8');
+    child.stderr!.on('data', (s: string) => {
+      errText = (errText + s).slice(-4000);
+      forward(s);
+    });
+    return new Promise<UnitEndpoint>((resolve, reject) => {
+      let settled = false;
+      let record = '';
+      const timeoutMs = this.opts.startTimeoutMs ?? 20000;
+      const timer = setTimeout(() => fail(`did not report ready within ${timeoutMs} ms`), timeoutMs);
+      const fail = (why: string) => {
+        if (settled) return;
+        settled = true;
+        clearTimeout(timer);
+        child.kill('SIGKILL');
+        reject(new SnfError('SNF_ERR_UNIT_START', `unit ${unit}: ${why}${errText ? `: ${errText.slice(-500)}` : ''}`));
+      };
+      const readyPipe = child.stdio[READY_FD] as NodeJS.ReadableStream;
+      readyPipe.setEncoding('utf8');
+      readyPipe.on('data', (chunk: string) => {
+        record += chunk;
+        const nl = record.indexOf('\n');
+        if (nl < 0 || settled) return;
+        const r = parseReadyRecord(record.slice(0, nl));
+        if (typeof r === 'string') return fail(`bad ready record (${r}): ${record.slice(0, 200)}`);
+        if (r.kind !== kind) return fail(`ready record says ${r.kind}, expected ${kind}`);
+        settled = true;
+        clearTimeout(timer);
+        const ep: UnitEndpoint = kind === 'compute'
+          ? { unit, kind, data: { host: r.host, port: r.data }, peer: { host: r.host, port: r.peer }, instance }
+          : { unit, kind, data: { host: r.host, port: r.http }, peer: null, instance };
+        this.ready.set(unit, ep);
+        this.emit({ type: 'unit-ready', endpoint: ep });
+        resolve(ep);
+      });
+      readyPipe.on('error', () => undefined);
+      readyPipe.on('end', () => fail('closed its ready fd without a ready record'));
+      child.once('error', (err) => fail(String(err)));
+      child.once('exit', (code, sig) => {
+        if (this.children.get(unit) === child) this.children.delete(unit);
+        const was = this.ready.get(unit);
+        if (was !== undefined && was.instance === instance) {
+          this.ready.delete(unit);
+          this.emit({ type: 'unit-gone', unit, instance, why: `exited (${code ?? sig})` });
+        }
+        fail(`exited (${code ?? sig}) before it was ready`);
+      });
+    });
+  }
+
+  /** SIGTERM, then SIGKILL after `graceMs`. Resolves when the process is gone. */
+  stop(unit: number, graceMs = 3000): Promise<void> {
+    const child = this.children.get(unit);
+    if (child === undefined || child.exitCode !== null || child.signalCode !== null) return Promise.resolve();
+    return new Promise((resolve) => {
+      const t = setTimeout(() => child.kill('SIGKILL'), graceMs);
+      child.once('exit', () => {
+        clearTimeout(t);
+        resolve();
+      });
+      child.kill('SIGTERM');
+    });
+  }
+
+  async close(graceMs = 3000): Promise<void> {
+    await Promise.all([...this.children.keys()].map((u) => this.stop(u, graceMs)));
+  }
+
+  /** Immediate SIGKILL of everything (failure paths). */
+  killAll(): void {
+    for (const c of this.children.values()) c.kill('SIGKILL');
+  }
+
+  /** Pids of every child not yet exited (starting, ready or stopping). */
+  get unitPids(): number[] {
+    return [...this.children.values()].map((c) => c.pid ?? -1);
+  }
+}

@@ -1,0 +1,90 @@
+/** The pool over a fake provider: start/stop go through the interface, unit-gone events are honoured. */
+import { UnitPool } from '../../../../gateway/units/unit-pool';
+import type { UnitEndpoint, UnitEvent, UnitKind, UnitProvider } from '../../../../gateway/units/provider';
+
+class FakeProvider implements UnitProvider {
+  readonly name = 'fake';
+  readonly calls: string[] = [];
+  private readonly listeners = new Set<(e: UnitEvent) => void>();
+  private readonly up = new Map<number, UnitEndpoint>();
+  fail = false;
+
+  async start(unit: number, kind: UnitKind): Promise<UnitEndpoint> {
+    this.calls.push(`start ${unit} ${kind}`);
+    if (this.fail) throw new Error('no capacity');
+    const ep: UnitEndpoint = { unit, kind, data: { host: `10.0.0.${unit}`, port: 8080 }, peer: null, instance: `pod-${unit}` };
+    this.up.set(unit, ep);
+    return ep;
+  }
+  async stop(unit: number): Promise<void> {
+    this.calls.push(`stop ${unit}`);
+    this.vanish(unit);
+  }
+  list(): UnitEndpoint[] {
+    return [...this.up.values()];
+  }
+  on(l: (e: UnitEvent) => void): () => void {
+    this.listeners.add(l);
+    return () => void this.listeners.delete(l);
+  }
+  async close(): Promise<void> {
+    this.calls.push('close');
+  }
+  /** The unit goes (asked or on its own). */
+  vanish(unit: number, instance = `pod-${unit}`): void {
+    this.up.delete(unit);
+    for (const l of this.listeners) l({ type: 'unit-gone', unit, instance, why: 'evicted' });
+  }
+}
+
+function pool(p: FakeProvider) {
+  const ready: Array<[number, string]> = [];
+  const errors: number[] = [];
+  const pl = new UnitPool(p, 'tok', true, {
+    frame: () => undefined,
+    lost: () => undefined,
+    httpReady: (u, ep) => ready.push([u, `${ep.data.host}:${ep.data.port}`]),
+    error: (u) => errors.push(u),
+  });
+  return { pl, ready, errors };
+}
+
+test('units start through the provider at the address it learnt; idempotent while starting', async () => {
+  const p = new FakeProvider();
+  const { pl, ready } = pool(p);
+  pl.start(1);
+  pl.start(1);
+  pl.start(2);
+  await pl.settled();
+  expect(p.calls).toEqual(['start 1 http', 'start 2 http']);
+  expect(ready).toEqual([[1, '10.0.0.1:8080'], [2, '10.0.0.2:8080']]);
+  expect(pl.counters).toMatchObject({ started: 2, startFailures: 0 });
+});
+
+test('a unit gone on its own is forgotten and counted; an asked stop or a stale instance is not', async () => {
+  const p = new FakeProvider();
+  const { pl } = pool(p);
+  pl.start(1);
+  pl.start(2);
+  await pl.settled();
+  p.vanish(1, 'pod-1-old');
+  expect(pl.counters.gone).toBe(0);
+  p.vanish(1);
+  expect(pl.counters.gone).toBe(1);
+  expect([...pl.endpoints.keys()]).toEqual([2]);
+  await pl.stop(2);
+  expect(pl.counters).toMatchObject({ gone: 1, stopped: 1 });
+  await pl.close();
+  expect(p.calls.slice(-2)).toEqual(['stop 2', 'close']);
+});
+
+test('a start the provider refuses is reported and counted', async () => {
+  const p = new FakeProvider();
+  p.fail = true;
+  const { pl, errors } = pool(p);
+  pl.start(3);
+  await pl.settled();
+  expect(errors).toEqual([3]);
+  expect(pl.counters.startFailures).toBe(1);
+  expect(pl.endpoints.size).toBe(0);
+});
