@@ -200,7 +200,7 @@ export class Gateway {
     if (link === undefined) {
       this.counters.noLink++;
       this.controller.onDropped(d.unit, wire, nowNs);
-      this.sinks[source]?.emit(seq, 0, 1, EgressReason.HANDLER_ERROR, buf, off, 0);
+      this.sinks[source]?.emit(seq, 0, 1, EgressReason.NO_UNIT_LINK, buf, off, 0);
       return;
     }
     if (this.pending.add(d.flowletId, d.clock, seq, nowNs, source, wire, d.unit, d.flowSlot, d.clock) === NO_SLOT) return this.refuse(source, seq, buf, off, d.unit, wire, nowNs);
@@ -213,7 +213,7 @@ export class Gateway {
   private refuse(source: number, seq: number, buf: Buffer, off: number, unit: number, wire: number, nowNs: number): void {
     this.counters.pendingFull++;
     this.controller.onDropped(unit, wire, nowNs);
-    this.sinks[source]?.emit(seq, 0, 1, EgressReason.HANDLER_ERROR, buf, off, 0);
+    this.sinks[source]?.emit(seq, 0, 1, EgressReason.PENDING_FULL, buf, off, 0);
   }
 
   private onUnitFrame(link: UnitLink, type: number, count: number, body: Buffer): void {
@@ -297,7 +297,7 @@ export class Gateway {
     pend.drainUnit(unit, (s) => {
       this.counters.lostToDeadUnit++;
       this.controller.onDropped(unit, pend.wireBytes[s]!, now);
-      this.order.done(pend.flow[s]!, pend.clock[s]!, s, 1, EgressReason.STATE_LOST, empty, 0, 0);
+      this.order.done(pend.flow[s]!, pend.clock[s]!, s, 1, EgressReason.UNIT_LOST, empty, 0, 0);
     });
   }
 
