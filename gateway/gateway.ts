@@ -32,6 +32,9 @@ import { UdpEgress } from './udp-egress';
 import { UnitPool } from './unit-pool';
 import type { UnitLink } from './unit-link';
 import { addStats, type UnitStats } from '../proto/frames/stats-v1';
+// What the NF said (drop reasons, IDS alerts): gateway/alerts/.
+import { EgressBatchV2Reader } from '../proto/frames/egress-batch-v2';
+import { createAlertHub, type AlertHub } from './alerts';
 
 export interface GatewayCounters {
   ingress: number;
@@ -63,6 +66,9 @@ export class Gateway {
   private readonly key: FlowKey = newFlowKey();
   private readonly batchReader = new PacketBatchReader();
   private readonly egressReader = new EgressBatchReader();
+  private readonly egressV2Reader = new EgressBatchV2Reader();
+  /** Drop reasons and alerts of the NF (gateway/alerts/): counters, EVE lines to the alerts sink. */
+  readonly alerts: AlertHub;
   private readonly credit: Credit = { drained: 0, held: 0, drainedBytes: 0, cpuMicros: 0 };
   private streamServer: Server | null = null;
   private readonly streamSockets = new Set<Socket>();
@@ -73,6 +79,7 @@ export class Gateway {
   private timer: NodeJS.Timeout | null = null;
   private lastTickNs = 0;
   private readonly errors: string[] = [];
+  private alertErrorsLogged = 0;
   /** Counters of retired units, summed (see unitStats). */
   private readonly retiredStats: UnitStats = {};
   streamPort = 0;
@@ -81,6 +88,9 @@ export class Gateway {
   constructor(readonly opts: GatewayOptions) {
     this.routing = resolveRouting(opts);
     this.pending = new PendingTable(opts.maxInFlight);
+    this.alerts = createAlertHub(opts.function, opts.alerts ?? 'off', process.env, (err) => {
+      if (this.alertErrorsLogged++ < 5) process.stderr.write(`snf gateway: alerts sink: ${String(err)}\n`);
+    });
     const provider = new LocalProcessProvider({
       function: opts.function, token: opts.token, configFile: opts.configFile, host: opts.host, env: unitEnvFor(opts, this.routing, this.runId), onLog: opts.onUnitLog,
     });
@@ -224,6 +234,8 @@ export class Gateway {
       if (c.drained > 0) this.controller.onDrained(link.unit, c.drainedBytes, now);
       return;
     }
+    if (type === FrameType.NAMES) return this.alerts.onNames(link.unit, body, count);
+    if (type === FrameType.EGRESS_V2) return this.onEgressV2(link.unit, body, count, now);
     const r = this.egressReader.reset(body, count);
     const pend = this.pending;
     while (r.next()) {
@@ -239,11 +251,28 @@ export class Gateway {
 
   private egressNow = 0;
 
+  /** EGRESS v2: as v1, and what the NF said goes to the alert hub (released with the packet). */
+  private onEgressV2(unit: number, body: Buffer, count: number, now: number): void {
+    const r = this.egressV2Reader.reset(body, count);
+    const pend = this.pending;
+    while (r.next()) {
+      const s = pend.take(r.flowletId, r.clock);
+      if (s === NO_SLOT) {
+        this.counters.unknownEgress++;
+        continue;
+      }
+      if ((r.dropId | r.alertCount) !== 0) this.alerts.onRecord(unit, s, r);
+      this.egressNow = now;
+      this.order.done(pend.flow[s]!, pend.clock[s]!, s, r.verdict, r.reason, body, r.packetOffset, r.packetLength);
+    }
+  }
+
   /** Released in flow order: to the packet's source sink, then the slot is freed. */
   private emitSlot(s: number, verdict: number, reason: number, buf: Buffer, off: number, len: number): void {
     const pend = this.pending;
     this.counters.egress++;
     this.sinks[pend.source[s]!]?.emit(pend.seq[s]!, this.egressNow - pend.ingressNs[s]!, verdict, reason, buf, off, len);
+    this.alerts.release(s);
     pend.release(s);
   }
 
@@ -344,6 +373,7 @@ export class Gateway {
       stream: this.stream,
       http: this.http?.counters ?? null,
       links,
+      alerts: this.alerts.stats(),
     };
   }
 
@@ -358,5 +388,6 @@ export class Gateway {
     for (let i = 0; i < this.sinks.length; i++) this.removeSink(i);
     this.http?.close();
     await this.pool.close();
+    await this.alerts.close();
   }
 }

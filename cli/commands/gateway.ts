@@ -22,6 +22,7 @@ export function register(program: Command): void {
     .option('--min-units <n>', 'units started at once', '1')
     .option('--max-units <n>', 'upper bound on units', '8')
     .option('--nf-time <t>', 'arrival | source (ctx.nowNs from the replayer stamps)', 'arrival')
+    .option('--alerts <sink>', 'IDS alerts as EVE JSON lines: stdout | file:<path> | kafka[:topic] | off (default: kafka:snf-alerts when KAFKA_BROKERS is set, else stdout)')
     .action(async (f: Record<string, string | undefined>) => {
       const o = defaultGatewayOptions(f.function!, f.token ?? process.env.SNF_TOKEN ?? '');
       o.configFile = f.config;
@@ -31,6 +32,7 @@ export function register(program: Command): void {
       o.state = f.state as StateMode;
       o.mode = f.mode!;
       o.nfTime = f.nfTime === 'source' ? 'source' : 'arrival';
+      o.alerts = f.alerts ?? '';
       o.minUnits = parseIntFlag('--min-units', f.minUnits!, 1, 32767);
       o.maxUnits = parseIntFlag('--max-units', f.maxUnits!, 1, 32767);
       const timeoutNs = f.timeoutUs ? parseNumberFlag('--timeout-us', f.timeoutUs, 1) * 1e3 : LIVE_TIMEOUT_NS;
