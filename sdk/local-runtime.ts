@@ -55,6 +55,8 @@ export class LocalRuntime<C = unknown, S = unknown> {
   private readonly flowState: RecordingFlowState<S>;
   private readonly key: FlowKey = newFlowKey();
   private readonly reasonMap = new Map<string, number>();
+  private packets = 0;
+  private readonly byClass = new Array<number>(PACKET_CLASS_REASON.length).fill(0);
 
   /**
    * `config` is raw input validated by `nf.config` (default: `nf.defaultConfig`); pass
@@ -74,9 +76,10 @@ export class LocalRuntime<C = unknown, S = unknown> {
     this.invoker = new Invoker<S>(this.handler, this.flowState, { dropReasons: nf.dropReasons });
     const inv = this.invoker;
     const reasonMap = this.reasonMap;
+    const self = this;
     this.counters = {
-      packets: 0,
-      byClass: new Array<number>(PACKET_CLASS_REASON.length).fill(0),
+      get packets() { return self.packets; },
+      byClass: this.byClass,
       get forwarded() { return inv.counters.forwarded; },
       get dropped() { return inv.counters.dropped; },
       get alerts() { return inv.counters.alerts; },
@@ -101,10 +104,9 @@ export class LocalRuntime<C = unknown, S = unknown> {
   }
 
   process(packet: Packet, nowNs: number): Verdict {
-    const c = this.counters;
-    const index = c.packets++;
+    const index = this.packets++;
     const cls = packet.cls;
-    c.byClass[cls] = (c.byClass[cls] ?? 0) + 1;
+    this.byClass[cls] = (this.byClass[cls] ?? 0) + 1;
     this.flowState.deltaKind = 0;
     this.flowState.deltaValue = undefined;
     const inv = this.invoker;
