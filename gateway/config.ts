@@ -8,11 +8,12 @@
 import { ConfigError } from '../sdk/errors';
 import { defaultGatewayOptions, type GatewayOptions } from './options';
 import { parseRunMode } from './modes';
+import { parseAlertsTarget } from './alerts/alert-sink';
 
-type Kind = 'string' | 'int' | 'port' | 'optPort' | 'number' | 'fraction' | 'mode' | 'nfTime' | 'egress' | 'words';
+type Kind = 'string' | 'int' | 'port' | 'optPort' | 'number' | 'fraction' | 'mode' | 'nfTime' | 'egress' | 'words' | 'alerts';
 type Field =
   | 'function' | 'token' | 'configFile' | 'host' | 'listen' | 'udp' | 'udpEgress' | 'mode' | 'timeoutUs' | 'sizeBytes'
-  | 'alpha' | 'minUnits' | 'maxUnits' | 'nfTime' | 'unitNodeFlags';
+  | 'alpha' | 'minUnits' | 'maxUnits' | 'nfTime' | 'unitNodeFlags' | 'alerts';
 interface KeySpec { field: Field; kind: Kind; def: unknown; flag?: string; alias?: string; doc: string }
 
 /** env name → spec. The README table lists exactly these names. */
@@ -31,6 +32,7 @@ export const ENV_KEYS: Readonly<Record<string, KeySpec>> = Object.freeze({
   SNF_GATEWAY_MIN_UNITS: { field: 'minUnits', kind: 'int', def: 1, flag: 'minUnits', doc: 'units started at once (1–32767)' },
   SNF_GATEWAY_MAX_UNITS: { field: 'maxUnits', kind: 'int', def: 8, flag: 'maxUnits', doc: 'upper bound on units (1–32767)' },
   SNF_GATEWAY_NF_TIME: { field: 'nfTime', kind: 'nfTime', def: 'arrival', flag: 'nfTime', doc: '`arrival` or `source`: ctx.nowNs is the gateway arrival or the replayer stamp' },
+  SNF_GATEWAY_ALERTS: { field: 'alerts', kind: 'alerts', def: '', flag: 'alerts', doc: 'IDS alerts as EVE JSON lines: `stdout`, `file:<path>`, `kafka[:topic]` or `off` (default: `kafka:snf-alerts` when KAFKA_BROKERS is set, else stdout)' },
   SNF_GATEWAY_UNIT_NODE_FLAGS: { field: 'unitNodeFlags', kind: 'words', def: Object.freeze([]), doc: 'extra node flags for unit processes, space-separated (e.g. `--max-old-space-size=512`)' },
 } satisfies Record<string, KeySpec>);
 
@@ -67,6 +69,13 @@ function parseValue(label: string, spec: KeySpec, raw: string): unknown {
     case 'egress':
       if (!/^udp:[^:]+:\d{1,5}$/.test(raw) && !/^pcap:.+/.test(raw)) throw new ConfigError(label, `must be udp:<host>:<port> or pcap:<file>, got ${JSON.stringify(raw)}`);
       return raw;
+    case 'alerts':
+      try {
+        parseAlertsTarget(raw, {});
+      } catch (err) {
+        throw new ConfigError(label, (err as Error).message);
+      }
+      return raw;
     case 'words':
       return Object.freeze(raw.split(/\s+/).filter((w) => w !== ''));
   }
@@ -101,6 +110,7 @@ export function gatewayConfig(env: Readonly<Record<string, string | undefined>>,
   o.minUnits = c.minUnits as number;
   o.maxUnits = c.maxUnits as number;
   o.unitNodeFlags = c.unitNodeFlags as readonly string[];
+  o.alerts = c.alerts as string;
   o.controller = Object.freeze({
     ...(c.timeoutUs !== undefined ? { timeoutNs: Math.round((c.timeoutUs as number) * 1e3) } : {}),
     ...(c.sizeBytes !== undefined ? { sizeThresholdBytes: c.sizeBytes as number } : {}),

@@ -23,6 +23,7 @@ import { LocalProcessProvider } from './units/process/local-process-provider';
 import type { UnitProviderFactory, UnitSpec } from './units/provider';
 import { Retirement } from './units/retirement';
 import { UnitPool } from './units/unit-pool';
+import { createAlertHub, type AlertHub } from './alerts';
 
 export type { GatewayCounters };
 
@@ -46,17 +47,23 @@ export class Gateway {
   readonly pool: UnitPool;
   private readonly retirement: Retirement;
   private http: HttpDispatcher | null = null;
+  /** Drop reasons and alerts of the NF (gateway/alerts/): counters, EVE lines to the alerts sink. */
+  readonly alerts: AlertHub;
   private streamServer: Server | null = null;
   private readonly streamSockets = new Set<Socket>();
   private udp: UdpIngress | null = null;
   private udpEgress: UdpEgress | null = null;
   private timer: NodeJS.Timeout | null = null;
   private readonly errors: string[] = [];
+  private alertErrorsLogged = 0;
   streamPort = 0;
   udpPort = 0;
 
   constructor(readonly opts: GatewayOptions, deps: GatewayDeps = {}) {
     this.routing = resolveRouting(opts);
+    this.alerts = createAlertHub(opts.function, opts.alerts ?? 'off', process.env, (err) => {
+      if (this.alertErrorsLogged++ < 5) process.stderr.write(`snf gateway: alerts sink: ${String(err)}\n`);
+    });
     const provider = (deps.provider ?? localProcesses(opts))({
       function: opts.function, token: opts.token, configFile: opts.configFile, env: unitEnvFor(opts, this.routing, this.runId),
     });
@@ -103,7 +110,7 @@ export class Gateway {
     });
     this.core = new DispatchCore(this.controller, this.pool.links, this.http, {
       maxInFlight: o.maxInFlight, replicate: this.routing.replicate, sourceTime: o.nfTime === 'source',
-    });
+    }, this.alerts);
     await this.pool.settled();
     if (this.errors.length > 0) {
       await this.stop();
@@ -186,6 +193,7 @@ export class Gateway {
       udpEgress: this.udpEgress ? { ...this.udpEgress.counters } : null,
       http: this.http?.counters ?? null,
       links,
+      alerts: this.alerts.stats(),
     };
   }
 
@@ -200,5 +208,6 @@ export class Gateway {
     this.core?.closeSinks();
     this.http?.close();
     await this.pool.close();
+    await this.alerts.close();
   }
 }

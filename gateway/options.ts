@@ -40,6 +40,11 @@ export interface GatewayOptions {
   /** A retired unit's packets still in flight get this long to come back before they count as lost. */
   retireDrainMs: number;
   onUnitLog?: (unit: number, line: string) => void;
+  /**
+   * Where IDS alerts go as EVE JSON lines (gateway/alerts/): stdout | file:<path> | kafka[:topic]
+   * | off. '' = kafka when KAFKA_BROKERS is set, else stdout. Unset = off (the CLI sets it).
+   */
+  alerts?: string;
 }
 
 export function defaultGatewayOptions(fn: string, token: string): GatewayOptions {

@@ -17,9 +17,10 @@
  */
 import { flowKeyOf, newFlowKey, type FlowKey } from './flow-key';
 import type { FlowTable } from './flow-table';
+import { Invoker } from './invoke';
 import { PACKET_CLASS_REASON, PacketClass, type Packet } from './packet';
 import { RecordingFlowState, type DeltaKind } from './state';
-import { SINGLE_UNIT, Verdict, type Context, type NetworkFunction, type PacketHandler, type UnitInfo } from './types';
+import { SINGLE_UNIT, Verdict, type NetworkFunction, type PacketHandler, type UnitInfo } from './types';
 
 export interface RuntimeAlert {
   /** The id passed to `ctx.alert` (an IDS signature id, or an NF-defined code). */
@@ -40,47 +41,22 @@ export interface RuntimeCounters {
   dropReasons: Map<string, number>;
 }
 
-export const DROP_REASON_UNSPECIFIED = 'unspecified';
-export const DROP_REASON_HANDLER_ERROR = 'handler_error';
-export const DROP_REASON_BAD_VERDICT = 'bad_verdict';
-
-/** The one Context object, updated per packet (no allocation per packet). */
-class RuntimeContext<S> implements Context<S> {
-  nowNs = 0;
-  dropReason: string | undefined = undefined;
-  packetIndex = 0;
-  constructor(
-    readonly state: RecordingFlowState<S>,
-    private readonly onAlert: (id: number) => void,
-  ) {}
-  drop(reason: string): void {
-    this.dropReason = reason;
-  }
-  alert(id: number): void {
-    this.onAlert(id);
-  }
-}
+export { DROP_REASON_BAD_VERDICT, DROP_REASON_HANDLER_ERROR, DROP_REASON_UNSPECIFIED } from './drop-reasons';
 
 export class LocalRuntime<C = unknown, S = unknown> {
   readonly config: C;
   /** The unit the handler was created for. */
   readonly unit: UnitInfo;
   readonly handler: PacketHandler<S>;
-  readonly counters: RuntimeCounters = {
-    packets: 0,
-    forwarded: 0,
-    dropped: 0,
-    alerts: 0,
-    handlerErrors: 0,
-    byClass: new Array<number>(PACKET_CLASS_REASON.length).fill(0),
-    dropReasons: new Map(),
-  };
+  readonly counters: RuntimeCounters;
   readonly alerts: RuntimeAlert[] = [];
-  /** The error the handler threw last (for debugging; counted, never rethrown). */
-  lastError: unknown = undefined;
+  /** The shared judgement (sdk/invoke.ts): drop-reason table, per-packet alerts, counters. */
+  readonly invoker: Invoker<S>;
   private readonly flowState: RecordingFlowState<S>;
-  private readonly ctx: RuntimeContext<S>;
   private readonly key: FlowKey = newFlowKey();
+  private readonly reasonMap = new Map<string, number>();
+  private packets = 0;
+  private readonly byClass = new Array<number>(PACKET_CLASS_REASON.length).fill(0);
 
   /**
    * `config` is raw input validated by `nf.config` (default: `nf.defaultConfig`); pass
@@ -97,10 +73,24 @@ export class LocalRuntime<C = unknown, S = unknown> {
     this.unit = options.unit ?? SINGLE_UNIT;
     this.handler = nf.create(this.config, this.unit);
     this.flowState = new RecordingFlowState<S>();
-    this.ctx = new RuntimeContext<S>(this.flowState, (id) => {
-      this.counters.alerts++;
-      this.alerts.push({ sid: id, packetIndex: this.ctx.packetIndex });
-    });
+    this.invoker = new Invoker<S>(this.handler, this.flowState, { dropReasons: nf.dropReasons });
+    const inv = this.invoker;
+    const reasonMap = this.reasonMap;
+    const self = this;
+    this.counters = {
+      get packets() { return self.packets; },
+      byClass: this.byClass,
+      get forwarded() { return inv.counters.forwarded; },
+      get dropped() { return inv.counters.dropped; },
+      get alerts() { return inv.counters.alerts; },
+      get handlerErrors() { return inv.counters.handlerErrors; },
+      get dropReasons() { return inv.reasons.toMap(reasonMap); },
+    };
+  }
+
+  /** The error the handler threw last (for debugging; counted, never rethrown). */
+  get lastError(): unknown {
+    return this.invoker.lastError;
   }
 
   /** Final per-flow state, keyed by canonical connection key. */
@@ -114,43 +104,20 @@ export class LocalRuntime<C = unknown, S = unknown> {
   }
 
   process(packet: Packet, nowNs: number): Verdict {
-    const c = this.counters;
-    const index = c.packets++;
+    const index = this.packets++;
     const cls = packet.cls;
-    c.byClass[cls] = (c.byClass[cls] ?? 0) + 1;
+    this.byClass[cls] = (this.byClass[cls] ?? 0) + 1;
     this.flowState.deltaKind = 0;
     this.flowState.deltaValue = undefined;
-    if (cls > PacketClass.FRAGMENT) return this.dropped(PACKET_CLASS_REASON[cls] ?? 'unknown_class');
-
-    const ctx = this.ctx;
-    ctx.nowNs = nowNs;
-    ctx.packetIndex = index;
-    ctx.dropReason = undefined;
+    const inv = this.invoker;
+    if (cls > PacketClass.FRAGMENT) return inv.refuse(cls);
     this.flowState.bind(flowKeyOf(packet, this.key));
-    let verdict: Verdict;
-    try {
-      verdict = this.handler.process(packet, ctx);
-    } catch (err) {
-      c.handlerErrors++;
-      this.lastError = err;
-      return this.dropped(DROP_REASON_HANDLER_ERROR);
-    }
-    if (verdict === Verdict.FORWARD) {
-      c.forwarded++;
-      return Verdict.FORWARD;
-    }
-    if (verdict === Verdict.DROP) return this.dropped(ctx.dropReason ?? DROP_REASON_UNSPECIFIED);
-    return this.dropped(DROP_REASON_BAD_VERDICT);
+    const verdict = inv.invoke(packet, nowNs);
+    for (let i = 0; i < inv.alertCount; i++) this.alerts.push({ sid: inv.alertSids[i]!, packetIndex: index });
+    return verdict;
   }
 
-  private dropped(reason: string): Verdict {
-    this.counters.dropped++;
-    const m = this.counters.dropReasons;
-    m.set(reason, (m.get(reason) ?? 0) + 1);
-    return Verdict.DROP;
-  }
-
-  /** Dropped packets per reason (the live counter map; read-only by convention). */
+  /** Dropped packets per reason (a view refreshed on each call; read-only by convention). */
   dropReasons(): ReadonlyMap<string, number> {
     return this.counters.dropReasons;
   }

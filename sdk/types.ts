@@ -50,6 +50,23 @@ export interface Context<S> {
 
 export interface PacketHandler<S> {
   process(packet: Packet, ctx: Context<S>): Verdict;
+  /**
+   * Optional: what an alert id means (an IDS rule's msg and rev), for the operator's alert
+   * records. Called once per id per gateway connection, never per packet.
+   */
+  describeAlert?(id: number): AlertInfo | undefined;
+}
+
+/** An alert id described for the operator (the fields of an EVE `alert` record). */
+export interface AlertInfo {
+  /** Human text (an IDS rule's `msg`). */
+  readonly signature: string;
+  /** Generator id (1 for text rules; default 1). */
+  readonly gid?: number;
+  /** Rule revision (0 = unknown). */
+  readonly rev?: number;
+  /** 1 (high) … 255; 0 = unknown. */
+  readonly severity?: number;
 }
 
 /** Validates raw configuration (from a file, Redis or defaults) into a typed, frozen value. */
@@ -83,6 +100,12 @@ export interface NetworkFunction<C = unknown, S = unknown> {
   /** Configuration used when none is given (the one-command demo runs on these). */
   readonly defaultConfig: unknown;
   readonly stateCodec: StateCodec<S>;
+  /**
+   * Optional: every reason the handler may pass to `ctx.drop`, interned to small ids when the
+   * handler is created (sdk/drop-reasons.ts). A reason used but not declared still counts
+   * (interned on first use, up to a cap).
+   */
+  readonly dropReasons?: readonly string[];
   /**
    * Build a handler; all tables and automata are built here, never per packet. `unit` (default
    * SINGLE_UNIT) says which unit it runs in; an id outside [1, maxUnits] is a ConfigError.

@@ -13,7 +13,7 @@ import { performance } from 'perf_hooks';
 import type { Server as GrpcServer } from '@grpc/grpc-js';
 import type { Logger } from 'pino';
 import { FrameType } from '../proto/frames/constants';
-import { EgressBatchWriter } from '../proto/frames/egress-batch-v1';
+import { EgressBatchV2Writer } from '../proto/frames/egress-batch-v2';
 import { encodeCredit } from '../proto/frames/credit-v1';
 import { PacketBatchReader } from '../proto/frames/packet-batch-v1';
 import { decodePeers } from '../proto/frames/peers-v1';
@@ -21,6 +21,7 @@ import { encodeStats } from '../proto/frames/stats-v1';
 import { ipToString } from '../sdk/flow-key';
 import type { NetworkFunction } from '../sdk/types';
 import { BillingMeter } from './billing';
+import { EgressNames } from './egress-names';
 import { createDataPlaneServer, type DataPlaneConnection } from './data-plane-server';
 import { PacketProcessor } from './runtime/packet-processor';
 import { sweep, type SweepOptions } from './runtime/sweep';
@@ -44,7 +45,13 @@ export class ComputeUnit<C, S> {
   private readonly service: StatePeerService<C, S>;
   private readonly reader = new PacketBatchReader();
   private readonly targets = new Uint16Array(255);
-  private readonly egress = new EgressBatchWriter(EGRESS_BYTES);
+  private readonly egress = new EgressBatchV2Writer(EGRESS_BYTES);
+  /** Texts of drop-reason ids and sids the gateway connection has not seen yet. */
+  private readonly names: EgressNames<S>;
+  /** What the NF said about the packet being emitted (ports.said, just before its emit). */
+  private saidDrop = 0;
+  private saidSids: Uint32Array = new Uint32Array(0);
+  private saidCount = 0;
   private egressConn: DataPlaneConnection | null = null;
   private drained = 0;
   private drainedBytes = 0;
@@ -66,6 +73,12 @@ export class ComputeUnit<C, S> {
       emit: (f, clock, verdict, reason, buf, off, len, wire) => this.emit(f, clock, verdict, reason, buf, off, len, wire),
       canPull: (unit) => this.backend.canFetch(unit),
       requestPull: (unit, e, minClock) => this.backend.requestFetch(unit, e, minClock),
+      said: (dropId, sids, n) => {
+        this.saidDrop = dropId;
+        this.saidSids = sids;
+        this.saidCount = n;
+        this.names.note(dropId, sids, n);
+      },
       stateLost: (e, clocks, prevUnits) => log.warn({
         unit: cfg.unitId, flow: [e.proto, e.srcIp, e.srcPort, e.dstIp, e.dstPort], clock: e.clock, held: clocks.slice(0, 8),
         prevUnits: prevUnits.slice(0, 8), pullUnit: e.pullUnit, pullAttempts: e.pullAttempts, pullState: e.pullState, pullDueUs: (e.pullAtNs - nowNs()) / 1e3, waiters: this.service.waiting, stateLost: this.proc.counters.stateLost,
@@ -74,6 +87,7 @@ export class ComputeUnit<C, S> {
       unitId: cfg.unitId, pullDelayNs: cfg.pullDelayUs * 1e3, pullRetryNs: cfg.pullRetryUs * 1e3,
       holdTimeoutNs: cfg.holdTimeoutMs * 1e6, maxUnits: cfg.maxUnits,
     });
+    this.names = new EgressNames<S>(this.proc.invoker);
     this.sweepOpts = { idlePushNs: cfg.idlePushUs * 1e3, evictNs: cfg.evictMs * 1e6 };
     // After state arrives asynchronously: release, re-pull what is still missing, answer waiters, flush.
     const afterArrival = (): void => this.afterWork(nowNs());
@@ -146,6 +160,7 @@ export class ComputeUnit<C, S> {
       conn.socket.write(encodeStats(this.proc.counters as unknown as Record<string, number>));
       return;
     }
+    if (this.egressConn !== conn) this.names.reset();
     this.egressConn = conn;
     const now = nowNs();
     this.billing.begin(now);
@@ -175,10 +190,14 @@ export class ComputeUnit<C, S> {
   private emit(flowletId: number, clock: number, verdict: number, reason: number, buf: Buffer, off: number, len: number, wireBytes: number): void {
     this.drained++;
     this.drainedBytes += wireBytes;
-    if (!this.egress.add(flowletId, clock, verdict, reason, buf, off, len)) {
+    const n = this.saidCount;
+    const tuple = n > 0 ? this.proc.key : null;
+    if (!this.egress.add(flowletId, clock, verdict, reason, buf, off, len, this.saidDrop, this.saidSids, n, tuple)) {
       this.flushEgress();
-      this.egress.add(flowletId, clock, verdict, reason, buf, off, len);
+      this.egress.add(flowletId, clock, verdict, reason, buf, off, len, this.saidDrop, this.saidSids, n, tuple);
     }
+    this.saidDrop = 0;
+    this.saidCount = 0;
   }
 
   /** Write pending egress and a CREDIT frame to the gateway connection (one write). */
@@ -187,12 +206,14 @@ export class ComputeUnit<C, S> {
     const conn = this.egressConn;
     if (conn === null || conn.socket.destroyed) {
       this.egress.reset(); // no gateway to return to: the packets are lost like on a dead link
+      this.names.reset();
       return;
     }
     const frame = this.egress.count > 0 ? this.egress.finish() : null;
     const credit = encodeCredit({ drained: this.drained, held: this.proc.heldPackets, drainedBytes: this.drainedBytes, cpuMicros: this.billing.takeCpuDelta() });
-    // Copy: the writer's buffer is reused before the socket has flushed.
-    conn.socket.write(frame ? Buffer.concat([frame, credit]) : credit);
+    // NAMES before the EGRESS that uses them. Copy: the writer's buffer is reused before the socket has flushed.
+    const names = this.names.take();
+    conn.socket.write(frame ? Buffer.concat(names ? [names, frame, credit] : [frame, credit]) : credit);
     this.egress.reset();
     this.drained = 0;
     this.drainedBytes = 0;

@@ -18,7 +18,8 @@ import Redis from 'ioredis';
 import type { Logger } from 'pino';
 import { canonicalKey, flowKeyOf, newFlowKey } from '../sdk/flow-key';
 import { Packet, PACKET_CLASS_REASON, PacketClass } from '../sdk/packet';
-import { Verdict, type Context, type FlowState, type NetworkFunction } from '../sdk/types';
+import { Invoker } from '../sdk/invoke';
+import { Verdict, type FlowState, type NetworkFunction } from '../sdk/types';
 import { announceReady } from './ready';
 
 export interface HttpModeOptions {
@@ -41,11 +42,14 @@ export class HttpMode<C, S> {
   readonly counters = { requests: 0, forwarded: 0, dropped: 0, badPackets: 0, limited: 0, errors: 0 };
   port = 0;
 
+  /** The shared judgement (sdk/invoke.ts) over one state binding, refilled per request. */
+  readonly invoker: Invoker<S>;
+  private readonly state = new RequestFlowState<S>();
+
   constructor(private readonly nf: NetworkFunction<C, S>, config: C, private readonly opts: HttpModeOptions, private readonly log: Logger) {
-    this.handler = nf.create(config);
+    this.invoker = new Invoker<S>(nf.create(config), this.state, { dropReasons: nf.dropReasons });
     this.redis = new Redis(opts.redisUrl, { lazyConnect: true, maxRetriesPerRequest: 2 });
   }
-  private readonly handler: ReturnType<NetworkFunction<C, S>['create']>;
 
   stateKey(p: Packet): string {
     const k = canonicalKey(flowKeyOf(p, newFlowKey()));
@@ -137,22 +141,14 @@ export class HttpMode<C, S> {
 
   private async runPacket(p: Packet, key: string): Promise<{ status: number; body: Buffer | null; headers: Record<string, string> }> {
     const raw = await this.redis.getBuffer(key);
-    let value: S | undefined = raw === null ? undefined : this.nf.stateCodec.decode(raw);
-    let delta = 0;
-    const state: FlowState<S> = {
-      get: () => value,
-      put: (v) => { value = v; delta = 1; },
-      delete: () => { value = undefined; delta = 2; },
-    };
-    let dropReason: string | undefined;
-    const ctx: Context<S> = { nowNs: Date.now() * 1e6, state, drop: (r) => (dropReason = r), alert: () => undefined };
-    let verdict: number;
-    try {
-      verdict = this.handler.process(p, ctx);
-    } catch {
-      verdict = Verdict.DROP;
-      dropReason = 'handler_error';
-    }
+    // Bind, invoke and read back synchronously: no other request can touch `state` in between.
+    const st = this.state;
+    st.value = raw === null ? undefined : this.nf.stateCodec.decode(raw);
+    st.delta = 0;
+    const verdict = this.invoker.invoke(p, Date.now() * 1e6);
+    const value = st.value;
+    const delta = st.delta;
+    const dropReason = this.invoker.dropReason;
     if (delta === 1) await this.redis.set(key, this.nf.stateCodec.encode(value as S));
     else if (delta === 2) await this.redis.del(key);
     if (verdict === Verdict.FORWARD) {
@@ -160,6 +156,24 @@ export class HttpMode<C, S> {
       return { status: 200, body: Buffer.from(p.buf.subarray(p.offset, p.offset + p.length)), headers: {} };
     }
     this.counters.dropped++;
-    return { status: 204, body: null, headers: { 'X-SNF-Drop-Reason': dropReason ?? 'unspecified' } };
+    return { status: 204, body: null, headers: { 'X-SNF-Drop-Reason': dropReason } };
+  }
+}
+
+/** The Redis value of the current request's connection, as the handler sees it. */
+class RequestFlowState<S> implements FlowState<S> {
+  value: S | undefined = undefined;
+  /** 0 unchanged, 1 put, 2 delete. */
+  delta = 0;
+  get(): S | undefined {
+    return this.value;
+  }
+  put(v: S): void {
+    this.value = v;
+    this.delta = 1;
+  }
+  delete(): void {
+    this.value = undefined;
+    this.delta = 2;
   }
 }

@@ -3,9 +3,9 @@
  * `content` patterns. The signature set is the NF configuration state; each connection's
  * automaton states (one pair per direction) are its per-flow state.
  */
-import type { NetworkFunction } from '../../sdk/types';
+import type { AlertInfo, NetworkFunction } from '../../sdk/types';
 import { idsConfig, idsDefaultConfig, type IdsConfig } from './config';
-import { IdsHandler } from './handler';
+import { IDS_DROP_REASON, IdsHandler } from './handler';
 import type { PatternSet } from './pattern-set';
 import { buildIds, type IdsBuild, type IdsBuildReport } from './ruleset';
 import { idsStateCodec, type IdsState } from './state';
@@ -19,6 +19,15 @@ export class IdsFunctionHandler extends IdsHandler {
     readonly patternSet: PatternSet = built.set,
   ) {
     super(built.matcher, built.set, dropOnAlert);
+    this.signatures = built.signatures;
+  }
+
+  private readonly signatures: IdsBuild['signatures'];
+
+  /** A sid as its rule names it (EVE `signature`, `rev`). */
+  describeAlert(sid: number): AlertInfo | undefined {
+    const s = this.signatures.get(sid);
+    return s === undefined ? undefined : { signature: s.msg, gid: 1, rev: s.rev };
   }
 }
 
@@ -28,6 +37,8 @@ export const ids: NetworkFunction<IdsConfig, IdsState> = {
   config: idsConfig,
   defaultConfig: idsDefaultConfig,
   stateCodec: idsStateCodec,
+  /** Every reason its handler passes to ctx.drop (interned when created). */
+  dropReasons: [IDS_DROP_REASON],
   create(c: IdsConfig): IdsFunctionHandler {
     return new IdsFunctionHandler(buildIds(c), c.alertAction === 'drop');
   },

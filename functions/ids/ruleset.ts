@@ -31,6 +31,8 @@ export interface IdsBuild {
   readonly set: PatternSet;
   readonly matcher: PatternMatcher;
   readonly report: IdsBuildReport;
+  /** sid → the rule's msg and rev (the first rule of a sid wins), for alert records. */
+  readonly signatures: ReadonlyMap<number, { readonly msg: string; readonly rev: number }>;
 }
 
 /** The rule files named by `rules` and `ruleSets` (absolute paths, sorted within a set). */
@@ -76,7 +78,9 @@ export function buildIds(config: IdsConfig, env: NodeJS.ProcessEnv = process.env
     memoryBytes: matcher.memoryBytes,
     buildMs: Number(process.hrtime.bigint() - t0) / 1e6,
   };
-  return { set, matcher, report };
+  const signatures = new Map<number, { msg: string; rev: number }>();
+  for (const r of rules) if (!signatures.has(r.sid)) signatures.set(r.sid, { msg: r.msg, rev: r.rev });
+  return { set, matcher, report, signatures };
 }
 
 /** The nearest directory above this file holding package.json (works from dist/ too). */

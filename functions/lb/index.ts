@@ -13,6 +13,8 @@ export const lb: NetworkFunction<LbConfig, LbState> = {
   config: lbConfig,
   defaultConfig: lbDefaultConfig,
   stateCodec: lbStateCodec,
+  /** Every reason its handler passes to ctx.drop (interned when created). */
+  dropReasons: ['lb_not_balanceable'],
   create(c: LbConfig): LbHandler {
     return new LbHandler(c.vip, c.servers);
   },

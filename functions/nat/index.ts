@@ -16,6 +16,8 @@ export const nat: NetworkFunction<NatConfig, NatState> = {
   config: natConfig,
   defaultConfig: natDefaultConfig,
   stateCodec: natStateCodec,
+  /** Every reason its handler passes to ctx.drop (interned when created). */
+  dropReasons: ['nat_unsupported_protocol', 'nat_fragment', 'nat_no_mapping', 'nat_ports_exhausted', 'nat_mapping_closed', 'nat_port_conflict'],
   create(c: NatConfig, unit: UnitInfo = SINGLE_UNIT): NatHandler {
     checkUnit(unit, c.ports.max - c.ports.min + 1);
     return new NatHandler({

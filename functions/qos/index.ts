@@ -13,6 +13,8 @@ export const qos: NetworkFunction<QosConfig, QosState> = {
   config: qosConfig,
   defaultConfig: qosDefaultConfig,
   stateCodec: qosStateCodec,
+  /** Every reason its handler passes to ctx.drop (interned when created). */
+  dropReasons: ['qos_over_rate'],
   create(c: QosConfig): QosHandler {
     return new QosHandler(c, c.classes, c.action === 'mark', c.markDscp);
   },

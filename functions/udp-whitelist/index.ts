@@ -15,6 +15,8 @@ export const udpWhitelist: NetworkFunction<UdpWhitelistConfig, UdpWhitelistState
   config: udpWhitelistConfig,
   defaultConfig: udpWhitelistDefaultConfig,
   stateCodec: udpWhitelistStateCodec,
+  /** Every reason its handler passes to ctx.drop (interned when created). */
+  dropReasons: ['udp_fragment', 'udp_unsolicited', 'udp_expired'],
   create(c: UdpWhitelistConfig): UdpWhitelistHandler {
     return new UdpWhitelistHandler(new AddressSet(c.internal), c.expiryMs * 1e6);
   },

@@ -11,12 +11,13 @@
 import { FrameType } from '../../proto/frames/constants';
 import { decodeCredit, type Credit } from '../../proto/frames/credit-v1';
 import { EgressBatchReader, EgressReason } from '../../proto/frames/egress-batch-v1';
+import { EgressBatchV2Reader } from '../../proto/frames/egress-batch-v2';
 import { PacketBatchReader } from '../../proto/frames/packet-batch-v1';
 import { flowKeyOf, newFlowKey, type FlowKey } from '../../sdk/flow-key';
 import { Packet, PacketClass } from '../../sdk/packet';
 import { EgressOrder } from '../egress/egress-order';
 import { NO_SLOT, PendingTable } from './pending-table';
-import type { EgressSink, HttpPort, Router, UnitPorts } from './ports';
+import type { EgressSink, HttpPort, NfReport, Router, UnitPorts } from './ports';
 
 export interface GatewayCounters {
   ingress: number;
@@ -51,6 +52,7 @@ export class DispatchCore {
   private readonly key: FlowKey = newFlowKey();
   private readonly batchReader = new PacketBatchReader();
   private readonly egressReader = new EgressBatchReader();
+  private readonly egressV2Reader = new EgressBatchV2Reader();
   private readonly credit: Credit = { drained: 0, held: 0, drainedBytes: 0, cpuMicros: 0 };
   private httpSeq = 0;
   private lastTickNs = 0;
@@ -62,6 +64,8 @@ export class DispatchCore {
     private readonly units: UnitPorts,
     private readonly http: HttpPort | null,
     private readonly o: DispatchOptions,
+    /** Drop reasons and alerts (EGRESS v2, NAMES); null: counted nowhere. */
+    private readonly report: NfReport | null = null,
   ) {
     this.pending = new PendingTable(o.maxInFlight);
     this.order = new EgressOrder(controller.params.flowTableCapacity, (slot, verdict, reason, buf, off, len) => this.emitSlot(slot, verdict, reason, buf, off, len));
@@ -125,19 +129,21 @@ export class DispatchCore {
   private noLink(source: number, seq: number, buf: Buffer, off: number, unit: number, wire: number, nowNs: number): void {
     this.counters.noLink++;
     this.controller.onDropped(unit, wire, nowNs);
-    this.sinks[source]?.emit(seq, 0, 1, EgressReason.HANDLER_ERROR, buf, off, 0);
+    this.sinks[source]?.emit(seq, 0, 1, EgressReason.NO_UNIT_LINK, buf, off, 0);
   }
 
   /** Routed but never sent (pending table full): the controller must not keep counting it in the unit's backlog. */
   private refuse(source: number, seq: number, buf: Buffer, off: number, unit: number, wire: number, nowNs: number): void {
     this.counters.pendingFull++;
     this.controller.onDropped(unit, wire, nowNs);
-    this.sinks[source]?.emit(seq, 0, 1, EgressReason.HANDLER_ERROR, buf, off, 0);
+    this.sinks[source]?.emit(seq, 0, 1, EgressReason.PENDING_FULL, buf, off, 0);
   }
 
-  /** A frame from unit `unit`'s link: CREDIT or EGRESS. */
+  /** A frame from unit `unit`'s link: CREDIT, EGRESS (v2, or v1 from an older unit) or NAMES. */
   onUnitFrame(unit: number, type: number, count: number, body: Buffer, nowNs: number): void {
     if (type === FrameType.CREDIT) this.onCredit(unit, body, nowNs);
+    else if (type === FrameType.EGRESS_V2) this.onEgressV2Frame(unit, body, count, nowNs);
+    else if (type === FrameType.NAMES) this.report?.onNames(unit, body, count);
     else this.onEgressFrame(body, count, nowNs);
   }
 
@@ -151,6 +157,22 @@ export class DispatchCore {
     const r = this.egressReader.reset(body, count);
     this.egressNow = nowNs;
     while (r.next()) this.onEgressRecord(r.flowletId, r.clock, r.verdict, r.reason, body, r.packetOffset, r.packetLength);
+  }
+
+  /** EGRESS v2: as v1, and what the NF said goes to the report (held by slot until released). */
+  onEgressV2Frame(unit: number, body: Buffer, count: number, nowNs: number): void {
+    const r = this.egressV2Reader.reset(body, count);
+    const pend = this.pending;
+    this.egressNow = nowNs;
+    while (r.next()) {
+      const s = pend.take(r.flowletId, r.clock);
+      if (s === NO_SLOT) {
+        this.counters.unknownEgress++;
+        continue;
+      }
+      if ((r.dropId | r.alertCount) !== 0 && this.report !== null) this.report.onRecord(unit, s, r);
+      this.order.done(pend.flow[s]!, pend.clock[s]!, s, r.verdict, r.reason, body, r.packetOffset, r.packetLength);
+    }
   }
 
   /** One packet back from a unit: found by (flowletId, clock), released in its flow's order. */
@@ -180,6 +202,7 @@ export class DispatchCore {
     const pend = this.pending;
     this.counters.egress++;
     this.sinks[pend.source[s]!]?.emit(pend.seq[s]!, this.egressNow - pend.ingressNs[s]!, verdict, reason, buf, off, len);
+    this.report?.release(s);
     pend.release(s);
   }
 
@@ -190,7 +213,7 @@ export class DispatchCore {
     pend.drainUnit(unit, (s) => {
       this.counters.lostToDeadUnit++;
       this.controller.onDropped(unit, pend.wireBytes[s]!, nowNs);
-      this.order.done(pend.flow[s]!, pend.clock[s]!, s, 1, EgressReason.STATE_LOST, EMPTY, 0, 0);
+      this.order.done(pend.flow[s]!, pend.clock[s]!, s, 1, EgressReason.UNIT_LOST, EMPTY, 0, 0);
     });
   }
 

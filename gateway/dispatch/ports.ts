@@ -4,6 +4,7 @@
  */
 
 import type { Controller } from '../controller';
+import type { EgressBatchV2Reader } from '../../proto/frames/egress-batch-v2';
 
 /** The controller as the core uses it (the real one, or a scripted router in tests). */
 export type Router = Pick<Controller, 'route' | 'onDropped' | 'onDrained' | 'tick'> & {
@@ -26,6 +27,17 @@ export interface UnitPorts {
 /** The HTTP unit path (units/http-dispatcher.ts, `packet` mode): answers come back to onHttpDone. */
 export interface HttpPort {
   send(unit: number, token: number, buf: Buffer, off: number, len: number): void;
+}
+
+/**
+ * What the NF said about its packets (gateway/alerts/AlertHub): drop reasons and alerts of EGRESS
+ * v2 records, names from NAMES frames. A record's alerts are held by slot until `release(slot)`,
+ * called when the egress order lets that packet go, so alerts leave in flow order.
+ */
+export interface NfReport {
+  onNames(unit: number, body: Buffer, count: number): void;
+  onRecord(unit: number, slot: number, r: EgressBatchV2Reader): void;
+  release(slot: number): void;
 }
 
 export type { EgressSink } from '../egress/egress-sink';

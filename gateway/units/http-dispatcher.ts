@@ -27,7 +27,7 @@ export class HttpDispatcher {
     const body = Buffer.from(buf.subarray(off, off + len));
     const a = this.agents.get(unit);
     this.counters.requests++;
-    if (a === undefined) return this.done(unit, token, 1, EgressReason.HANDLER_ERROR, null);
+    if (a === undefined) return this.done(unit, token, 1, EgressReason.NO_UNIT_LINK, null);
     const req = http.request({
       host: a.host, port: a.port, method: 'POST', path: '/', agent: a.agent,
       headers: { 'Content-Type': 'application/octet-stream', 'Content-Length': body.length },

@@ -79,7 +79,7 @@ export class UnitLink {
       };
       const timer = setTimeout(() => fail('handshake timed out'), timeoutMs);
       const parser = new FrameParser({
-        accept: [FrameType.EGRESS, FrameType.CREDIT, FrameType.STATS],
+        accept: [FrameType.EGRESS, FrameType.CREDIT, FrameType.STATS, FrameType.EGRESS_V2, FrameType.NAMES],
         onFrame: (type, _flags, count, body) => {
           if (type === FrameType.STATS) this.statsWaiters.shift()?.(decodeStats(body, count));
           else this.handlers.onFrame(this, type, count, body);

@@ -25,6 +25,10 @@ export const FrameType = {
   STATS_REQUEST: 5,
   /** unit → gateway: the unit's counters (proto/frames/stats-v1.ts). */
   STATS: 6,
+  /** unit → gateway: EGRESS with the NF's drop-reason id and alerts (egress-batch-v2.ts). */
+  EGRESS_V2: 7,
+  /** unit → gateway: the text of drop-reason ids and alert sids (names-v1.ts). */
+  NAMES: 8,
 } as const;
 export type FrameType = (typeof FrameType)[keyof typeof FrameType];
 

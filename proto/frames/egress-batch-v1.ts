@@ -4,7 +4,8 @@
  *  0  flowletId  u32  as received
  *  4  clock      u32  as received
  *  8  verdict    u8   0 forward, 1 drop (sdk Verdict)
- *  9  reason     u8   EgressReason (why the runtime, not the NF, decided; 0 for NF verdicts)
+ *  9  reason     u8   EgressReason (why the runtime, not the NF, decided; 0 for NF verdicts;
+ *                     4–6 are the gateway's own refusals, sent only gateway → source)
  * 10  length     u16  packet bytes that follow (0 for a drop: dropped packets carry no bytes)
  * 12  packet     raw IPv4 bytes (rewritten by the NF) × length
  */
@@ -21,6 +22,12 @@ export const EgressReason = {
   HANDLER_ERROR: 2,
   /** the flow's state could not be found at the previous unit after retries; processed as new. */
   STATE_LOST: 3,
+  /** gateway refusal: the controller routed to a unit with no data-plane link (not sent). */
+  NO_UNIT_LINK: 4,
+  /** gateway refusal: the in-flight (pending) table was full (not sent). */
+  PENDING_FULL: 5,
+  /** gateway: the packet was in flight at a unit whose connection died or that was retired undrained. */
+  UNIT_LOST: 6,
 } as const;
 export type EgressReason = (typeof EgressReason)[keyof typeof EgressReason];
 

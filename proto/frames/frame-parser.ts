@@ -16,6 +16,8 @@ import { DEFAULT_MAX_FRAME_BODY, FRAME_HEADER_BYTES, FrameType } from './constan
 import { FrameHeader } from './frame-header-v1';
 import { PacketBatchReader } from './packet-batch-v1';
 import { EgressBatchReader } from './egress-batch-v1';
+import { EgressBatchV2Reader } from './egress-batch-v2';
+import { validateNames } from './names-v1';
 import { validateCredit } from './credit-v1';
 import { validatePeers } from './peers-v1';
 import { validateStats, validateStatsRequest } from './stats-v1';
@@ -53,6 +55,8 @@ export function validateFrameBody(type: number, body: Buffer, count: number): st
     case FrameType.PEERS: return validatePeers(body, count);
     case FrameType.STATS_REQUEST: return validateStatsRequest(body, count);
     case FrameType.STATS: return validateStats(body, count);
+    case FrameType.EGRESS_V2: return EgressBatchV2Reader.validate(body, count);
+    case FrameType.NAMES: return validateNames(body, count);
     default: return `unknown frame type ${type}`;
   }
 }

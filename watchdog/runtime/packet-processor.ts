@@ -26,7 +26,9 @@
 import { canonicalKey, flowKeyOf, newFlowKey } from '../../sdk/flow-key';
 import { Packet, PacketClass } from '../../sdk/packet';
 import { DELTA_DELETE, DELTA_PUT } from '../../sdk/state';
-import { Verdict, type Context, type NetworkFunction, type PacketHandler, type StateCodec } from '../../sdk/types';
+import { Verdict, type NetworkFunction, type PacketHandler, type StateCodec } from '../../sdk/types';
+import { DropReasonId } from '../../sdk/drop-reasons';
+import { Invoker } from '../../sdk/invoke';
 import { EgressReason } from '../../proto/frames/egress-batch-v1';
 import { NO_UNIT } from '../../proto/frames/constants';
 import type { FlowKey } from '../../sdk/flow-key';
@@ -42,6 +44,13 @@ export interface ProcessorPorts<S> {
    * length), so the CREDIT drain matches the controller's routed bytes (its per-unit backlog).
    */
   emit(flowletId: number, clock: number, verdict: number, reason: number, buf: Buffer, off: number, len: number, wireBytes: number): void;
+  /**
+   * What the NF said about the packet about to be emitted (called right before its `emit`, only
+   * when there is something: a drop-reason id ≠ 0 or alerts). `dropId` is the invoker's interned id (its text in
+   * `proc.invoker.reasons`), `sids[0 … alertCount)` the alert ids; `proc.key` holds the packet's
+   * 5-tuple as it arrived (before any rewrite). Views valid only during the call.
+   */
+  said?(dropId: number, sids: Uint32Array, alertCount: number): void;
   /**
    * Whether state missing here for a flowlet that ran at `unit` can be fetched (the state backend
    * decides: peers are never asked for this unit's own flowlets; a store holds those too).
@@ -67,19 +76,6 @@ export interface ProcessorOptions {
   maxUnits?: number;
 }
 
-class UnitContext<S> implements Context<S> {
-  nowNs = 0;
-  dropReason: string | undefined = undefined;
-  alerts = 0;
-  constructor(readonly state: EphemeralFlowState<S>) {}
-  drop(reason: string): void {
-    this.dropReason = reason;
-  }
-  alert(_id: number): void {
-    this.alerts++;
-  }
-}
-
 export class PacketProcessor<C, S> {
   readonly store = new EphemeralStore<S>();
   readonly counters: UnitCounters;
@@ -88,11 +84,13 @@ export class PacketProcessor<C, S> {
   /** Entries with held packets (rare; checked by the sweeper for pulls and timeouts). */
   readonly waiting = new Set<FlowEntry<S>>();
   heldPackets = 0;
+  /** The shared judgement (sdk/invoke.ts): interned drop reasons, the packet's alerts. */
+  readonly invoker: Invoker<S>;
+  /** The current packet's 5-tuple as it arrived (as parsed, not canonical). */
+  readonly key: FlowKey = newFlowKey();
   private readonly pkt = new Packet();
-  private readonly key: FlowKey = newFlowKey();
   private readonly ckey: FlowKey = newFlowKey();
   private readonly flowState = new EphemeralFlowState<S>();
-  private readonly ctx = new UnitContext<S>(this.flowState);
 
   constructor(
     nf: NetworkFunction<C, S>,
@@ -105,6 +103,7 @@ export class PacketProcessor<C, S> {
     this.handler = m > 0 ? nf.create(config, { id: opts.unitId, maxUnits: m }) : nf.create(config);
     this.codec = nf.stateCodec;
     this.counters = counters;
+    this.invoker = new Invoker<S>(this.handler, this.flowState, { dropReasons: nf.dropReasons });
   }
 
   processOne(
@@ -117,6 +116,8 @@ export class PacketProcessor<C, S> {
     if (p.cls > PacketClass.FRAGMENT) {
       c.malformedPackets++;
       c.dropped++;
+      this.invoker.refuse(p.cls);
+      this.ports.said?.(this.invoker.dropId, this.invoker.alertSids, 0);
       this.ports.emit(flowletId, clock, Verdict.DROP, EgressReason.MALFORMED_PACKET, buf, off, 0, p.totalLength > 0 ? p.totalLength : len);
       return;
     }
@@ -289,7 +290,7 @@ export class PacketProcessor<C, S> {
   }
 
   private runHeld(e: FlowEntry<S>, h: HeldPacket, nowNs: number, reason: number): void {
-    this.pkt.reset(h.bytes, 0, h.bytes.length);
+    flowKeyOf(this.pkt.reset(h.bytes, 0, h.bytes.length), this.key);
     if (e.clock >= h.clock) this.counters.late++;
     this.run(e, h.flowletId, h.clock, h.tsNs, nowNs, reason);
   }
@@ -298,19 +299,13 @@ export class PacketProcessor<C, S> {
   private run(e: FlowEntry<S>, flowletId: number, clock: number, tsNs: number, nowNs: number, reason: number): void {
     const c = this.counters;
     const fs = this.flowState;
-    const ctx = this.ctx;
+    const inv = this.invoker;
     fs.bind(e);
-    ctx.nowNs = tsNs;
-    ctx.dropReason = undefined;
-    let verdict: number;
-    try {
-      verdict = this.handler.process(this.pkt, ctx);
-    } catch {
+    const verdict = inv.invoke(this.pkt, tsNs);
+    if (inv.dropId === DropReasonId.HANDLER_ERROR) {
       c.handlerErrors++;
-      verdict = Verdict.DROP;
       reason = EgressReason.HANDLER_ERROR;
     }
-    if (verdict !== Verdict.FORWARD) verdict = Verdict.DROP;
     if (clock > e.clock) e.clock = clock;
     e.lastFlowletId = flowletId;
     this.store.touch(e, nowNs);
@@ -319,6 +314,7 @@ export class PacketProcessor<C, S> {
     if (fs.deltaKind !== 0 && this.ports.delta) this.ports.delta(e, clock, flowletId, fs.deltaKind, fs.deltaValue);
     const p = this.pkt;
     const wire = p.totalLength > 0 ? p.totalLength : p.length;
+    if ((inv.dropId | inv.alertCount) !== 0) this.ports.said?.(inv.dropId, inv.alertSids, inv.alertCount);
     if (verdict === Verdict.FORWARD) {
       c.forwarded++;
       this.ports.emit(flowletId, clock, verdict, reason, p.buf, p.offset, p.length, wire);

@@ -3,15 +3,18 @@ import * as net from 'net';
 import { FrameType, Role } from '../../../proto/frames/constants';
 import { decodeHandshakeReply, encodeHandshake, HANDSHAKE_REPLY_BYTES, type HandshakeReply } from '../../../proto/frames/handshake-v1';
 import { FrameParser } from '../../../proto/frames/frame-parser';
-import { EgressBatchReader } from '../../../proto/frames/egress-batch-v1';
+import { EgressBatchV2Reader } from '../../../proto/frames/egress-batch-v2';
+import { decodeNames, type NameEntry } from '../../../proto/frames/names-v1';
 import { PacketBatchWriter } from '../../../proto/frames/packet-batch-v1';
 import { decodeCredit } from '../../../proto/frames/credit-v1';
 
-export interface Egress { flowletId: number; clock: number; verdict: number; reason: number; bytes: Buffer }
+export interface Egress { flowletId: number; clock: number; verdict: number; reason: number; bytes: Buffer; dropId: number; sids: number[] }
 export interface Send { flowletId: number; clock: number; prevUnit: number; targets: number[]; pkt: Buffer; tsNs?: number }
 
 export class TestGateway {
   readonly egress: Egress[] = [];
+  /** NAMES records received (drop-reason and signature texts). */
+  readonly names: NameEntry[] = [];
   drained = 0;
   reply: HandshakeReply | null = null;
   closed = false;
@@ -26,15 +29,18 @@ export class TestGateway {
 
   private open(port: number, token: string): Promise<void> {
     return new Promise((resolve, reject) => {
-      const reader = new EgressBatchReader();
+      const reader = new EgressBatchV2Reader();
       const parser = new FrameParser({
-        accept: [FrameType.EGRESS, FrameType.CREDIT],
+        accept: [FrameType.EGRESS_V2, FrameType.CREDIT, FrameType.NAMES],
         onFrame: (type, _f, count, body) => {
           if (type === FrameType.CREDIT) { this.drained += decodeCredit(body).drained; return; }
+          if (type === FrameType.NAMES) { this.names.push(...decodeNames(body, count)); return; }
           reader.reset(body, count);
           while (reader.next()) {
+            const sids: number[] = [];
+            for (let i = 0; i < reader.alertCount; i++) sids.push(reader.sid(i));
             this.egress.push({ flowletId: reader.flowletId, clock: reader.clock, verdict: reader.verdict, reason: reader.reason,
-              bytes: Buffer.from(body.subarray(reader.packetOffset, reader.packetOffset + reader.packetLength)) });
+              bytes: Buffer.from(body.subarray(reader.packetOffset, reader.packetOffset + reader.packetLength)), dropId: reader.dropId, sids });
           }
         },
       });

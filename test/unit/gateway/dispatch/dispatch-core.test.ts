@@ -5,11 +5,12 @@
  * unit loss.
  */
 import { EgressBatchWriter, EgressReason } from '../../../../proto/frames/egress-batch-v1';
+import { EgressBatchV2Writer, type EgressBatchV2Reader } from '../../../../proto/frames/egress-batch-v2';
 import { FrameType } from '../../../../proto/frames/constants';
 import { encodeCredit, type Credit } from '../../../../proto/frames/credit-v1';
 import { FRAME_HEADER_BYTES } from '../../../../proto/frames/frame-header-v1';
 import { DispatchCore } from '../../../../gateway/dispatch/dispatch-core';
-import type { EgressSink, Router, UnitPort } from '../../../../gateway/dispatch/ports';
+import type { EgressSink, NfReport, Router, UnitPort } from '../../../../gateway/dispatch/ports';
 import type { RouteDecision } from '../../../../gateway/controller';
 import type { FlowKey } from '../../../../sdk/flow-key';
 import { tcp } from '../../../helpers/packets';
@@ -72,10 +73,26 @@ class RecordingSink implements EgressSink {
 /** Row: at µs, flow n, the unit the router picks. The packet's seq is the row index. */
 type Row = [atUs: number, flow: number, unit: number];
 
+/** Records what the core reports of EGRESS v2 records, and when each slot is released. */
+class RecordingReport implements NfReport {
+  readonly events: string[] = [];
+  onNames(unit: number, _b: Buffer, count: number): void {
+    this.events.push(`names u${unit} ×${count}`);
+  }
+  onRecord(unit: number, slot: number, r: EgressBatchV2Reader): void {
+    const sids = Array.from({ length: r.alertCount }, (_, i) => r.sid(i));
+    this.events.push(`record u${unit} slot${slot} drop${r.dropId} sids[${sids.join(',')}] sport${r.tuple.srcPort}`);
+  }
+  release(slot: number): void {
+    this.events.push(`release slot${slot}`);
+  }
+}
+
 function setup(units: number[], maxInFlight = 16) {
   const router = new ScriptedRouter();
   const links = new Map<number, FakeLink>(units.map((u) => [u, new FakeLink()]));
-  const core = new DispatchCore(router, links, null, { maxInFlight, replicate: true, sourceTime: false });
+  const report = new RecordingReport();
+  const core = new DispatchCore(router, links, null, { maxInFlight, replicate: true, sourceTime: false }, report);
   const sink = new RecordingSink();
   const source = core.addSink(sink);
   const feed = (rows: Row[]) => rows.forEach(([at, flow, unit], seq) => {
@@ -92,7 +109,7 @@ function setup(units: number[], maxInFlight = 16) {
     }
     core.onUnitFrame(unit, FrameType.EGRESS, w.count, w.finish().subarray(FRAME_HEADER_BYTES), atUs * US);
   };
-  return { core, router, links, sink, feed, answer };
+  return { core, router, links, sink, feed, answer, report };
 }
 
 test('each packet goes to the link of the unit the router picked, with its flowlet id and clock', () => {
@@ -118,8 +135,8 @@ test('no link for the chosen unit, or the pending table full: refused at once, c
     [15, 4, 1], // 2 in flight = full
   ]);
   expect(sink.out).toEqual([
-    { seq: 1, verdict: 1, reason: EgressReason.HANDLER_ERROR, residenceUs: 0, len: 0 },
-    { seq: 3, verdict: 1, reason: EgressReason.HANDLER_ERROR, residenceUs: 0, len: 0 },
+    { seq: 1, verdict: 1, reason: EgressReason.NO_UNIT_LINK, residenceUs: 0, len: 0 },
+    { seq: 3, verdict: 1, reason: EgressReason.PENDING_FULL, residenceUs: 0, len: 0 },
   ]);
   expect(core.counters).toMatchObject({ ingress: 4, noLink: 1, pendingFull: 1, egress: 0 });
   expect(router.dropped).toEqual([{ unit: 7, at: 5 * US }, { unit: 1, at: 15 * US }]);
@@ -158,7 +175,7 @@ test('an answer nobody waits for is counted, not emitted', () => {
   expect(core.counters.unknownEgress).toBe(1);
 });
 
-test('a lost unit releases its in-flight packets as STATE_LOST drops, in flow order, and the controller forgets them', () => {
+test('a lost unit releases its in-flight packets as UNIT_LOST drops, in flow order, and the controller forgets them', () => {
   const { core, router, sink, feed, answer } = setup([1, 2]);
   feed([
     [0, 1, 1], // seq 0
@@ -169,9 +186,9 @@ test('a lost unit releases its in-flight packets as STATE_LOST drops, in flow or
   answer(40, 2, [[1, 2]]); // parked behind flow 1 clock 1 (at unit 1)
   core.onUnitLost(1, 50 * US);
   expect(sink.out.map((o) => [o.seq, o.verdict, o.reason])).toEqual(expect.arrayContaining([
-    [0, 1, EgressReason.STATE_LOST],
+    [0, 1, EgressReason.UNIT_LOST],
     [2, 0, EgressReason.NF],
-    [3, 1, EgressReason.STATE_LOST],
+    [3, 1, EgressReason.UNIT_LOST],
   ]));
   const order = sink.out.map((o) => o.seq);
   expect(order.indexOf(0)).toBeLessThan(order.indexOf(2));
@@ -187,4 +204,31 @@ test('CREDIT frames reach the controller as drained bytes of that unit; an empty
   core.onUnitFrame(1, FrameType.CREDIT, 1, body({ drained: 0, held: 2, drainedBytes: 0, cpuMicros: 0 }), 0);
   expect(core.counters.credits).toBe(2);
   expect(router.drained).toEqual([2]);
+});
+
+test('EGRESS v2: drop reasons and alerts go to the report; their slots are released in flow order with the packet', () => {
+  const { core, sink, feed, links, report } = setup([1, 2]);
+  feed([
+    [0, 1, 1], // seq 0: flow 1 clock 1 on unit 1
+    [10, 1, 2], // seq 1: flow 1 clock 2 on unit 2
+  ]);
+  // Unit 2 answers first: clock 2 raised alerts 2001, 2002 (parked behind clock 1).
+  const w = new EgressBatchV2Writer(1 << 16);
+  const tuple = { proto: 6, srcIp: 0x0a000001, srcPort: 1001, dstIp: 0x0a000101, dstPort: 80 };
+  const s1 = links.get(2)!.sent[0]!;
+  w.add(1, 2, 0, EgressReason.NF, s1.buf, 0, s1.buf.length, 0, Uint32Array.from([2001, 2002]), 2, tuple);
+  core.onUnitFrame(2, FrameType.EGRESS_V2, w.count, w.finish().subarray(FRAME_HEADER_BYTES), 20 * US);
+  expect(sink.out).toEqual([]);
+  // Unit 1: clock 1 dropped by the NF with reason id 5.
+  const w1 = new EgressBatchV2Writer(1 << 16);
+  w1.add(1, 1, 1, EgressReason.NF, Buffer.alloc(0), 0, 0, 5, new Uint32Array(0), 0, null);
+  core.onUnitFrame(1, FrameType.EGRESS_V2, w1.count, w1.finish().subarray(FRAME_HEADER_BYTES), 30 * US);
+  expect(sink.out.map((o) => [o.seq, o.verdict])).toEqual([[0, 1], [1, 0]]);
+  const slotOf = (e: string) => e.match(/slot(\d+)/)![1];
+  const ev = report.events;
+  expect(ev[0]).toMatch(/^record u2 slot\d+ drop0 sids\[2001,2002\] sport1001$/);
+  expect(ev[1]).toMatch(/^record u1 slot\d+ drop5 sids\[\] sport/);
+  // Released in flow order: clock 1's slot, then clock 2's, each once, after both records arrived.
+  expect(ev.slice(2)).toEqual([`release slot${slotOf(ev[1]!)}`, `release slot${slotOf(ev[0]!)}`]);
+  expect(core.pending.size).toBe(0);
 });
