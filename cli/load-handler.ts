@@ -5,8 +5,9 @@
  * The module exports a NetworkFunction: as `default`, as `nf`, as the module itself, or as its
  * only export that looks like one. `.js` loads with require; `.ts` is transpiled on load with
  * the project's TypeScript (no type check: that is the handler's own test and `tsc`'s job).
- * Inside the module `snf/sdk` (and `snf`) name this SNF's SDK, so a scaffolded handler runs
- * wherever the `snf` command does, without a package install.
+ * Inside the module `snf/sdk` (and `snf`) name this SNF's SDK and `snf/functions` its registry
+ * of built-in NFs (stack/<fn>/handler.ts re-export those), so a handler runs wherever the `snf`
+ * command does, without a package install.
  * Errors: SNF_ERR_USAGE naming the path and what is wrong (missing, throws on load, no NF).
  */
 import * as fs from 'fs';
@@ -19,9 +20,10 @@ import { getFunction } from '../functions';
 type AnyNf = NetworkFunction<any, any>;
 
 const SDK_ENTRY = path.resolve(__dirname, '..', 'sdk', 'index');
+const FUNCTIONS_ENTRY = path.resolve(__dirname, '..', 'functions', 'index');
 let hooked = false;
 
-/** `snf/sdk` → this build's sdk/ (source or dist/, whichever this file runs from). */
+/** `snf/sdk`, `snf/functions` → this build's sdk/, functions/ (source or dist/, as this file). */
 function hookSdkResolution(): void {
   if (hooked) return;
   hooked = true;
@@ -29,6 +31,7 @@ function hookSdkResolution(): void {
   const orig = M._resolveFilename;
   M._resolveFilename = function resolve(this: unknown, req: string, ...rest: unknown[]): string {
     if (req === 'snf/sdk' || req === 'snf') return orig.call(this, SDK_ENTRY, ...rest);
+    if (req === 'snf/functions') return orig.call(this, FUNCTIONS_ENTRY, ...rest);
     return orig.call(this, req, ...rest);
   };
 }
