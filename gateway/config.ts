@@ -18,7 +18,7 @@ interface KeySpec { field: Field; kind: Kind; def: unknown; flag?: string; alias
 
 /** env name → spec. The README table lists exactly these names. */
 export const ENV_KEYS: Readonly<Record<string, KeySpec>> = Object.freeze({
-  SNF_GATEWAY_FUNCTION: { field: 'function', kind: 'string', def: undefined, flag: 'function', doc: 'NF the units run (functions/<nf>); required' },
+  SNF_GATEWAY_FUNCTION: { field: 'function', kind: 'string', def: undefined, flag: 'function', doc: 'NF the units run (functions/<nf>), or a chain `a,b` run in order in each unit; required' },
   SNF_GATEWAY_TOKEN: { field: 'token', kind: 'string', def: undefined, flag: 'token', alias: 'SNF_TOKEN', doc: 'cluster token (unit handshake, replayer stream); required' },
   SNF_GATEWAY_CONFIG: { field: 'configFile', kind: 'string', def: undefined, flag: 'config', doc: 'NF configuration file passed to the units' },
   SNF_GATEWAY_HOST: { field: 'host', kind: 'string', def: '127.0.0.1', doc: 'address the gateway and its units bind to' },

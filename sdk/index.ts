@@ -12,3 +12,4 @@ export * from './state';
 export * from './config';
 export * from './local-runtime';
 export * from './prng';
+export * from './chain';

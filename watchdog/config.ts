@@ -9,7 +9,10 @@ import * as path from 'path';
 import { ConfigError } from '../sdk/errors';
 
 export interface WatchdogConfig {
+  /** NF name or chain `a,b` (functions/index.ts); with `handler` set: that NF's name, or absent. */
   function: string;
+  /** Module exporting the NetworkFunction to run (SNF_HANDLER; the snf-ts template); null = none. */
+  handler: string | null;
   configFile: string | null;
   role: 'unit' | 'logger';
   unitId: number;
@@ -49,7 +52,8 @@ interface KeySpec { field: keyof WatchdogConfig; kind: Kind; def: unknown; flag?
 
 /** env name → spec. The README table lists exactly these names. */
 export const ENV_KEYS: Readonly<Record<string, KeySpec>> = {
-  SNF_FUNCTION: { field: 'function', kind: 'string', def: undefined, flag: 'function', doc: 'NF name (functions/<nf>); required' },
+  SNF_FUNCTION: { field: 'function', kind: 'string', def: undefined, flag: 'function', doc: 'NF name (functions/<nf>) or a chain `a,b`; required unless SNF_HANDLER' },
+  SNF_HANDLER: { field: 'handler', kind: 'string', def: null, flag: 'handler', doc: 'module (.js or .ts) exporting the NetworkFunction to run (the snf-ts template); SNF_FUNCTION, if set, must be its name' },
   SNF_CONFIG: { field: 'configFile', kind: 'string', def: null, flag: 'config', doc: 'NF configuration file (JSON); default: the NF defaults' },
   SNF_ROLE: { field: 'role', kind: 'role', def: 'unit', flag: 'role', doc: '`unit` or `logger`' },
   SNF_UNIT_ID: { field: 'unitId', kind: 'int', def: undefined, flag: 'unitId', doc: 'this unit id (0–32767); required unless --http' },
@@ -137,7 +141,7 @@ export function watchdogConfig(env: Readonly<Record<string, string | undefined>>
     out[spec.field] = raw === undefined ? spec.def : parseValue(label, spec, raw);
   }
   const cfg = out as unknown as WatchdogConfig;
-  if (cfg.function === undefined) throw new ConfigError('--function', 'required (or SNF_FUNCTION)');
+  if (cfg.function === undefined && cfg.handler === null) throw new ConfigError('--function', 'required (or SNF_FUNCTION, or SNF_HANDLER)');
   if (cfg.token === undefined) throw new ConfigError('--token', 'required (or SNF_TOKEN)');
   if (cfg.unitId === undefined) {
     if (cfg.httpPort === null) throw new ConfigError('--unit-id', 'required (or SNF_UNIT_ID)');

@@ -13,7 +13,7 @@ export function register(program: Command): void {
   program
     .command('gateway')
     .description('run the live SNF gateway with local compute-unit processes')
-    .option('--function <nf>', 'network function the units run (or SNF_GATEWAY_FUNCTION)')
+    .option('--function <nf>', 'network function the units run, or a chain a,b (or SNF_GATEWAY_FUNCTION)')
     .option('--token <t>', 'cluster token (or SNF_GATEWAY_TOKEN, SNF_TOKEN)')
     .option('--config <file>', 'NF configuration file for the units')
     .option('--listen <port>', 'replayer stream port (default 7070)')

@@ -3,7 +3,8 @@
  * This is the reference runtime the distributed system is compared against.
  */
 import type { Command } from 'commander';
-import { getFunction, FUNCTIONS } from '../../functions';
+import { FUNCTIONS } from '../../functions';
+import { resolveNf } from '../load-handler';
 import { loadConfig } from '../../functions/config-source';
 import { runNf, formatRunSummary } from '../../bench/nf-run';
 import { parseIntFlag } from '../flags';
@@ -19,7 +20,8 @@ export function register(program: Command): void {
 
   nf.command('run')
     .description('push a trace (or seeded generated traffic) through one NF and print a summary')
-    .requiredOption('-f, --function <name>', `network function (${Object.keys(FUNCTIONS).join(', ')})`)
+    .option('-f, --function <name>', `network function (${Object.keys(FUNCTIONS).join(', ')}), or a chain run in order, e.g. udp-whitelist,nat`)
+    .option('--handler <path>', 'run your own NF: a module (.js or .ts) exporting a NetworkFunction (see template/snf-ts)')
     .option('-t, --trace <pcap>', 'pcap or pcapng to replay (default: seeded generated traffic)')
     .option('-c, --config <file>', 'NF configuration as JSON (default: the NF\'s built-in defaults)')
     .option('--redis-config <key>', 'read the NF configuration from this Redis key (REDIS_URL)')
@@ -28,7 +30,7 @@ export function register(program: Command): void {
     .option('-o, --out <pcap>', 'write the output packets to this pcap')
     .option('--json', 'print the summary as JSON')
     .action(async (opts) => {
-      const fn = getFunction(opts.function);
+      const fn = resolveNf(opts.function, opts.handler);
       const config = await loadConfig(fn, {
         file: opts.config,
         redis: opts.redisConfig ? { url: process.env.REDIS_URL ?? 'redis://127.0.0.1:6379', key: opts.redisConfig } : undefined,

@@ -8,14 +8,15 @@ import { watchdogConfig } from '../../watchdog/config';
 import { ComputeUnit } from '../../watchdog/compute-unit';
 import { HttpMode } from '../../watchdog/http-mode';
 import { SnfError } from '../../sdk/errors';
-import { getFunction } from '../../functions';
+import { resolveNf } from '../load-handler';
 import { loadConfig } from '../../functions/config-source';
 
 export function register(program: Command): void {
   program
     .command('watchdog')
     .description('run one SNF compute unit (or the of-watchdog HTTP baseline with --http)')
-    .option('--function <nf>', 'network function name')
+    .option('--function <nf>', 'network function name, or a chain a,b (run in order)')
+    .option('--handler <path>', 'module (.js/.ts) exporting the NetworkFunction to run (SNF_HANDLER)')
     .option('--config <file>', 'NF configuration file (JSON)')
     .option('--unit-id <n>', 'this unit id')
     .option('--max-units <n>', "the gateway's max units (the NF's per-unit partitioning)")
@@ -29,7 +30,7 @@ export function register(program: Command): void {
       const cfg = watchdogConfig(process.env, flags);
       const log = pino({ level: cfg.logLevel });
       if (cfg.role === 'logger') throw new SnfError('SNF_ERR_USAGE', '--role logger is not implemented yet (output-logger issue)');
-      const nf = getFunction(cfg.function) as any;
+      const nf = resolveNf(cfg.function, cfg.handler) as any;
       const nfConfig = await loadConfig(nf, cfg.configFile ? { file: cfg.configFile } : {});
       const server = cfg.httpPort !== null
         ? new HttpMode(nf, nfConfig, { port: cfg.httpPort, host: cfg.host, redisUrl: cfg.redisUrl, maxInflight: cfg.maxInflight, lockFile: cfg.lockFile, readyFd: cfg.readyFd }, log)

@@ -54,18 +54,26 @@ function settingsFor(nf: string): LiveOptions {
 }
 
 function withoutPublicPort(nf: string, s: unknown): unknown {
-  if (nf === 'nat' && s !== undefined && s !== null) return { ...(s as object), publicPort: 0 };
+  if (s === undefined || s === null) return s;
+  if (nf === 'nat') return { ...(s as object), publicPort: 0 };
+  // A chain's state is the tuple of its stages' states (sdk/chain.ts).
+  if (nf.includes(',')) return nf.split(',').map((stage, i) => withoutPublicPort(stage, (s as unknown[])[i]));
   return s;
 }
+
+/** NF chains (sdk/chain.ts) checked live, in proactive mode (one unit runs every stage). */
+const CHAINS = ['udp-whitelist,nat'];
 
 describe('live SNF gives the same per-flow output and state as LocalRuntime', () => {
   it('knows all five NFs', () => {
     for (const nf of NFS) expect(FUNCTION_NAMES).toContain(nf);
   });
 
-  for (const mode of MODES) {
-    for (const nf of NFS) {
-      if (ONLY && !ONLY.includes(nf)) continue;
+  const cases = MODES.flatMap((mode) => [...NFS, ...(mode === 'proactive' ? CHAINS : [])].map((nf) => [mode, nf] as const));
+  for (const [mode, nf] of cases) {
+    {
+      // SNF_TEST_LIVE_NFS is comma-separated: name a chain there with + (udp-whitelist+nat).
+      if (ONLY && !ONLY.includes(nf.replace(/,/g, '+'))) continue;
       it(`${nf} · ${mode} · 4 units`, async () => {
         const trace = traceFor(nf);
         const live = await runLive(nf, mode, trace, settingsFor(nf));
@@ -82,7 +90,7 @@ describe('live SNF gives the same per-flow output and state as LocalRuntime', ()
           const out = r.outputs![s]!;
           push(got, r.flows.flowOf[s]!, { index: s, bytes: out.verdict === 0 ? out.bytes ?? Buffer.alloc(0) : null });
         }
-        if (nf === 'nat') {
+        if (nf.split(',').includes('nat')) {
           const rep = checkNatEquivalence(want, got, { publicIp: NAT_PUBLIC_IP, maxProblems: 5 });
           expect({ ok: rep.ok, problems: rep.problems }).toEqual({ ok: true, problems: [] });
           expect(rep.translated).toBeGreaterThan(0);

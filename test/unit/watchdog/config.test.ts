@@ -35,3 +35,13 @@ describe('watchdogConfig', () => {
     expect(names.sort()).toEqual(Object.keys(ENV_KEYS).sort());
   });
 });
+
+describe('SNF_HANDLER', () => {
+  test('a handler path stands in for SNF_FUNCTION; neither is an error naming both', () => {
+    const { SNF_FUNCTION: _, ...noFn } = base;
+    expect(watchdogConfig({ ...noFn, SNF_HANDLER: '/home/app/function/handler.js' }).handler).toBe('/home/app/function/handler.js');
+    expect(watchdogConfig(base).handler).toBeNull();
+    expect(() => watchdogConfig(noFn)).toThrow(/--function: required \(or SNF_FUNCTION, or SNF_HANDLER\)/);
+    expect(watchdogConfig({ ...base, SNF_FUNCTION: 'udp-whitelist,nat' }).function).toBe('udp-whitelist,nat');
+  });
+});

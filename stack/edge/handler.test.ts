@@ -1,0 +1,8 @@
+// The image's handler is the built-in NF (its behaviour is tested in the SNF project's suite).
+import { LocalRuntime } from 'snf/sdk';
+import nf from './handler';
+
+test('edge: the handler is the built-in udp-whitelist,nat, and it runs on its default configuration', () => {
+  expect(nf.name).toBe('udp-whitelist,nat');
+  expect(new LocalRuntime(nf).snapshot()).toMatchObject({ packets: 0, flows: 0 });
+});

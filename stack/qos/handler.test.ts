@@ -1,0 +1,8 @@
+// The image's handler is the built-in NF (its behaviour is tested in the SNF project's suite).
+import { LocalRuntime } from 'snf/sdk';
+import nf from './handler';
+
+test('qos: the handler is the built-in qos, and it runs on its default configuration', () => {
+  expect(nf.name).toBe('qos');
+  expect(new LocalRuntime(nf).snapshot()).toMatchObject({ packets: 0, flows: 0 });
+});
