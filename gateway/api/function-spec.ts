@@ -190,6 +190,6 @@ function specErrorFrom(err: unknown): SpecError {
   const byFlag = Object.entries(FLAG_OF).find(([, f]) => f === field)?.[0];
   const byParam = Object.entries(PARAM_OF).find(([, p]) => p === field)?.[0];
   const key = byFlag ?? byParam ?? (field === 'initialUnits' ? 'com.openfaas.scale.min' : field === 'timeoutNs' ? 'com.snf.timeout-us' : field === 'sizeThresholdBytes' ? 'com.snf.size-bytes' : field);
-  const detail = err.message.slice(err.message.indexOf(': ') + 2);
+  const detail = err.message.slice(err.message.indexOf(': ') + 2).replace(/^(mode|udpEgress|minUnits|initialUnits): /, '');
   return new SpecError(400, `${key}: ${detail}`);
 }
