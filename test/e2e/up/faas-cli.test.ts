@@ -131,6 +131,12 @@ suite('snf up with the real faas-cli', () => {
     const r = await api('/system/scale-function/nat', { method: 'POST', body: JSON.stringify({ serviceName: 'nat', replicas: 2 }) });
     expect(r.status).toBe(202);
     await waitFor(async () => parseDescribe((await cli.describe('nat')).stdout).fields['Available Replicas'] === '2', { timeoutMs: 30_000, what: 'nat at 2 units' });
+    // the AlertManager webhook: firing adds a step (max 3 → step 1), resolved goes back to the min
+    const alert = (status: string): Promise<Response> => api('/system/alert', { method: 'POST', body: JSON.stringify({ status, receiver: 'scale-up', alerts: [{ status, labels: { alertname: 'APIHighInvocationRate', function_name: 'nat.openfaas-fn' } }] }) });
+    expect((await alert('firing')).status).toBe(200);
+    await waitFor(async () => parseDescribe((await cli.describe('nat')).stdout).fields['Available Replicas'] === '3', { timeoutMs: 30_000, what: 'nat at 3 units after the alert' });
+    expect((await alert('resolved')).status).toBe(200);
+    expect((await api('/system/alert', { method: 'POST', body: '{"alerts":7}' })).status).toBe(400);
     expect((await api('/system/scale-function/nat', { method: 'POST', body: JSON.stringify({ replicas: 0 }) })).status).toBe(400);
     expect((await api('/system/scale-function/nope', { method: 'POST', body: JSON.stringify({ replicas: 1 }) })).status).toBe(404);
   });
