@@ -24,8 +24,9 @@ import type { UnitProviderFactory, UnitSpec } from './units/provider';
 import { Retirement } from './units/retirement';
 import { UnitPool } from './units/unit-pool';
 import { createAlertHub, type AlertHub } from './alerts';
+import { InvokeSink, type InvokeResult } from './egress/invoke-sink';
 
-export type { GatewayCounters };
+export type { GatewayCounters, InvokeResult };
 
 export interface GatewayDeps {
   /** Where units run. Default: local `snf watchdog` processes. */
@@ -54,6 +55,9 @@ export class Gateway {
   private udp: UdpIngress | null = null;
   private udpEgress: UdpEgress | null = null;
   private timer: NodeJS.Timeout | null = null;
+  private invoker: { sink: InvokeSink; source: number } | null = null;
+  /** Units kept running at least (`setMinUnits`); 0 = the controller alone decides. */
+  private floor = 0;
   private readonly errors: string[] = [];
   private alertErrorsLogged = 0;
   streamPort = 0;
@@ -119,7 +123,25 @@ export class Gateway {
     if (o.streamPort !== null) await this.openStream(o.streamPort);
     if (o.udpPort !== null) await this.openUdp(o.udpPort);
     this.core.startTicks(monoNs());
-    this.timer = setInterval(() => this.core.tick(monoNs()), o.tickMs);
+    this.timer = setInterval(() => {
+      const now = monoNs();
+      this.core.tick(now);
+      if (this.floor > this.controller.unitCount) this.controller.startUnit(now, now + this.routing.params.unitStartupNs);
+    }, o.tickMs);
+  }
+
+  /**
+   * A floor on running units (OpenFaaS scale-function): below it, a unit is started on the next
+   * tick (the controller's scaler may run more, up to maxUnits; idle units above 1 may still be
+   * retired by it and come back through this floor).
+   */
+  setMinUnits(n: number): void {
+    this.floor = Math.max(0, Math.min(n, this.routing.params.maxUnits));
+  }
+
+  /** Units asked for (starting or running) and units that came up (an endpoint is known). */
+  unitCounts(): { replicas: number; available: number } {
+    return { replicas: this.controller?.unitCount ?? 0, available: this.pool.endpoints.size };
   }
 
   private async openStream(port: number): Promise<void> {
@@ -154,6 +176,23 @@ export class Gateway {
     if (sink instanceof UdpEgress) this.udpEgress = sink;
     source = core.addSink(sink);
     this.udpPort = await udp.bind(port, this.opts.host);
+  }
+
+  /**
+   * One packet through the NF, answered with what leaves the gateway for it (the OpenFaaS
+   * `/function/{name}` path: one raw IPv4 packet per request). Only after start().
+   */
+  invoke(buf: Buffer): Promise<InvokeResult> {
+    if (this.invoker === null) {
+      const sink = new InvokeSink();
+      this.invoker = { sink, source: this.core.addSink(sink) };
+    }
+    const { sink, source } = this.invoker;
+    const { seq, done } = sink.expect();
+    const now = monoNs();
+    this.core.ingest(source, buf, 0, buf.length, seq, now, now);
+    this.core.maybeTick(now);
+    return done;
   }
 
   /** Final per-flow state from the compute units (newest clock wins). */

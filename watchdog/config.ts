@@ -19,6 +19,7 @@ export interface WatchdogConfig {
   host: string;
   listen: number;
   peerListen: number;
+  /** Cluster token; '' in HTTP mode when none is given (that mode has no peers or data plane). */
   token: string;
   /** unit id → "host:port" of its StatePeer server. */
   peers: Readonly<Record<string, string>>;
@@ -60,7 +61,7 @@ export const ENV_KEYS: Readonly<Record<string, KeySpec>> = {
   SNF_HOST: { field: 'host', kind: 'string', def: '127.0.0.1', doc: 'address the listeners bind to' },
   SNF_LISTEN: { field: 'listen', kind: 'port', def: 0, flag: 'listen', doc: 'data-plane TCP port (0 = any free port)' },
   SNF_PEER_LISTEN: { field: 'peerListen', kind: 'port', def: 0, flag: 'peerListen', doc: 'StatePeer gRPC port (0 = any)' },
-  SNF_TOKEN: { field: 'token', kind: 'string', def: undefined, flag: 'token', doc: 'cluster token (data-plane handshake and gRPC metadata); required' },
+  SNF_TOKEN: { field: 'token', kind: 'string', def: undefined, flag: 'token', doc: 'cluster token (data-plane handshake and gRPC metadata); required unless --http' },
   SNF_PEERS: { field: 'peers', kind: 'peers', def: {}, flag: 'peers', doc: '`id=host:port,…` StatePeer addresses (the gateway may also send a PEERS frame)' },
   SNF_HTTP_PORT: { field: 'httpPort', kind: 'port', def: null, flag: 'http', alias: 'port', doc: 'serve the of-watchdog HTTP baseline on this port instead' },
   SNF_IDLE_PUSH_US: { field: 'idlePushUs', kind: 'int', def: 250, doc: 'push a flow idle this long (T/2; paper T = 500 µs)' },
@@ -142,7 +143,10 @@ export function watchdogConfig(env: Readonly<Record<string, string | undefined>>
   }
   const cfg = out as unknown as WatchdogConfig;
   if (cfg.function === undefined && cfg.handler === null) throw new ConfigError('--function', 'required (or SNF_FUNCTION, or SNF_HANDLER)');
-  if (cfg.token === undefined) throw new ConfigError('--token', 'required (or SNF_TOKEN)');
+  if (cfg.token === undefined) {
+    if (cfg.httpPort === null) throw new ConfigError('--token', 'required (or SNF_TOKEN)');
+    cfg.token = '';
+  }
   if (cfg.unitId === undefined) {
     if (cfg.httpPort === null) throw new ConfigError('--unit-id', 'required (or SNF_UNIT_ID)');
     cfg.unitId = 0;

@@ -7,5 +7,6 @@ import { register as sim } from './sim';
 import { register as watchdog } from './watchdog';
 import { register as gateway } from './gateway';
 import { register as replay } from './replay';
+import { register as up } from './up';
 
-export const COMMANDS: ReadonlyArray<(program: Command) => void> = [nf, trace, bench, sim, gateway, watchdog, replay];
+export const COMMANDS: ReadonlyArray<(program: Command) => void> = [nf, trace, bench, sim, gateway, watchdog, replay, up];

@@ -22,7 +22,7 @@ export function register(program: Command): void {
     .option('--max-units <n>', "the gateway's max units (the NF's per-unit partitioning)")
     .option('--listen <port>', 'data-plane TCP port')
     .option('--peer-listen <port>', 'StatePeer gRPC port')
-    .option('--token <t>', 'cluster token')
+    .option('--token <t>', 'cluster token (required unless --http)')
     .option('--peers <list>', 'id=host:port,… StatePeer addresses')
     .option('--http <port>', 'serve the HTTP baseline (state in Redis) instead')
     .option('--role <role>', 'unit or logger')

@@ -26,6 +26,10 @@ describe('watchdogConfig', () => {
     expect(() => watchdogConfig(env as Record<string, string>)).toThrow(ConfigError);
     expect(() => watchdogConfig(env as Record<string, string>)).toThrow(msg);
   });
+  test('HTTP mode needs no token (no peers, no data plane)', () => {
+    expect(watchdogConfig({ SNF_FUNCTION: 'nat' }, { http: '0' })).toMatchObject({ token: '', httpPort: 0, unitId: 0 });
+    expect(watchdogConfig({ SNF_FUNCTION: 'nat', SNF_TOKEN: 't' }, { http: '8080' }).token).toBe('t');
+  });
   test('other components\' SNF_* names are tolerated', () => {
     expect(() => watchdogConfig({ ...base, SNF_DATA: '/d', SNF_GATEWAY_PORT: '1' })).not.toThrow();
   });

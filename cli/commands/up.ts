@@ -1,0 +1,55 @@
+/**
+ * `snf up`: SNF on embedded defaults in the foreground — the OpenFaaS gateway API (gateway/api/),
+ * the local function provider (each function's units as local `snf watchdog` processes), state
+ * kept in a file or Redis. Only wiring: flags → startUp → print → drain on SIGINT/SIGTERM.
+ */
+import type { Command } from 'commander';
+import { resolve } from 'path';
+import { startUp } from '../../gateway/api/up';
+import { FUNCTION_NAMES } from '../../functions';
+import { SnfError } from '../../sdk/errors';
+
+function port(flag: string, raw: string): number {
+  if (!/^\d+$/.test(raw) || Number(raw) > 65535) throw new SnfError('SNF_ERR_USAGE', `${flag}: not a port: ${JSON.stringify(raw)}`);
+  return Number(raw);
+}
+
+export function register(program: Command): void {
+  program
+    .command('up')
+    .description('run SNF with the OpenFaaS gateway API and local function units (foreground; faas-cli deploys onto it)')
+    .option('--port <n>', 'API port (faas-cli\'s gateway)', '8080')
+    .option('--host <addr>', 'address the API binds to', '127.0.0.1')
+    .option('--metrics-port <n>', 'Prometheus /metrics and /healthz port', '8082')
+    .option('--secrets <dir>', 'directory with basic-auth-user and basic-auth-password (default: generated under --state-dir/secrets)')
+    .option('--state-dir <dir>', 'where generated credentials and the state file live', '.snf/up')
+    .option('--state-file <file>', 'JSON state file (default <state-dir>/state.json; REDIS_URL set: Redis key snf:up:state instead)')
+    .option('--alerts <sink>', 'IDS alerts of the functions: stdout | file:<path> | kafka[:topic] | off', 'off')
+    .action(async (f: Record<string, string | undefined>) => {
+      const apiPort = port('--port', f.port!);
+      const metricsPort = port('--metrics-port', f.metricsPort!);
+      const stateDir = resolve(f.stateDir!);
+      const say = (line: string): void => void process.stderr.write(`snf up: ${line}\n`);
+      const up = await startUp({
+        port: apiPort, host: f.host!, stateDir, knownNfs: FUNCTION_NAMES, version: program.version() ?? 'dev', alerts: f.alerts!, log: say,
+        ...(f.secrets !== undefined ? { secretsDir: resolve(f.secrets) } : {}),
+        ...(f.stateFile !== undefined ? { stateFile: resolve(f.stateFile) } : {}),
+        ...(process.env.REDIS_URL ? { redisUrl: process.env.REDIS_URL } : {}),
+        ...(process.env.SNF_FUNCTION ? { defaultNf: process.env.SNF_FUNCTION } : {}),
+      });
+      const url = `http://${f.host === '0.0.0.0' ? '127.0.0.1' : f.host}:${up.port}`;
+      say(`OpenFaaS API on ${url} (basic auth; /function/<name> takes one raw IPv4 packet per request)`);
+      say(`metrics port ${metricsPort}: not served by this build (the metrics server plugs into startUp)`);
+      say(`state: ${up.stateWhere}${up.restored.restored.length > 0 ? `; restored ${up.restored.restored.join(', ')}` : ''}${up.restored.failed.length > 0 ? `; could not restore ${up.restored.failed.join(', ')}` : ''}`);
+      const pwFile = up.generatedSecretsDir !== null ? `${up.generatedSecretsDir}/basic-auth-password` : `${resolve(f.secrets!)}/basic-auth-password`;
+      if (up.generatedSecretsDir !== null) say(`credentials (user ${up.creds.user}) in ${up.generatedSecretsDir}`);
+      process.stdout.write(`cat ${pwFile} | faas-cli login --gateway ${url} --username ${up.creds.user} --password-stdin\n`);
+      say('ready');
+      await new Promise<void>((done) => {
+        const stop = (): void => void up.close().then(done, done);
+        process.once('SIGTERM', stop);
+        process.once('SIGINT', stop);
+      });
+      say(`stopped; rejected requests: ${JSON.stringify(up.ctx.counters)}`);
+    });
+}
