@@ -93,6 +93,11 @@ export class FaasCli {
   remove(name: string): Promise<CliResult> {
     return this.run(['remove', name, ...this.g()]);
   }
+
+  /** `remove -f <stack>`: every function of a stack file. */
+  removeStack(stackFile: string): Promise<CliResult> {
+    return this.run(['remove', '-f', stackFile, ...this.g()]);
+  }
 }
 
 /** Parses `faas-cli describe` output into its "Key: value" fields and annotations. */

@@ -215,3 +215,40 @@ suite('snf up with the real faas-cli', () => {
     expect(parseList((await cli.list()).stdout)).toEqual({});
   });
 });
+
+suite("the repo's stack.yml onto snf up", () => {
+  const dir = mkdtempSync(join(tmpdir(), 'snf-up-stack-'));
+  let up: Up;
+  let cli: FaasCli;
+
+  beforeAll(async () => {
+    up = await startUp(join(dir, 'state'));
+    // From the project root: faas-cli reads lang snf-ts from ./template/snf-ts.
+    cli = new FaasCli(bin!, `http://127.0.0.1:${up.port}`, join(dir, 'openfaas'), ROOT);
+    const password = readFileSync(join(dir, 'state', 'secrets', 'basic-auth-password'), 'utf8').trim();
+    expect((await cli.login('admin', password)).code).toBe(0);
+  });
+  afterAll(async () => {
+    if (up) await stopUp(up);
+    rmSync(dir, { recursive: true, force: true });
+  });
+
+  test('deploys the five NFs and the chain edge (lang snf-ts from template/), a packet goes through the chain, remove -f takes them all', async () => {
+    const repoStack = join(ROOT, 'stack.yml');
+    const d = await cli.deploy(repoStack);
+    expect(d.code).toBe(0);
+    expect(d.stdout.match(/Deployed\. 202 Accepted\./g)).toHaveLength(6);
+    const l = parseList((await cli.list()).stdout);
+    expect(Object.keys(l).sort()).toEqual(['edge', 'ids', 'lb', 'nat', 'qos', 'udp-whitelist']);
+    expect(parseDescribe((await cli.describe('edge')).stdout).annotations['com.snf.nf']).toBe('udp-whitelist,nat');
+    // An outbound UDP packet through the chain: the whitelist lets it out, the NAT rewrites its source.
+    const pkt = udp('10.0.0.5', 40001, '198.51.100.7', 53, 'chain');
+    const r = await cli.invoke('edge', pkt);
+    expect(r.code).toBe(0);
+    expect([...r.raw.subarray(12, 16)].join('.')).toBe('203.0.113.1');
+    expect(checksumsValid(r.raw)).toEqual({ ip: true, l4: true });
+    const rm = await cli.removeStack(repoStack);
+    expect(rm.code).toBe(0);
+    expect(parseList((await cli.list()).stdout)).toEqual({});
+  });
+});
