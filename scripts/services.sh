@@ -15,6 +15,7 @@ mkdir -p "$SNF_STATE"
 source "$SCRIPTS_DIR/lib/common.sh"
 source "$SCRIPTS_DIR/lib/redis.sh"
 source "$SCRIPTS_DIR/lib/kafka.sh"
+source "$SCRIPTS_DIR/lib/kube.sh"
 
 # Several shells may run `up` at once (parallel test runs); one at a time starts things.
 lock() {
@@ -27,11 +28,14 @@ lock() {
 # Command-line tools the tests drive for real: tcpdump reads back the pcaps SNF writes.
 tools_up() { need_cmd tcpdump tcpdump; }
 
+# Kubernetes API server + helm (lib/kube.sh); SNF_KUBE=off skips it (no Go toolchain, say).
+kube_maybe() { [[ ${SNF_KUBE:-on} == off ]] || "kube_$1"; }
+
 cmd=${1:-status}
 case $cmd in
-  up)     lock; t0=$SECONDS; tools_up; redis_up; kafka_up; say "services: up in $((SECONDS - t0))s" ;;
-  down)   lock; kafka_down; redis_down ;;
-  status) rc=0; redis_status || rc=1; kafka_status || rc=1; exit $rc ;;
+  up)     lock; t0=$SECONDS; tools_up; redis_up; kafka_up; kube_maybe up; say "services: up in $((SECONDS - t0))s" ;;
+  down)   lock; kube_maybe down; kafka_down; redis_down ;;
+  status) rc=0; redis_status || rc=1; kafka_status || rc=1; kube_maybe status || rc=1; exit $rc ;;
   reset)  lock; kafka_reset; redis_down ;;
   *)      die "usage: services.sh up|down|status|reset (got '$cmd')" ;;
 esac

@@ -72,8 +72,9 @@ export class UnitPool {
   }
 
   /**
-   * A unit that went on its own. A data-plane unit's link notices by itself (its connection
-   * closes: `lost`); here only the endpoint is forgotten, so PEERS and state collection skip it.
+   * A unit that went on its own: its endpoint is forgotten, so PEERS and state collection skip
+   * it, and a data-plane link still open is closed and reported `lost` (a pod's endpoint can go
+   * before its connection does); a link that closed first already reported it.
    */
   private onProviderEvent(e: UnitEvent): void {
     if (e.type !== 'unit-gone' || this.stopping.has(e.unit)) return;
@@ -81,6 +82,13 @@ export class UnitPool {
     if (ep === undefined || ep.instance !== e.instance) return;
     this.counters.gone++;
     this.endpoints.delete(e.unit);
+    const link = this.links.get(e.unit);
+    if (link !== undefined && link.isOpen) {
+      this.links.delete(e.unit);
+      link.close();
+      this.counters.lost++;
+      this.ev.lost(e.unit);
+    }
     this.broadcastPeers();
   }
 
