@@ -56,8 +56,6 @@ export class Gateway {
   private udpEgress: UdpEgress | null = null;
   private timer: NodeJS.Timeout | null = null;
   private invoker: { sink: InvokeSink; source: number } | null = null;
-  /** Units kept running at least (`setMinUnits`); 0 = the controller alone decides. */
-  private floor = 0;
   private readonly errors: string[] = [];
   private alertErrorsLogged = 0;
   streamPort = 0;
@@ -123,20 +121,15 @@ export class Gateway {
     if (o.streamPort !== null) await this.openStream(o.streamPort);
     if (o.udpPort !== null) await this.openUdp(o.udpPort);
     this.core.startTicks(monoNs());
-    this.timer = setInterval(() => {
-      const now = monoNs();
-      this.core.tick(now);
-      if (this.floor > this.controller.unitCount) this.controller.startUnit(now, now + this.routing.params.unitStartupNs);
-    }, o.tickMs);
+    this.timer = setInterval(() => this.core.tick(monoNs()), o.tickMs);
   }
 
   /**
-   * A floor on running units (OpenFaaS scale-function): below it, a unit is started on the next
-   * tick (the controller's scaler may run more, up to maxUnits; idle units above 1 may still be
-   * retired by it and come back through this floor).
+   * A floor on running units (OpenFaaS scale-function): the controller starts units up to it, one
+   * per tick, and its scaler never retires below it (it may still run more, up to maxUnits).
    */
   setMinUnits(n: number): void {
-    this.floor = Math.max(0, Math.min(n, this.routing.params.maxUnits));
+    this.controller.setFloor(n);
   }
 
   /** Units asked for (starting or running) and units that came up (an endpoint is known). */

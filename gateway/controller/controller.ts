@@ -383,6 +383,18 @@ export class Controller implements RebalanceHost {
     if (this.pending.length < MAX_PENDING_ACTIONS) this.pending.push({ kind, unit, atNs, readyAtNs });
   }
 
+  /** Units kept at least (OpenFaaS scale-function): started one per tick up to it, never retired below it. */
+  private floor = 1;
+
+  /** Sets the floor on units (clamped to 1..maxUnits). Pure: takes effect at the next tick. */
+  setFloor(n: number): void {
+    this.floor = Math.max(1, Math.min(Math.floor(n), this.params.maxUnits));
+  }
+
+  get unitFloor(): number {
+    return this.floor;
+  }
+
   /**
    * Periodic work: promote started units, end timed-out flowlets, forget idle flows, refresh every
    * unit's load, smartflow rebalancing, scale up ahead of need, retire idle units. Returns every
@@ -400,9 +412,10 @@ export class Controller implements RebalanceHost {
       rebalance(this, nowNs);
       this.nextRebalanceNs = nowNs + p.smartflowPeriodNs;
     }
-    if (shouldScaleUp(U, p)) this.startUnit(nowNs, nowNs + p.unitStartupNs);
+    if (U.count < this.floor) this.startUnit(nowNs, nowNs + p.unitStartupNs);
+    else if (shouldScaleUp(U, p)) this.startUnit(nowNs, nowNs + p.unitStartupNs);
     const retire = this.retireScratch;
-    unitsToRetire(U, p, nowNs, retire);
+    unitsToRetire(U, p, nowNs, retire, this.floor);
     for (const u of retire) this.stopUnit(u, nowNs);
     if (retire.length > 0 && p.holdRetiredIds) this.handOffFlows(retire);
     const out = this.pending;

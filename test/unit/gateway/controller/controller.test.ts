@@ -144,6 +144,21 @@ describe('scaler and start-up delay', () => {
     expect(c.unitCount).toBe(1);
   });
 
+  it('a floor (OpenFaaS scale-function): units start up to it one per tick and idle ones are not retired below it', () => {
+    const c = new Controller({ unitStartupNs: 1 * MS, idleRetireNs: 50 * MS, initialDemandBps: 100e6, maxUnits: 4 });
+    c.tick(0);
+    c.setFloor(3);
+    expect(c.tick(1 * MS).map((a) => [a.kind, a.unit])).toEqual([['start', 2]]);
+    expect(c.tick(2 * MS).map((a) => [a.kind, a.unit])).toEqual([['start', 3]]);
+    expect(c.tick(3 * MS)).toEqual([]);
+    expect(c.tick(1_000 * MS)).toEqual([]); // idle for long: kept at the floor (the bug: retired to 1, restarted, every idleRetireNs)
+    expect(c.unitCount).toBe(3);
+    c.setFloor(99);
+    expect(c.unitFloor).toBe(4); // clamped to maxUnits
+    c.setFloor(1);
+    expect(c.tick(2_000 * MS).map((a) => [a.kind, a.unit])).toEqual([['stop', 3], ['stop', 2]]);
+  });
+
   it('holdRetiredIds: a retired id is not reused while draining; without it, at once', () => {
     const run = (hold: boolean) => {
       const c = new Controller({ unitStartupNs: 0, idleRetireNs: 50 * MS, initialDemandBps: 100e6, initialUnits: 2, holdRetiredIds: hold });
