@@ -19,7 +19,7 @@ export interface RunningPrometheus {
   readonly pid: number;
   /** Instant query → samples (throws on an API error). */
   query(expr: string): Promise<PromSample[]>;
-  /** Waits until the target has been scraped successfully (`up == 1`). */
+  /** Waits until every target has been scraped successfully (`up == 1`). */
   waitForScrape(timeoutMs?: number): Promise<void>;
   /** Log lines so far (stderr), for failure messages. */
   log(): string;
@@ -27,8 +27,8 @@ export interface RunningPrometheus {
 }
 
 export interface StartPrometheusOptions {
-  /** `host:port` of the /metrics endpoint. */
-  target: string;
+  /** `host:port` of each /metrics endpoint. */
+  targets: string[];
   job?: string;
   scrapeIntervalS?: number;
   readyTimeoutMs?: number;
@@ -64,7 +64,7 @@ export async function startPrometheus(o: StartPrometheusOptions): Promise<Runnin
     'scrape_configs:',
     `  - job_name: ${job}`,
     '    static_configs:',
-    `      - targets: ['${o.target}']`,
+    `      - targets: [${o.targets.map((t) => `'${t}'`).join(', ')}]`,
     '',
   ].join('\n'));
   const port = await freePort();
@@ -109,8 +109,8 @@ export async function startPrometheus(o: StartPrometheusOptions): Promise<Runnin
   return {
     url, pid: child.pid!, query, stop, log: () => stderr,
     waitForScrape: async (timeoutMs = 30_000) => {
-      await waitFor(async () => (await query(`up{job="${job}"}`)).some((s) => s.value === 1), {
-        timeoutMs, intervalMs: 250, what: `a successful scrape of ${o.target} (prometheus log: ${stderr.slice(-500)})`,
+      await waitFor(async () => (await query(`up{job="${job}"} == 1`)).length === o.targets.length, {
+        timeoutMs, intervalMs: 250, what: `a successful scrape of ${o.targets.join(', ')} (prometheus log: ${stderr.slice(-500)})`,
       });
     },
   };
