@@ -25,7 +25,7 @@ export interface UnitStatsReaderOptions {
   now?: () => number;
 }
 
-export const DEFAULT_UNIT_STATS_READER: UnitStatsReaderOptions = Object.freeze({ maxAgeMs: 500, timeoutMs: 1000, abandonMs: 10_000 });
+export const DEFAULT_UNIT_STATS_READER: UnitStatsReaderOptions = Object.freeze({ maxAgeMs: 500, timeoutMs: 500, abandonMs: 10_000 });
 
 export class UnitStatsReader {
   /** Monotonic totals over every unit this gateway ran. */
