@@ -13,7 +13,7 @@ import { parseAlertsTarget } from './alerts/alert-sink';
 type Kind = 'string' | 'int' | 'port' | 'optPort' | 'number' | 'fraction' | 'mode' | 'nfTime' | 'egress' | 'words' | 'alerts';
 type Field =
   | 'function' | 'token' | 'configFile' | 'host' | 'listen' | 'udp' | 'udpEgress' | 'mode' | 'timeoutUs' | 'sizeBytes'
-  | 'alpha' | 'minUnits' | 'maxUnits' | 'nfTime' | 'unitNodeFlags' | 'alerts';
+  | 'alpha' | 'minUnits' | 'maxUnits' | 'nfTime' | 'unitNodeFlags' | 'alerts' | 'metricsPort';
 interface KeySpec { field: Field; kind: Kind; def: unknown; flag?: string; alias?: string; doc: string }
 
 /** env name → spec. The README table lists exactly these names. */
@@ -24,6 +24,7 @@ export const ENV_KEYS: Readonly<Record<string, KeySpec>> = Object.freeze({
   SNF_GATEWAY_HOST: { field: 'host', kind: 'string', def: '127.0.0.1', doc: 'address the gateway and its units bind to' },
   SNF_GATEWAY_LISTEN: { field: 'listen', kind: 'port', def: 7070, flag: 'listen', doc: 'replayer stream port (0 = any free port)' },
   SNF_GATEWAY_UDP: { field: 'udp', kind: 'optPort', def: null, flag: 'udp', doc: 'UDP ingress port, one raw IPv4 packet per datagram (default: off)' },
+  SNF_GATEWAY_METRICS_PORT: { field: 'metricsPort', kind: 'optPort', def: null, flag: 'metricsPort', doc: 'Prometheus /metrics and /healthz port (gateway/metrics/; 0 = any free port; default: off)' },
   SNF_GATEWAY_UDP_EGRESS: { field: 'udpEgress', kind: 'egress', def: null, flag: 'udpEgress', doc: 'egress for UDP ingress: `udp:<host>:<port>` or `pcap:<file>` (default: counted and dropped)' },
   SNF_GATEWAY_MODE: { field: 'mode', kind: 'mode', def: 'flowlet', flag: 'mode', doc: 'run mode `<assignment>[/<state>]` (gateway/modes.ts), e.g. `flowlet/reactive`, `smartflow:50`, `packet`' },
   SNF_GATEWAY_TIMEOUT_US: { field: 'timeoutUs', kind: 'number', def: undefined, flag: 'timeoutUs', doc: 'flowlet timeout T in µs (default: the LIVE profile, 20 000); units push at T/2' },
@@ -111,6 +112,7 @@ export function gatewayConfig(env: Readonly<Record<string, string | undefined>>,
   o.maxUnits = c.maxUnits as number;
   o.unitNodeFlags = c.unitNodeFlags as readonly string[];
   o.alerts = c.alerts as string;
+  o.metricsPort = c.metricsPort as number | null;
   o.controller = Object.freeze({
     ...(c.timeoutUs !== undefined ? { timeoutNs: Math.round((c.timeoutUs as number) * 1e3) } : {}),
     ...(c.sizeBytes !== undefined ? { sizeThresholdBytes: c.sizeBytes as number } : {}),

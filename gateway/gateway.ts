@@ -111,7 +111,7 @@ export class Gateway {
       onUnitStop: (unit) => void this.retirement.retire(unit),
     });
     this.core = new DispatchCore(this.controller, this.pool.links, this.http, {
-      maxInFlight: o.maxInFlight, replicate: this.routing.replicate, sourceTime: o.nfTime === 'source',
+      maxInFlight: o.maxInFlight, replicate: this.routing.replicate, sourceTime: o.nfTime === 'source', sampleClockNs: monoNs,
     }, this.alerts);
     await this.pool.settled();
     if (this.errors.length > 0) {

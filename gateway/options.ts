@@ -45,6 +45,8 @@ export interface GatewayOptions {
    * | off. '' = kafka when KAFKA_BROKERS is set, else stdout. Unset = off (the CLI sets it).
    */
   alerts?: string;
+  /** Port of the Prometheus /metrics and /healthz listener (gateway/metrics/; 0 = any free port); null/unset = off. Started by the CLI. */
+  metricsPort?: number | null;
 }
 
 export function defaultGatewayOptions(fn: string, token: string): GatewayOptions {

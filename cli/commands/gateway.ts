@@ -8,6 +8,10 @@ import { Gateway } from '../../gateway/gateway';
 import { gatewayConfig } from '../../gateway/config';
 import { MODE_SYNTAX } from '../../gateway/modes';
 import { LIVE } from '../../gateway/profiles';
+import { SnfMetrics, startMetricsServer, type MetricsServer } from '../../gateway/metrics';
+
+/** The namespace in `function_name` labels (`name.namespace`), as the stock gateway's default. */
+const NAMESPACE = 'openfaas-fn';
 
 export function register(program: Command): void {
   program
@@ -27,13 +31,20 @@ export function register(program: Command): void {
     .option('--max-units <n>', 'upper bound on units (default 8)')
     .option('--nf-time <t>', 'arrival | source (ctx.nowNs from the replayer stamps; default arrival)')
     .option('--alerts <sink>', 'IDS alerts as EVE JSON lines: stdout | file:<path> | kafka[:topic] | off (default: kafka:snf-alerts when KAFKA_BROKERS is set, else stdout)')
+    .option('--metrics-port <port>', 'Prometheus /metrics and /healthz on this port (0 = any free port; default off)')
     .action(async (f: Record<string, string | undefined>) => {
       const o = gatewayConfig(process.env, f);
       const gw = new Gateway(o);
       await gw.start();
-      process.stderr.write(`snf gateway: ${o.function}, mode ${gw.routing.params.mode}/${gw.routing.state}, stream :${gw.streamPort}${gw.udpPort ? `, udp :${gw.udpPort}` : ''}\n`);
+      let metrics: MetricsServer | null = null;
+      if (o.metricsPort !== null && o.metricsPort !== undefined) {
+        const m = new SnfMetrics();
+        m.watch(`${o.function}.${NAMESPACE}`, gw);
+        metrics = await startMetricsServer({ metrics: m, host: o.host, port: o.metricsPort });
+      }
+      process.stderr.write(`snf gateway: ${o.function}, mode ${gw.routing.params.mode}/${gw.routing.state}, stream :${gw.streamPort}${gw.udpPort ? `, udp :${gw.udpPort}` : ''}${metrics ? `, metrics :${metrics.port}` : ''}\n`);
       await new Promise<void>((resolve) => {
-        const stop = () => void gw.stop().then(resolve, resolve);
+        const stop = () => void Promise.all([metrics?.close(), gw.stop()]).then(() => resolve(), resolve);
         process.once('SIGTERM', stop);
         process.once('SIGINT', stop);
       });

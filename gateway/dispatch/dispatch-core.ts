@@ -16,7 +16,9 @@ import { PacketBatchReader } from '../../proto/frames/packet-batch-v1';
 import { flowKeyOf, newFlowKey, type FlowKey } from '../../sdk/flow-key';
 import { Packet, PacketClass } from '../../sdk/packet';
 import { EgressOrder } from '../egress/egress-order';
+import type { RouteDecision } from '../controller';
 import { NO_SLOT, PendingTable } from './pending-table';
+import { ROUTE_SAMPLE_EVERY, RouteTiming } from './route-timing';
 import type { EgressSink, HttpPort, NfReport, Router, UnitPorts } from './ports';
 
 export interface GatewayCounters {
@@ -29,6 +31,10 @@ export interface GatewayCounters {
   noLink: number;
   credits: number;
   unitErrors: number;
+  /** Packets the units reported drained in CREDIT frames (what the function is billed for). */
+  billedPackets: number;
+  /** CPU time the units reported in CREDIT frames, µs (summed deltas). */
+  billedCpuMicros: number;
 }
 
 export interface DispatchOptions {
@@ -38,13 +44,18 @@ export interface DispatchOptions {
   replicate: boolean;
   /** The NF sees the source's timestamp (replay) instead of gateway arrival. */
   sourceTime: boolean;
+  /** Clock for the sampled decision timing (ns, monotonic); absent: not timed. */
+  sampleClockNs?: () => number;
 }
 
 const NO_TARGETS = new Int32Array(0);
 const EMPTY = Buffer.alloc(0);
 
 export class DispatchCore {
-  readonly counters: GatewayCounters = { ingress: 0, malformed: 0, egress: 0, pendingFull: 0, unknownEgress: 0, lostToDeadUnit: 0, noLink: 0, credits: 0, unitErrors: 0 };
+  readonly counters: GatewayCounters = { ingress: 0, malformed: 0, egress: 0, pendingFull: 0, unknownEgress: 0, lostToDeadUnit: 0, noLink: 0, credits: 0, unitErrors: 0, billedPackets: 0, billedCpuMicros: 0 };
+  /** `controller.route` durations of one packet in ROUTE_SAMPLE_EVERY (when a sample clock is given). */
+  readonly routeTiming = new RouteTiming();
+  private untilSample = ROUTE_SAMPLE_EVERY;
   readonly pending: PendingTable;
   readonly order: EgressOrder;
   private readonly sinks: Array<EgressSink | null> = [];
@@ -108,7 +119,7 @@ export class DispatchCore {
       return;
     }
     const wire = p.totalLength > 0 ? p.totalLength : len;
-    const d = this.controller.route(flowKeyOf(p, this.key), wire, nowNs);
+    const d = --this.untilSample === 0 ? this.timedRoute(p, wire, nowNs) : this.controller.route(flowKeyOf(p, this.key), wire, nowNs);
     const ts = this.o.sourceTime ? srcTsNs : nowNs;
     if (this.http !== null) {
       const token = ++this.httpSeq;
@@ -123,6 +134,17 @@ export class DispatchCore {
     this.order.begin(d.flowSlot, d.clock);
     const k = this.o.replicate ? d.targetCount : 0;
     link.add(d.flowletId, d.clock, d.prevUnit, k > 0 ? d.targets : NO_TARGETS, k, ts, buf, off, len);
+  }
+
+  /** `route` with its duration counted (sampled; no allocation). */
+  private timedRoute(p: Packet, wire: number, nowNs: number): RouteDecision {
+    this.untilSample = ROUTE_SAMPLE_EVERY;
+    const clock = this.o.sampleClockNs;
+    if (clock === undefined) return this.controller.route(flowKeyOf(p, this.key), wire, nowNs);
+    const t0 = clock();
+    const d = this.controller.route(flowKeyOf(p, this.key), wire, nowNs);
+    this.routeTiming.observeNs(clock() - t0);
+    return d;
   }
 
   /** Routed to a unit with no link (not started, or gone): dropped at once. */
@@ -150,6 +172,8 @@ export class DispatchCore {
   onCredit(unit: number, body: Buffer, nowNs: number): void {
     const c = decodeCredit(body, this.credit);
     this.counters.credits++;
+    this.counters.billedPackets += c.drained;
+    this.counters.billedCpuMicros += c.cpuMicros;
     if (c.drained > 0) this.controller.onDrained(unit, c.drainedBytes, nowNs);
   }
 

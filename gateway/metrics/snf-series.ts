@@ -1,0 +1,149 @@
+/**
+ * The snf_* series: what the paper plots and an operator pages on, read at scrape time from each
+ * watched gateway (gateway.ts): the dispatch core's counters, the controller's counters and unit
+ * table, the alert hub's drop reasons and alert count, the units' STATS counters (through
+ * UnitStatsReader) and the UDP egress counters. Every series carries `function_name`; the only
+ * other labels are `unit` (a unit id, ≤ max units), `reason` (capped per function, see
+ * ReasonLabels) and the histogram's `le`. gateway/metrics/README.md documents each one.
+ */
+import type { Registry } from 'prom-client';
+import type { StatsField } from '../../proto/frames/stats-v1';
+import type { ControllerCounters } from '../controller';
+import type { GatewayCounters } from '../dispatch/dispatch-core';
+import { ROUTE_TIME_BUCKETS_S, type RouteTiming } from '../dispatch/route-timing';
+import type { UdpEgressCounters } from '../egress/udp-egress';
+import type { UnitStatsReader, UnitStatsSource } from './unit-stats-reader';
+import { histogramSamples, ViewMetric, type Sample, type ViewType } from './view-metric';
+
+/** What the series read from a gateway (gateway.ts's Gateway fits; tests pass fakes). */
+export interface GatewayView extends UnitStatsSource {
+  /** Undefined until the gateway started. */
+  readonly controller?: {
+    readonly counters: ControllerCounters;
+    readonly unitCount: number;
+    unitIds(): number[];
+    unitUtilization(unit: number): number;
+  };
+  readonly core?: { readonly counters: GatewayCounters; readonly pending: { readonly size: number }; readonly routeTiming: RouteTiming };
+  readonly alerts: { stats(): { drops: Record<string, number>; alerts: number } };
+  stats(): Record<string, unknown>;
+}
+
+/** Distinct `reason` label values per function; later reasons count under `other`. */
+export const MAX_REASON_LABELS = 64;
+export const OTHER_REASON = 'other';
+
+/**
+ * Sticky reason → label map: a reason keeps its own label once given one, and reasons first seen
+ * after the cap go to `other` for good, so every label's value only grows.
+ */
+export class ReasonLabels {
+  private readonly own = new Set<string>();
+  private readonly overflow = new Set<string>();
+
+  constructor(private readonly cap = MAX_REASON_LABELS) {}
+
+  labelOf(reason: string): string {
+    if (this.own.has(reason)) return reason;
+    if (this.overflow.has(reason)) return OTHER_REASON;
+    if (this.own.size < this.cap - 1 && reason !== OTHER_REASON) {
+      this.own.add(reason);
+      return reason;
+    }
+    this.overflow.add(reason);
+    return OTHER_REASON;
+  }
+}
+
+export interface Watched {
+  fn: string;
+  gw: GatewayView;
+  units: UnitStatsReader;
+  reasons: ReasonLabels;
+}
+
+type Read = (w: Watched, out: Sample[]) => void;
+
+/** A one-sample-per-function series. */
+function each(value: (w: Watched) => number | undefined): Read {
+  return (w, out) => {
+    const v = value(w);
+    if (v !== undefined) out.push({ labels: { function_name: w.fn }, value: v });
+  };
+}
+const core = (f: keyof GatewayCounters) => each((w) => w.gw.core?.counters[f]);
+const ctl = (f: keyof Omit<ControllerCounters, 'flowletsByReason'>) => each((w) => w.gw.controller?.counters[f]);
+const unit = (f: StatsField) => each((w) => w.units.totals[f] ?? 0);
+const udp = (f: keyof UdpEgressCounters) => each((w) => (w.gw.stats().udpEgress as UdpEgressCounters | null)?.[f]);
+
+/** Runtime drop reasons (EgressReason names, lower case) and the gateway counters behind them. */
+const RUNTIME_DROPS: ReadonlyArray<readonly [string, (w: Watched) => number]> = [
+  ['malformed_packet', (w) => w.gw.core?.counters.malformed ?? 0],
+  ['no_unit_link', (w) => w.gw.core?.counters.noLink ?? 0],
+  ['pending_full', (w) => w.gw.core?.counters.pendingFull ?? 0],
+  ['unit_lost', (w) => w.gw.core?.counters.lostToDeadUnit ?? 0],
+  ['handler_error', (w) => w.units.totals.handlerErrors ?? 0],
+];
+
+function drops(w: Watched, out: Sample[]): void {
+  if (w.gw.core === undefined) return;
+  const by = new Map<string, number>();
+  const add = (reason: string, n: number) => {
+    const label = w.reasons.labelOf(reason);
+    by.set(label, (by.get(label) ?? 0) + n);
+  };
+  for (const [reason, read] of RUNTIME_DROPS) add(reason, read(w));
+  for (const [reason, n] of Object.entries(w.gw.alerts.stats().drops)) add(reason, n);
+  for (const [reason, n] of by) out.push({ labels: { function_name: w.fn, reason }, value: n });
+}
+
+function utilization(w: Watched, out: Sample[]): void {
+  const c = w.gw.controller;
+  if (c === undefined) return;
+  for (const u of c.unitIds()) out.push({ labels: { function_name: w.fn, unit: u }, value: c.unitUtilization(u) });
+}
+
+function decisionTime(w: Watched, out: Sample[]): void {
+  const t = w.gw.core?.routeTiming;
+  if (t === undefined) return;
+  histogramSamples(out, 'snf_controller_decision_seconds', { function_name: w.fn }, ROUTE_TIME_BUCKETS_S, t.counts, t.sumSeconds);
+}
+
+/** name, type, help, reader. The README table lists the same rows. */
+export const SNF_SERIES: ReadonlyArray<readonly [string, ViewType, string, Read]> = [
+  ['snf_active_units', 'gauge', 'Compute units the controller runs (starting or active)', each((w) => w.gw.controller?.unitCount)],
+  ['snf_unit_utilization', 'gauge', 'Load the bin-packer sees on each unit, as a fraction of unit capacity (may exceed 1 when overloaded)', utilization],
+  ['snf_packets_in_flight', 'gauge', 'Packets sent to units whose answer has not come back', each((w) => w.gw.core?.pending.size)],
+  ['snf_packets_received_total', 'counter', 'Packets in at the gateway (stream and UDP ingress)', core('ingress')],
+  ['snf_packets_released_total', 'counter', 'Packets released to egress in per-flow order, any verdict', core('egress')],
+  ['snf_packets_forwarded_total', 'counter', 'Packets the units forwarded (NF verdict pass), summed over all units including retired ones', unit('forwarded')],
+  ['snf_packets_dropped_total', 'counter', 'Packets dropped, by reason: runtime reasons and the NF\'s own drop reasons', drops],
+  ['snf_udp_egress_packets_total', 'counter', 'Datagrams handed to the UDP egress socket', udp('packets')],
+  ['snf_udp_egress_dropped_total', 'counter', 'UDP egress datagrams dropped because the send queue was full', udp('dropped')],
+  ['snf_udp_egress_send_errors_total', 'counter', 'UDP egress sends that failed', udp('sendErrors')],
+  ['snf_ids_alerts_total', 'counter', 'Alerts the NF raised (IDS signatures matched)', each((w) => w.gw.alerts.stats().alerts)],
+  ['snf_flowlets_started_total', 'counter', 'Flowlets the controller started (each placed by the bin-packer)', ctl('flowlets')],
+  ['snf_flowlets_moved_total', 'counter', 'Flowlets placed on a different unit than the flow\'s previous flowlet', ctl('flowletsMoved')],
+  ['snf_flowlets_seamless_total', 'counter', 'Moved flowlets whose state had already been pushed to the new unit (no wait)', unit('seamless')],
+  ['snf_flowlets_pulled_total', 'counter', 'Flowlets whose held packets were released by a state pull', unit('pulled')],
+  ['snf_packets_waited_total', 'counter', 'Packets a unit held while waiting for their flow\'s state', unit('waited')],
+  ['snf_replication_bytes_total', 'counter', 'State bytes units pushed to replication targets', unit('pushBytesSent')],
+  ['snf_state_lost_total', 'counter', 'Held flows given up on after retries (processed on the state the unit had)', unit('stateLost')],
+  ['snf_overload_fallbacks_total', 'counter', 'Flowlet placements where no unit had room and none could be started', ctl('overloadAssignments')],
+  ['snf_billed_packets_total', 'counter', 'Packets the units reported processed (billing)', core('billedPackets')],
+  ['snf_billed_cpu_seconds_total', 'counter', 'CPU time the units reported for the function (billing)', each((w) => (w.gw.core ? w.gw.core.counters.billedCpuMicros / 1e6 : undefined))],
+  ['snf_units_started_total', 'counter', 'Compute units the controller started', ctl('unitsStarted')],
+  ['snf_units_stopped_total', 'counter', 'Compute units the controller retired', ctl('unitsStopped')],
+  ['snf_flows_total', 'counter', 'Flows the controller has seen (new entries in its flow table)', ctl('flows')],
+  ['snf_unit_stats_timeouts_total', 'counter', 'Scrapes that used older unit counters because the units did not answer in time', each((w) => w.units.timeouts)],
+  ['snf_controller_decision_seconds', 'histogram', 'Time of one controller routing decision, sampled on one packet in 1024', decisionTime],
+];
+
+/** Registers every snf_* series; each reads all watched gateways when scraped. */
+export function registerSnfSeries(registry: Registry, watched: () => Iterable<Watched>): void {
+  for (const [name, type, help, read] of SNF_SERIES) {
+    new ViewMetric(name, help, type, (out) => {
+      for (const w of watched()) read(w, out);
+    }).registerIn(registry);
+  }
+}
