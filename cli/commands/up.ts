@@ -6,6 +6,7 @@
 import type { Command } from 'commander';
 import { resolve } from 'path';
 import { startUp } from '../../gateway/api/up';
+import { SnfMetrics, startMetricsServer } from '../../gateway/metrics';
 import { FUNCTION_NAMES } from '../../functions';
 import { SnfError } from '../../sdk/errors';
 
@@ -30,23 +31,25 @@ export function register(program: Command): void {
       const metricsPort = port('--metrics-port', f.metricsPort!);
       const stateDir = resolve(f.stateDir!);
       const say = (line: string): void => void process.stderr.write(`snf up: ${line}\n`);
+      const metrics = new SnfMetrics();
+      const metricsServer = await startMetricsServer({ metrics, host: f.host!, port: metricsPort });
       const up = await startUp({
         port: apiPort, host: f.host!, stateDir, knownNfs: FUNCTION_NAMES, version: program.version() ?? 'dev', alerts: f.alerts!, log: say,
         ...(f.secrets !== undefined ? { secretsDir: resolve(f.secrets) } : {}),
         ...(f.stateFile !== undefined ? { stateFile: resolve(f.stateFile) } : {}),
         ...(process.env.REDIS_URL ? { redisUrl: process.env.REDIS_URL } : {}),
         ...(process.env.SNF_FUNCTION ? { defaultNf: process.env.SNF_FUNCTION } : {}),
-      });
+      }, { metrics });
       const url = `http://${f.host === '0.0.0.0' ? '127.0.0.1' : f.host}:${up.port}`;
       say(`OpenFaaS API on ${url} (basic auth; /function/<name> takes one raw IPv4 packet per request)`);
-      say(`metrics port ${metricsPort}: not served by this build (the metrics server plugs into startUp)`);
+      say(`Prometheus metrics on http://${f.host === '0.0.0.0' ? '127.0.0.1' : f.host}:${metricsServer.port}/metrics (and /healthz)`);
       say(`state: ${up.stateWhere}${up.restored.restored.length > 0 ? `; restored ${up.restored.restored.join(', ')}` : ''}${up.restored.failed.length > 0 ? `; could not restore ${up.restored.failed.join(', ')}` : ''}`);
       const pwFile = up.generatedSecretsDir !== null ? `${up.generatedSecretsDir}/basic-auth-password` : `${resolve(f.secrets!)}/basic-auth-password`;
       if (up.generatedSecretsDir !== null) say(`credentials (user ${up.creds.user}) in ${up.generatedSecretsDir}`);
       process.stdout.write(`cat ${pwFile} | faas-cli login --gateway ${url} --username ${up.creds.user} --password-stdin\n`);
       say('ready');
       await new Promise<void>((done) => {
-        const stop = (): void => void up.close().then(done, done);
+        const stop = (): void => void up.close().then(() => metricsServer.close()).then(done, done);
         process.once('SIGTERM', stop);
         process.once('SIGINT', stop);
       });

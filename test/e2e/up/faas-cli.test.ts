@@ -12,6 +12,7 @@ import { join } from 'path';
 import { FaasCli, faasCliPath, parseDescribe, parseList } from '../../helpers/faas-cli';
 import { checksumsValid, udp } from '../../helpers/packets';
 import { waitFor } from '../../helpers/services';
+import { startPrometheus } from '../../helpers/prometheus';
 
 jest.setTimeout(120_000);
 
@@ -21,19 +22,20 @@ const STACK = join(__dirname, 'stack.yml');
 const bin = faasCliPath();
 const suite = bin === null ? describe.skip : describe;
 
-interface Up { proc: ChildProcess; port: number; err: () => string; out: () => string }
+interface Up { proc: ChildProcess; port: number; metricsPort: number; err: () => string; out: () => string }
 
 function startUp(stateDir: string): Promise<Up> {
-  const proc = spawn(process.execPath, [BIN, 'up', '--port', '0', '--state-dir', stateDir], { cwd: ROOT, stdio: ['ignore', 'pipe', 'pipe'] });
+  const proc = spawn(process.execPath, [BIN, 'up', '--port', '0', '--metrics-port', '0', '--state-dir', stateDir], { cwd: ROOT, stdio: ['ignore', 'pipe', 'pipe'] });
   let err = '';
   let out = '';
   return new Promise((resolve, reject) => {
     const timer = setTimeout(() => reject(new Error(`snf up did not start in 60 s:\n${err}`)), 60_000);
     const check = (): void => {
       const m = /API on http:\/\/127\.0\.0\.1:(\d+)/.exec(err);
-      if (m && /snf up: ready/.test(err) && /faas-cli login/.test(out)) {
+      const mm = /Prometheus metrics on http:\/\/127\.0\.0\.1:(\d+)\/metrics/.exec(err);
+      if (m && mm && /snf up: ready/.test(err) && /faas-cli login/.test(out)) {
         clearTimeout(timer);
-        resolve({ proc, port: Number(m[1]), err: () => err, out: () => out });
+        resolve({ proc, port: Number(m[1]), metricsPort: Number(mm[1]), err: () => err, out: () => out });
       }
     };
     proc.stdout!.on('data', (c: Buffer) => {
@@ -121,6 +123,16 @@ suite('snf up with the real faas-cli', () => {
     expect(outPkt.subarray(28).toString()).toBe('query');
     expect(checksumsValid(outPkt)).toEqual({ ip: true, l4: true });
     expect(parseList((await cli.list()).stdout).nat!.invocations).toBe(1);
+    // A real Prometheus scraping snf up's :8082 (here a free port) sees the invocation and the units.
+    const prom = await startPrometheus({ targets: [`127.0.0.1:${up.metricsPort}`] });
+    try {
+      const one = async (expr: string): Promise<number | undefined> => (await prom.query(`last_over_time(${expr}[1m])`))[0]?.value;
+      await waitFor(async () => (await one('gateway_function_invocation_total{function_name="nat.openfaas-fn",code="200"}')) === 1, { timeoutMs: 20_000, what: 'the invocation in Prometheus' });
+      expect(await one('snf_active_units{function_name="nat.openfaas-fn"}')).toBe(1);
+      expect(await one('gateway_service_count{function_name="nat.openfaas-fn"}')).toBe(1);
+    } finally {
+      await prom.stop();
+    }
     // not a packet: faas-cli reports the 400
     const bad = await cli.invoke('nat', Buffer.from('hello'));
     expect(bad.code).not.toBe(0);
