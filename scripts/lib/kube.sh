@@ -1,7 +1,7 @@
 # shellcheck shell=bash
 # Kubernetes tooling for tests: helm, kube-apiserver and kubectl built from the Go module proxy
-# at pinned versions and cached under $SNF_STATE/tools (gitignored; reused across runs), etcd
-# from Debian; and an etcd + kube-apiserver pair on loopback (no kubelet, no scheduler, no
+# at pinned versions and cached per machine (kube_tools_dir: ~/.cache/snf/tools by default, so
+# a fresh clone, as in CI, reuses the builds; built under a lock), etcd from Debian; and an etcd + kube-apiserver pair on loopback (no kubelet, no scheduler, no
 # controller-manager: objects are stored and watched, nothing reconciles them).
 # Sourced by scripts/services.sh (after lib/common.sh); also runnable on its own:
 #   bash scripts/lib/kube.sh tools|up|down|status|env
@@ -10,7 +10,10 @@
 HELM_VERSION=v3.21.4
 KUBE_VERSION=v1.34.4
 KUBE_STAGING_VERSION=v0.34.4
-KUBE_TOOLS=${SNF_KUBE_TOOLS:-$SNF_STATE/tools}
+# The build cache is machine-level, not per clone: SNF_KUBE_TOOLS, else SNF_TOOLS_CACHE, else
+# $XDG_CACHE_HOME/snf/tools (~/.cache/snf/tools).
+kube_tools_dir() { printf '%s' "${SNF_KUBE_TOOLS:-${SNF_TOOLS_CACHE:-${XDG_CACHE_HOME:-$HOME/.cache}/snf/tools}}"; }
+KUBE_TOOLS=$(kube_tools_dir)
 KUBE_BIN=$KUBE_TOOLS/bin
 KUBE_DIR=${SNF_KUBE_DIR:-$SNF_STATE/kube}
 KUBE_TIMEOUT_S=${SNF_KUBE_TIMEOUT_S:-60}
@@ -89,13 +92,20 @@ kube_build() { # <command name> <output path>
 }
 
 # Everything the Kubernetes tests run; each piece only when missing. Prints the cold cost.
+# The cache is shared by every clone on the machine: one build at a time (flock on fd 8; the
+# lock goes with the process if a build dies).
 kube_tools() {
   local t0=$SECONDS
   mkdir -p "$KUBE_BIN"
   need_cmd etcd etcd-server
+  need_cmd flock util-linux
+  exec 8>"$KUBE_TOOLS/.lock"
+  flock 8
   kube_install_helm
   kube_build kubectl "$(kube_kubectl_bin)"
   kube_build kube-apiserver "$(kube_apiserver_bin)"
+  flock -u 8
+  exec 8>&-
   say "kube: tools ready in $((SECONDS - t0))s (helm $HELM_VERSION, kube-apiserver/kubectl $KUBE_VERSION, $(etcd --version 2>/dev/null | head -n 1))"
 }
 
@@ -244,8 +254,6 @@ if [[ ${BASH_SOURCE[0]} == "$0" ]]; then
   SCRIPTS_DIR=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
   ROOT=$(cd "$SCRIPTS_DIR/.." && pwd)
   SNF_STATE=${SNF_STATE_DIR:-$ROOT/.snf}
-  KUBE_TOOLS=${SNF_KUBE_TOOLS:-$SNF_STATE/tools}
-  KUBE_BIN=$KUBE_TOOLS/bin
   KUBE_DIR=${SNF_KUBE_DIR:-$SNF_STATE/kube}
   mkdir -p "$SNF_STATE"
   # shellcheck source=common.sh

@@ -20,6 +20,11 @@ export interface ProviderOptions extends UnitSpec {
   host?: string;
   /** Extra node flags for the units, e.g. `--cpu-prof --cpu-prof-dir=/tmp/prof` (NODE_OPTIONS refuses those). */
   nodeFlags?: readonly string[];
+  /**
+   * A command that runs node, e.g. `['ip', 'netns', 'exec', 'ns1']` (units in a network namespace,
+   * binding `host` there). It must exec node in place, keeping its pid and fds (the ready pipe).
+   */
+  launcher?: readonly string[];
   /** How long a unit may take to come up. */
   startTimeoutMs?: number;
   /** Forward the units' stderr/stdout log lines here (default: dropped). */
@@ -124,7 +129,9 @@ export class LocalProcessProvider implements UnitProvider {
     const env: Record<string, string> = {
       ...unitBaseEnv(process.env), SNF_HOST: this.host, SNF_LOCK_FILE: 'off', ...this.opts.env, [READY_FD_ENV]: String(READY_FD),
     };
-    const child = spawn(process.execPath, [...(this.opts.nodeFlags ?? []), ...args], { env, stdio: ['ignore', 'pipe', 'pipe', 'pipe'] });
+    const argv = [process.execPath, ...(this.opts.nodeFlags ?? []), ...args];
+    const [exe, ...rest] = this.opts.launcher !== undefined && this.opts.launcher.length > 0 ? [...this.opts.launcher, ...argv] : argv;
+    const child = spawn(exe!, rest, { env, stdio: ['ignore', 'pipe', 'pipe', 'pipe'] });
     track(child);
     this.children.set(unit, child);
     const instance = `pid:${child.pid ?? -1}`;

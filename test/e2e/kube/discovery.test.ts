@@ -3,7 +3,11 @@
  * No kubelet runs here, so nothing turns pods into endpoints: the test starts real `snf watchdog`
  * compute units itself (LocalProcessProvider, ports from their ready records) and publishes
  * their addresses as EndpointSlices, one per unit (a slice's ports apply to all its endpoints,
- * and both units listen on 127.0.0.1 with their own ports), unit id in `hostname: unit-<id>`.
+ * and the units share one address with their own ports), unit id in `hostname: unit-<id>`.
+ * The API server refuses loopback endpoint addresses, so the units run in a network namespace
+ * this test creates (test/helpers/netns.ts: a veth pair on a private /30, `ip netns exec`),
+ * bind its address there (a pod IP on a cluster), and that is what the slices publish; all
+ * other traffic stays on 127.0.0.1 (the API server, the gateway's stream port).
  * The Kubernetes provider and the Gateway run in a child process (kube-host.js: jest on Node 20
  * cannot load @kubernetes/client-node, an ES module).
  * Checked: packets routed to the discovered units give the reference output (LocalRuntime);
@@ -22,6 +26,7 @@ import type { UnitEndpoint } from '../../../gateway/units/provider';
 import { EgressReason } from '../../../proto/frames/egress-batch-v1';
 import { generateTraffic } from '../../../trace/generator';
 import { kubeDown, kubeUp, tool, type KubeEnv } from '../../helpers/kube';
+import { createNetns, type Netns } from '../../helpers/netns';
 import { uniqueName, waitFor } from '../../helpers/services';
 import { runReference } from '../live/live-harness';
 
@@ -84,20 +89,12 @@ function slice(ns: string, service: string, name: string, ep: UnitEndpoint | nul
     endpoints: ep === null ? [] : [{ addresses: [ep.data.host], hostname: `unit-${ep.unit}`, conditions: { ready: true }, targetRef: { kind: 'Pod', name: `${service}-pod-${ep.unit}x`, namespace: ns } }],
   });
 }
-/**
- * The API server refuses loopback endpoint addresses, so the units bind this machine's first
- * non-loopback IPv4 address (a pod IP stands for the same thing on a cluster).
- */
-function podAddress(): string {
-  for (const a of Object.values(os.networkInterfaces()).flat()) if (a && a.family === 'IPv4' && !a.internal) return a.address;
-  throw new Error('no non-loopback IPv4 address on this machine: EndpointSlices refuse 127.0.0.0/8');
-}
-
 const sliceOf = (ns: string, service: string, ep: UnitEndpoint, present = true) =>
   slice(ns, service, `${service}-u${ep.unit}`, present ? ep : null, ep.data.port, ep.peer!.port);
 
 describe('Kubernetes replica discovery (EndpointSlices) against a real API server', () => {
   let k: KubeEnv;
+  let net: Netns | undefined;
   const ns = uniqueName('snf-disc').toLowerCase().slice(0, 40);
   const hosts: Host[] = [];
   const host = (cfg: object) => {
@@ -107,6 +104,7 @@ describe('Kubernetes replica discovery (EndpointSlices) against a real API serve
   };
 
   beforeAll(async () => {
+    net = await createNetns('kube');
     k = await kubeUp();
     await tool(k, 'kubectl', ['create', 'namespace', ns]);
   });
@@ -114,12 +112,13 @@ describe('Kubernetes replica discovery (EndpointSlices) against a real API serve
   afterAll(async () => {
     await Promise.all(hosts.map((h) => h.stop()));
     if (k !== undefined) await tool(k, 'kubectl', ['delete', 'namespace', ns, '--wait=false']).catch(() => undefined);
+    await net?.remove();
   });
 
   it('routes to units found in EndpointSlices, and survives an endpoint removed mid-run', async () => {
     const o: GatewayOptions = { ...defaultGatewayOptions(NF, TOKEN), mode: 'flowlet/proactive', nfTime: 'source', minUnits: 2, maxUnits: 2,
       controller: { alpha: 0, timeoutNs: 2e6, unitCapacityBps: 4e6, initialDemandBps: 1e6, idleRetireNs: 1e12 } };
-    const units = new LocalProcessProvider({ function: NF, token: TOKEN, host: podAddress(), env: unitEnvFor(o, resolveRouting(o), 'kube-e2e') });
+    const units = new LocalProcessProvider({ function: NF, token: TOKEN, host: net!.nsAddr, launcher: net!.exec, env: unitEnvFor(o, resolveRouting(o), 'kube-e2e') });
     try {
       const [u1, u2] = await Promise.all([units.start(1, 'compute'), units.start(2, 'compute')]);
       const service = 'lb-fn';
@@ -128,6 +127,10 @@ describe('Kubernetes replica discovery (EndpointSlices) against a real API serve
       const h = host({ kubeconfig: k.kubeconfig, namespace: ns, service, nf: NF, token: TOKEN, gateway: { ...gwOpts, streamPort: 0 } });
       void streamPort;
       const ready = await h.next((m) => m.event === 'ready', 'gateway ready', 60_000);
+      // The gateway found the units at the namespace's address (the only non-loopback one used).
+      for (const u of [1, 2]) await h.next((m) => m.event === 'unit-ready' && m.unit === u, `unit ${u} discovered`);
+      const found = h.msgs.filter((m) => m.event === 'unit-ready').map((m) => `${m.unit}@${m.endpoint.data.host}`).sort();
+      expect(found).toEqual([`1@${net!.nsAddr}`, `2@${net!.nsAddr}`]);
 
       // 1. Both units, the whole trace: the reference output, nothing lost.
       const trace = generateTraffic({ seed: 21, flows: 60, durationMs: 400 });
@@ -205,7 +208,9 @@ describe('Kubernetes replica discovery (EndpointSlices) against a real API serve
     try {
       const pk = await kubeUp(dir);
       await tool(pk, 'kubectl', ['create', 'namespace', 'fns']);
-      const ep = (unit: number, port: number): UnitEndpoint => ({ unit, kind: 'compute', data: { host: '10.244.0.9', port }, peer: { host: '10.244.0.9', port: port + 1 }, instance: '' });
+      // Only listed and watched: no gateway here, nothing connects to these ports.
+      const addr = net!.nsAddr;
+      const ep = (unit: number, port: number): UnitEndpoint => ({ unit, kind: 'compute', data: { host: addr, port }, peer: { host: addr, port: port + 1 }, instance: '' });
       await tool(pk, 'kubectl', ['apply', '-f', '-'], sliceOf('fns', 'f', ep(1, 41000)));
       const h = host({ kubeconfig: pk.kubeconfig, namespace: 'fns', service: 'f' });
       await h.next((m) => m.event === 'unit-ready' && m.unit === 1, 'unit 1 from the list');
@@ -214,7 +219,7 @@ describe('Kubernetes replica discovery (EndpointSlices) against a real API serve
       await kubeUp(dir);
       await tool(pk, 'kubectl', ['apply', '-f', '-'], sliceOf('fns', 'f', ep(2, 42000)));
       const r = await h.next((m) => m.event === 'unit-ready' && m.unit === 2, 'unit 2 after the restart', 60_000);
-      expect(r.endpoint.data).toEqual({ host: '10.244.0.9', port: 42000 });
+      expect(r.endpoint.data).toEqual({ host: addr, port: 42000 });
       const s = await h.stats();
       expect(s.provider.lists).toBeGreaterThanOrEqual(2);
       expect(s.provider.lastError).toBeNull();
