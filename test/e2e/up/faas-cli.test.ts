@@ -25,7 +25,12 @@ const suite = bin === null ? describe.skip : describe;
 interface Up { proc: ChildProcess; port: number; metricsPort: number; err: () => string; out: () => string }
 
 function startUp(stateDir: string): Promise<Up> {
-  const proc = spawn(process.execPath, [BIN, 'up', '--port', '0', '--metrics-port', '0', '--state-dir', stateDir], { cwd: ROOT, stdio: ['ignore', 'pipe', 'pipe'] });
+  // State in this test's own file: with REDIS_URL set (as npm test sets it) snf up would keep it in
+  // the shared Redis key snf:up:state, and a later run would find this run's functions and secrets
+  // (found by a second full run). The Redis store has its own test (up-state-store).
+  const env = { ...process.env };
+  delete env.REDIS_URL;
+  const proc = spawn(process.execPath, [BIN, 'up', '--port', '0', '--metrics-port', '0', '--state-dir', stateDir], { cwd: ROOT, env, stdio: ['ignore', 'pipe', 'pipe'] });
   let err = '';
   let out = '';
   return new Promise((resolve, reject) => {
