@@ -45,7 +45,15 @@ export interface GatewayOptions {
    * | off. '' = kafka when KAFKA_BROKERS is set, else stdout. Unset = off (the CLI sets it).
    */
   alerts?: string;
+  /**
+   * Output loggers (fault tolerance, watchdog/logger/): `off` (EGRESS straight from the units),
+   * `memory` (a logger per unit keeps a mirror), `kafka:fast` / `kafka:strict` (and appends to
+   * Kafka: release then append / append then release). Unset = off.
+   */
+  logger?: LoggerMode;
 }
+
+export type LoggerMode = 'off' | 'memory' | 'kafka:fast' | 'kafka:strict';
 
 export function defaultGatewayOptions(fn: string, token: string): GatewayOptions {
   return {

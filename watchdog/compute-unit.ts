@@ -172,6 +172,12 @@ export class ComputeUnit<C, S> {
   }
 
   private onFrame(conn: DataPlaneConnection, type: number, count: number, body: Buffer): void {
+    if (type === FrameType.LOGGER) {
+      const p = decodePeers(body, 1)[0]!;
+      this.log.info({ unit: this.cfg.unitId, logger: `${ipToString(p.ip)}:${p.port}` }, 'output logger moved');
+      this.logger?.setAddress(`${ipToString(p.ip)}:${p.port}`);
+      return;
+    }
     if (type === FrameType.PEERS) {
       for (const p of decodePeers(body, count)) this.peers.setAddress(p.unitId, `${ipToString(p.ip)}:${p.port}`);
       return;

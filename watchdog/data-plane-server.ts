@@ -73,7 +73,7 @@ export function createDataPlaneServer(opts: DataPlaneOptions, h: DataPlaneHandle
       const c: DataPlaneConnection = { socket, peer: r.handshake };
       conn = c;
       parser = new FrameParser({
-        accept: opts.accept ?? [FrameType.PACKETS, FrameType.PEERS, FrameType.STATS_REQUEST],
+        accept: opts.accept ?? [FrameType.PACKETS, FrameType.PEERS, FrameType.STATS_REQUEST, FrameType.LOGGER],
         maxFrameBody,
         onFrame: (type, _flags, count, body) => h.onFrame(c, type, count, body),
         onReject: (reason, detail, fatal) => {

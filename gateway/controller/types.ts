@@ -121,4 +121,7 @@ export interface ControllerCounters {
   drainsForUnknownUnit: number;
   /** onDropped calls: routed bytes that will never drain (refused or lost), released from the backlog. */
   dropsReleased: number;
+  /** Units that died (unitFailed) and flows given a recovery unit for their in-flight packets. */
+  unitsFailed: number;
+  flowsRecovered: number;
 }

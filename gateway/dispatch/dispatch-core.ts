@@ -17,6 +17,7 @@ import { flowKeyOf, newFlowKey, type FlowKey } from '../../sdk/flow-key';
 import { Packet, PacketClass } from '../../sdk/packet';
 import { EgressOrder } from '../egress/egress-order';
 import { NO_SLOT, PendingTable } from './pending-table';
+import { RetainedPackets } from './retained-packets';
 import type { EgressSink, HttpPort, NfReport, Router, UnitPorts } from './ports';
 
 export interface GatewayCounters {
@@ -29,6 +30,10 @@ export interface GatewayCounters {
   noLink: number;
   credits: number;
   unitErrors: number;
+  /** Recovery (output logger): packets of a dead unit re-sent to a recovery unit; in its logger's log but never released (output lost, effect kept); lost with no copy left. */
+  resent: number;
+  loggedNotReleased: number;
+  lostNoCopy: number;
 }
 
 export interface DispatchOptions {
@@ -38,13 +43,17 @@ export interface DispatchOptions {
   replicate: boolean;
   /** The NF sees the source's timestamp (replay) instead of gateway arrival. */
   sourceTime: boolean;
+  /** Keep a copy of every packet in flight so a dead unit's can be re-sent (output logger on). */
+  retain?: boolean;
 }
 
 const NO_TARGETS = new Int32Array(0);
 const EMPTY = Buffer.alloc(0);
 
 export class DispatchCore {
-  readonly counters: GatewayCounters = { ingress: 0, malformed: 0, egress: 0, pendingFull: 0, unknownEgress: 0, lostToDeadUnit: 0, noLink: 0, credits: 0, unitErrors: 0 };
+  readonly counters: GatewayCounters = { ingress: 0, malformed: 0, egress: 0, pendingFull: 0, unknownEgress: 0, lostToDeadUnit: 0, noLink: 0, credits: 0, unitErrors: 0, resent: 0, loggedNotReleased: 0, lostNoCopy: 0 };
+  /** Copies of the packets in flight (recovery); null with no output logger. */
+  readonly retained: RetainedPackets | null;
   readonly pending: PendingTable;
   readonly order: EgressOrder;
   private readonly sinks: Array<EgressSink | null> = [];
@@ -68,6 +77,7 @@ export class DispatchCore {
     private readonly report: NfReport | null = null,
   ) {
     this.pending = new PendingTable(o.maxInFlight);
+    this.retained = o.retain === true ? new RetainedPackets(o.maxInFlight) : null;
     this.order = new EgressOrder(controller.params.flowTableCapacity, (slot, verdict, reason, buf, off, len) => this.emitSlot(slot, verdict, reason, buf, off, len));
   }
 
@@ -119,7 +129,9 @@ export class DispatchCore {
     }
     const link = this.units.get(d.unit);
     if (link === undefined) return this.noLink(source, seq, buf, off, d.unit, wire, nowNs);
-    if (this.pending.add(d.flowletId, d.clock, seq, nowNs, source, wire, d.unit, d.flowSlot, d.clock) === NO_SLOT) return this.refuse(source, seq, buf, off, d.unit, wire, nowNs);
+    const slot = this.pending.add(d.flowletId, d.clock, seq, nowNs, source, wire, d.unit, d.flowSlot, d.clock);
+    if (slot === NO_SLOT) return this.refuse(source, seq, buf, off, d.unit, wire, nowNs);
+    this.retained?.keep(slot, buf, off, len, d.prevUnit, ts);
     this.order.begin(d.flowSlot, d.clock);
     const k = this.o.replicate ? d.targetCount : 0;
     link.add(d.flowletId, d.clock, d.prevUnit, k > 0 ? d.targets : NO_TARGETS, k, ts, buf, off, len);
@@ -215,6 +227,66 @@ export class DispatchCore {
       this.controller.onDropped(unit, pend.wireBytes[s]!, nowNs);
       this.order.done(pend.flow[s]!, pend.clock[s]!, s, 1, EgressReason.UNIT_LOST, EMPTY, 0, 0);
     });
+  }
+
+  /**
+   * Recovery after unit `unit` died and its logger released everything it will (UNIT_GONE), or a
+   * logger rebuilt from Kafka took over. Its packets still in flight are, per flow in clock order:
+   *  - clock ≤ `loggedClock(flow)` (the logger has their effect, their output never came): released
+   *    as UNIT_LOST, counted `loggedNotReleased` — re-running them would apply them twice;
+   *  - otherwise re-sent to the flow's recovery unit (Controller.recoveryUnit) with their original
+   *    ids, so their answers match as usual. The first re-sent packet of a flow names the dead unit as
+   *    previous unit when its logger holds the flow's state up to just before it (the recovery unit
+   *    pulls it from the logger), else the unit it was routed with (the state never reached the dead
+   *    unit: it is still there).
+   * Packets whose copy was lapped (RetainedPackets) are lost, counted `lostNoCopy`. Returns the re-sent count.
+   */
+  recoverUnit(unit: number, nowNs: number, loggedClock: (flowSlot: number) => number): number {
+    const pend = this.pending;
+    const ret = this.retained;
+    const keys: number[] = [];
+    pend.forUnit(unit, (f, c, s) => void keys.push(f, c, s));
+    const order = Array.from({ length: keys.length / 3 }, (_, i) => i).sort((a, b) => keys[a * 3 + 1]! - keys[b * 3 + 1]!);
+    const headDone = new Set<number>();
+    this.egressNow = nowNs;
+    let resent = 0;
+    for (const i of order) {
+      const fl = keys[i * 3]!;
+      const c = keys[i * 3 + 1]!;
+      const s = keys[i * 3 + 2]!;
+      const flow = pend.flow[s]!;
+      const logged = loggedClock(flow);
+      if (ret === null || !ret.has(s) || pend.clock[s]! <= logged) {
+        if (ret !== null && ret.has(s)) this.counters.loggedNotReleased++;
+        else this.counters.lostNoCopy++;
+        if (pend.take(fl, c) === s) this.lose(unit, s, nowNs);
+        continue;
+      }
+      const r = this.controller.recoveryUnit?.(flow, nowNs) ?? -1;
+      const link = this.units.get(r);
+      if (link === undefined) {
+        this.counters.noLink++;
+        if (pend.take(fl, c) === s) this.lose(unit, s, nowNs);
+        continue;
+      }
+      let prev = unit;
+      if (!headDone.has(flow)) {
+        headDone.add(flow);
+        if (logged < pend.clock[s]! - 1) prev = ret.prevUnit[s]!;
+      }
+      pend.retarget(s, r);
+      const off = ret.offset(s);
+      link.add(fl, c, prev, NO_TARGETS, 0, ret.tsNs[s]!, ret.ring, off, ret.len[s]!);
+      resent++;
+    }
+    this.counters.resent += resent;
+    return resent;
+  }
+
+  private lose(unit: number, s: number, nowNs: number): void {
+    const pend = this.pending;
+    this.controller.onDropped(unit, pend.wireBytes[s]!, nowNs);
+    this.order.done(pend.flow[s]!, pend.clock[s]!, s, 1, EgressReason.UNIT_LOST, EMPTY, 0, 0);
   }
 
   /** Packets sent to `unit` whose answer has not come back. */

@@ -139,4 +139,19 @@ export class PendingTable {
       if (s !== NO_SLOT) fn(s);
     }
   }
+
+  /** Visits every slot in flight at `unit` with its (flowletId, clock) key; nothing changes (rare: recovery). */
+  forUnit(unit: number, fn: (flowletId: number, clock: number, slot: number) => void): void {
+    for (let b = 0; b <= this.mask; b++) {
+      const s = this.hSlot[b]!;
+      if (s !== EMPTY && this.unit[s] === unit) fn(this.hFlowlet[b]!, this.hClock[b]!, s);
+    }
+  }
+
+  /** The packet in `slot` was re-sent to `unit` (recovery): it stays indexed under its key. */
+  retarget(slot: number, unit: number): void {
+    this.atUnit[this.unit[slot]! & 0xffff]--;
+    this.atUnit[unit & 0xffff]++;
+    this.unit[slot] = unit;
+  }
 }

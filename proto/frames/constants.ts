@@ -33,6 +33,8 @@ export const FrameType = {
   LOG: 9,
   /** logger → gateway: the unit's link to its logger closed; everything released came before (count 0). */
   UNIT_GONE: 10,
+  /** gateway → unit: your output logger moved (a replacement); one PEERS-layout record (peers-v1.ts). */
+  LOGGER: 11,
 } as const;
 export type FrameType = (typeof FrameType)[keyof typeof FrameType];
 

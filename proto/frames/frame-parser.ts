@@ -54,6 +54,7 @@ export function validateFrameBody(type: number, body: Buffer, count: number): st
     case FrameType.EGRESS: return EgressBatchReader.validate(body, count);
     case FrameType.CREDIT: return validateCredit(body, count);
     case FrameType.PEERS: return validatePeers(body, count);
+    case FrameType.LOGGER: return count === 1 ? validatePeers(body, count) : 'LOGGER carries exactly one record';
     case FrameType.STATS_REQUEST: return validateStatsRequest(body, count);
     case FrameType.STATS: return validateStats(body, count);
     case FrameType.EGRESS_V2: return EgressBatchV2Reader.validate(body, count);
