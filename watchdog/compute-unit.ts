@@ -18,7 +18,8 @@ import { encodeCredit } from '../proto/frames/credit-v1';
 import { PacketBatchReader } from '../proto/frames/packet-batch-v1';
 import { decodePeers } from '../proto/frames/peers-v1';
 import { encodeStats } from '../proto/frames/stats-v1';
-import { ipToString } from '../sdk/flow-key';
+import { ipToString, newFlowKey } from '../sdk/flow-key';
+import { LogKind, type LogRecord } from '../proto/frames/log-record-v1';
 import type { NetworkFunction } from '../sdk/types';
 import { BillingMeter } from './billing';
 import { EgressNames } from './egress-names';
@@ -63,6 +64,7 @@ export class ComputeUnit<C, S> {
   private peerServer: GrpcServer | null = null;
   private timer: NodeJS.Timeout | null = null;
   private readonly sweepOpts: SweepOptions;
+  private readonly restoreKey = newFlowKey();
   /** SNF_LOGGER: every packet's record and the egress go to the output logger, which releases to the gateway. */
   readonly logger: UnitLoggerLink<S> | null;
   dataPort = 0;
@@ -104,7 +106,7 @@ export class ComputeUnit<C, S> {
     // Only a backend that observes deltas gets the port (none today): no call per packet otherwise.
     if (this.backend.delta) this.proc.ports.delta = this.backend.delta;
     this.logger = cfg.loggerAddress === null ? null
-      : new UnitLoggerLink<S>(cfg.unitId, cfg.token, cfg.loggerAddress, this.proc.codec, this.proc.store, log, LOG_RECORDS_BYTES);
+      : new UnitLoggerLink<S>(cfg.unitId, cfg.token, cfg.loggerAddress, this.proc.codec, this.proc.store, log, LOG_RECORDS_BYTES, (r) => this.restoreFlow(r));
     if (this.logger !== null) {
       const lg = this.logger;
       this.proc.ports.delta = (e, _clock, flowletId, kind, value) => {
@@ -126,7 +128,11 @@ export class ComputeUnit<C, S> {
   async start(): Promise<void> {
     const { cfg, log } = this;
     await this.backend.start();
-    if (this.logger !== null) await this.logger.connect();
+    if (this.logger !== null) {
+      await this.logger.connect();
+      const restored = this.logger.counters.restoredFlows;
+      if (restored > 0) log.warn({ unit: cfg.unitId, flows: restored, logger: cfg.loggerAddress }, 'took over a dead unit: flows restored from its output logger');
+    }
     this.peerServer = createPeerServer(cfg.token, {
       push: (req) => this.service.onPush(req),
       pull: (req) => this.service.onPull(req),
@@ -169,6 +175,19 @@ export class ComputeUnit<C, S> {
         srv.tryShutdown(() => (clearTimeout(t), r()));
       });
     }
+  }
+
+  /** A flow from the logger's mirror (this unit took over a dead unit's id): its state as last released. */
+  private restoreFlow(r: LogRecord): void {
+    const k = this.restoreKey;
+    k.proto = r.proto;
+    k.srcIp = r.srcIp;
+    k.srcPort = r.srcPort;
+    k.dstIp = r.dstIp;
+    k.dstPort = r.dstPort;
+    if (this.proc.applyRemote(k, r.clock, r.kind === LogKind.PUT, r.value, nowNs(), false) !== 0) return;
+    const e = this.proc.store.get(k);
+    if (e !== undefined) e.loggedClock = e.clock;
   }
 
   private onFrame(conn: DataPlaneConnection, type: number, count: number, body: Buffer): void {

@@ -37,7 +37,7 @@ export class Controller implements RebalanceHost {
   readonly counters: ControllerCounters = {
     packets: 0, flowlets: 0, flowletsByReason: [0, 0, 0, 0, 0], flowletsWithState: 0, flowletsMoved: 0,
     flows: 0, flowsExpired: 0, flowsEvicted: 0, unitsStarted: 0, unitsStopped: 0, overloadAssignments: 0,
-    migrations: 0, drainsForUnknownUnit: 0, dropsReleased: 0, unitsFailed: 0, flowsRecovered: 0,
+    migrations: 0, drainsForUnknownUnit: 0, dropsReleased: 0, unitsFailed: 0,
   };
   readonly units: UnitTable;
   readonly flows: FlowStore;
@@ -429,12 +429,13 @@ export class Controller implements RebalanceHost {
   }
 
   /**
-   * Unit `u` died (fail-stop; fault tolerance, watchdog/logger/). It leaves the unit set without a
-   * retirement — no hand-off: its flows' state is at its output logger — and its id stays held
-   * (the logger keeps answering for it). Its flows' open flowlets end, so each flow gets a new
-   * flowlet on a recovery unit, with `prevUnit = u`, at its next packet (route: a flow whose unit
-   * stopped starts a flowlet), or at once for its packets re-sent by the gateway (`recoveryUnit`).
-   * Returns how many flows `u` held. O(flow slots), once per failure.
+   * Unit `u` died and cannot be replaced under its id (fault tolerance: its state is gone, or no
+   * replacement can start). It leaves the unit set without a retirement and its id stays held (its
+   * logger may still answer for it); its flows' open flowlets end, so each flow's next packet starts
+   * a flowlet on another unit with `prevUnit = u` (route: a flow whose unit stopped starts a
+   * flowlet). Returns how many flows `u` held. O(flow slots), once per failure.
+   * (A unit that can be replaced keeps its id: the gateway starts a process under it that restores
+   * the flows from the dead one's output logger, and the controller sees no change.)
    */
   unitFailed(u: number, nowNs: number): number {
     if (!this.units.isRunning(u)) return 0;
@@ -449,21 +450,6 @@ export class Controller implements RebalanceHost {
     this.counters.unitsFailed++;
     this.record('stop', u, nowNs, 0);
     return n;
-  }
-
-  /**
-   * Where flow `s`'s packets that were in flight at a dead unit go: its current unit if that runs
-   * (the flow already started a flowlet elsewhere), else a new flowlet picked as for any flowlet
-   * (prevUnit = the dead unit). The flow's later packets follow on the same unit.
-   */
-  recoveryUnit(s: number, nowNs: number): number {
-    const f = this.flows;
-    if (this.units.isRunning(f.unit[s]!)) return f.unit[s]!;
-    if (f.open[s] === 1) this.closeFlowlet(s, nowNs);
-    this.startFlowlet(s, RouteReason.TIMEOUT, nowNs);
-    this.counters.flowsRecovered++;
-    f.lastPktNs[s] = nowNs;
-    return f.unit[s]!;
   }
 
   /** smartflow: move flow `s` to `to`; its packets wait migrationHoldNs for the state. */

@@ -230,57 +230,55 @@ export class DispatchCore {
   }
 
   /**
-   * Recovery after unit `unit` died and its logger released everything it will (UNIT_GONE), or a
-   * logger rebuilt from Kafka took over. Its packets still in flight are, per flow in clock order:
-   *  - clock ≤ `loggedClock(flow)` (the logger has their effect, their output never came): released
-   *    as UNIT_LOST, counted `loggedNotReleased` — re-running them would apply them twice;
-   *  - otherwise re-sent to the flow's recovery unit (Controller.recoveryUnit) with their original
-   *    ids, so their answers match as usual. The first re-sent packet of a flow names the dead unit as
-   *    previous unit when its logger holds the flow's state up to just before it (the recovery unit
-   *    pulls it from the logger), else the unit it was routed with (the state never reached the dead
-   *    unit: it is still there).
+   * Recovery: unit `unit` died and a process under the same id takes over (it restores the flows
+   * from the dead one's output logger). Called once the logger released everything it will for
+   * the dead process (UNIT_GONE), or once a logger rebuilt from Kafka took over. Of the packets in
+   * flight at the dead process (`inFlight`, from inFlightSnapshot when it died; packets routed to
+   * the id since are queued for the successor already), those still unanswered are, in clock order:
+   *  - clock ≤ `loggedClock(flow)`: their effect is in the log, their output never came (logged,
+   *    then both died): released as UNIT_LOST, counted `loggedNotReleased` — running them again
+   *    would apply them twice;
+   *  - otherwise re-sent on the unit's (new) link with their original ids and previous unit, so
+   *    their answers match as usual and a flowlet whose state never reached the dead unit pulls it
+   *    where it is.
    * Packets whose copy was lapped (RetainedPackets) are lost, counted `lostNoCopy`. Returns the re-sent count.
    */
-  recoverUnit(unit: number, nowNs: number, loggedClock: (flowSlot: number) => number): number {
+  resendUnit(unit: number, nowNs: number, loggedClock: (flowSlot: number) => number, inFlight: readonly number[]): number {
     const pend = this.pending;
     const ret = this.retained;
+    // Of what was in flight at the dead process (inFlightSnapshot), what is still unanswered.
     const keys: number[] = [];
-    pend.forUnit(unit, (f, c, s) => void keys.push(f, c, s));
+    for (let i = 0; i < inFlight.length; i += 3) {
+      if (pend.slotOf(inFlight[i]!, inFlight[i + 1]!) === inFlight[i + 2]) keys.push(inFlight[i]!, inFlight[i + 1]!, inFlight[i + 2]!);
+    }
     const order = Array.from({ length: keys.length / 3 }, (_, i) => i).sort((a, b) => keys[a * 3 + 1]! - keys[b * 3 + 1]!);
-    const headDone = new Set<number>();
+    const link = this.units.get(unit);
     this.egressNow = nowNs;
     let resent = 0;
     for (const i of order) {
       const fl = keys[i * 3]!;
       const c = keys[i * 3 + 1]!;
       const s = keys[i * 3 + 2]!;
-      const flow = pend.flow[s]!;
-      const logged = loggedClock(flow);
-      if (ret === null || !ret.has(s) || pend.clock[s]! <= logged) {
-        if (ret !== null && ret.has(s)) this.counters.loggedNotReleased++;
-        else this.counters.lostNoCopy++;
+      const copied = ret !== null && ret.has(s);
+      if (!copied || link === undefined || pend.clock[s]! <= loggedClock(pend.flow[s]!)) {
+        if (!copied) this.counters.lostNoCopy++;
+        else if (link === undefined) this.counters.noLink++;
+        else this.counters.loggedNotReleased++;
         if (pend.take(fl, c) === s) this.lose(unit, s, nowNs);
         continue;
       }
-      const r = this.controller.recoveryUnit?.(flow, nowNs) ?? -1;
-      const link = this.units.get(r);
-      if (link === undefined) {
-        this.counters.noLink++;
-        if (pend.take(fl, c) === s) this.lose(unit, s, nowNs);
-        continue;
-      }
-      let prev = unit;
-      if (!headDone.has(flow)) {
-        headDone.add(flow);
-        if (logged < pend.clock[s]! - 1) prev = ret.prevUnit[s]!;
-      }
-      pend.retarget(s, r);
-      const off = ret.offset(s);
-      link.add(fl, c, prev, NO_TARGETS, 0, ret.tsNs[s]!, ret.ring, off, ret.len[s]!);
+      link.add(fl, c, ret.prevUnit[s]!, NO_TARGETS, 0, ret.tsNs[s]!, ret.ring, ret.offset(s), ret.len[s]!);
       resent++;
     }
     this.counters.resent += resent;
     return resent;
+  }
+
+  /** (flowletId, clock, slot) of every packet in flight at `unit` now: taken when its process died, for resendUnit. */
+  inFlightSnapshot(unit: number): number[] {
+    const keys: number[] = [];
+    this.pending.forUnit(unit, (f, c, s) => void keys.push(f, c, s));
+    return keys;
   }
 
   private lose(unit: number, s: number, nowNs: number): void {

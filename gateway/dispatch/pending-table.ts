@@ -148,10 +148,9 @@ export class PendingTable {
     }
   }
 
-  /** The packet in `slot` was re-sent to `unit` (recovery): it stays indexed under its key. */
-  retarget(slot: number, unit: number): void {
-    this.atUnit[this.unit[slot]! & 0xffff]--;
-    this.atUnit[unit & 0xffff]++;
-    this.unit[slot] = unit;
+  /** The slot of (flowletId, clock) if still in flight, else NO_SLOT (nothing changes). */
+  slotOf(flowletId: number, clock: number): number {
+    const b = this.find(flowletId, clock);
+    return b < 0 ? NO_SLOT : this.hSlot[b]!;
   }
 }

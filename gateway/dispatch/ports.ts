@@ -7,7 +7,7 @@ import type { Controller } from '../controller';
 import type { EgressBatchV2Reader } from '../../proto/frames/egress-batch-v2';
 
 /** The controller as the core uses it (the real one, or a scripted router in tests). */
-export type Router = Pick<Controller, 'route' | 'onDropped' | 'onDrained' | 'tick'> & Partial<Pick<Controller, 'recoveryUnit'>> & {
+export type Router = Pick<Controller, 'route' | 'onDropped' | 'onDrained' | 'tick'> & {
   readonly params: { readonly flowTableCapacity: number; readonly loadBucketNs: number };
 };
 

@@ -1,22 +1,26 @@
 /**
- * What the gateway does when a unit or its output logger dies (`--logger` ≠ off; paper §6,
- * watchdog/README.md "Failure model"). Per unit, two links tell it: the unit's data-plane link and
- * the link to its logger (EGRESS comes from there).
+ * What the gateway does when a unit or its output logger dies (`--logger` ≠ off; paper §6;
+ * the failure model is in watchdog/README.md). Per unit, two links tell it: the unit's data-plane
+ * link and the link to its logger (EGRESS comes from there).
  *
- * - Unit link closes → `unitDown`: the controller drops the unit (Controller.unitFailed: its flows
- *   start a new flowlet elsewhere with the dead unit as previous unit), and PEERS maps the dead
- *   unit's id to its logger's StatePeer address, so recovery units pull the flows' state from the
- *   logger like from a live peer. Nothing is re-sent yet: the logger may still release packets.
- * - The logger's UNIT_GONE (it released everything it will for the unit) → `recover`: the logger's
- *   clock of each flow with packets still in flight is pulled, and DispatchCore.recoverUnit re-sends
- *   the packets whose effect it lacks to the flows' recovery units (the others were logged but
- *   never released: their output is lost and counted, their effect kept).
+ * A dead unit is taken over under its own id (the recovery unit): the controller keeps routing to
+ * the id, so no flow moves and every `prevUnit` that names the dead unit stays right; packets for
+ * it queue on a new link meanwhile (held, never dropped).
+ * - Unit link closes → `unitDown`: a new link for the id (packets queue), and PEERS maps the id
+ *   to the logger's StatePeer address, so peers that pull the dead unit's flows get them from its
+ *   mirror until the recovery unit is up.
+ * - The logger's UNIT_GONE (it released everything it will for the dead process) → `recover`:
+ *   the dead process's packets still in flight are re-sent into the new link (DispatchCore.resendUnit:
+ *   what the logger already holds is not re-sent), and a unit process is started under the id,
+ *   attached to the same logger: it restores every flow from the mirror (RESTORE frames) before it
+ *   takes packets, then PEERS points the id at it.
  * - Logger link closes while the unit lives → a replacement logger; the unit reconnects to it and
  *   sends every flow whole (rebuilt from the unit's live state). Packets the dead logger held are
- *   lost like on the network (counted `lostToDeadLogger`).
+ *   lost like on the network (released as UNIT_LOST, counted `lostToDeadLogger`).
  * - Both gone → a replacement logger rebuilt from Kafka (`kafka:*`; `strict` guarantees that every
- *   released packet's effect is there) takes the dead unit's id, then `recover` as above. With
- *   `memory` there is no durable copy: the flows' state is lost (logged, counted).
+ *   released packet's effect is in it), then `recover` with it. With `memory` there is no durable
+ *   copy: the id is given up (Controller.unitFailed), its in-flight packets are lost and its flows
+ *   start afresh where they land (logged, counted `stateLostNoLog`).
  */
 import type { FlowKey } from '../../sdk/flow-key';
 import type { Controller } from '../controller';
@@ -50,17 +54,18 @@ export interface RecoveryDeps {
   log: (msg: string, fields: Record<string, unknown>) => void;
 }
 
+type LoggerEp = { data: HostPort; peer: HostPort; instance: string };
+interface Dead { unitDown: boolean; loggerDown: boolean; recovering: boolean; logger: LoggerEp | null; atNs: number; inFlight: number[] }
+
 /** How long a dead logger's unit gets to show whether it died too. */
 const LOGGER_GRACE_MS = 150;
-
-interface Dead { unitDown: boolean; loggerDown: boolean; recovered: boolean; logger: HostPort | null; atNs: number }
 
 export class UnitRecovery {
   readonly counters: RecoveryCounters = {
     unitsDown: 0, unitsRecovered: 0, loggersLost: 0, loggersReplaced: 0, rebuiltFromKafka: 0, stateLostNoLog: 0, lostToDeadLogger: 0, recoveryErrors: 0,
   };
   private readonly dead = new Map<number, Dead>();
-  /** Recovery time per recovered unit (ms, link close → packets re-sent), for the benchmark. */
+  /** Per recovery: link close → recovery unit ready (ms), and the restore alone (re-send → ready). */
   readonly recoveryMs: number[] = [];
 
   constructor(private readonly d: RecoveryDeps) {}
@@ -68,8 +73,7 @@ export class UnitRecovery {
   private entry(unit: number): Dead {
     let e = this.dead.get(unit);
     if (e === undefined) {
-      const ep = this.d.pool.endpoints.get(unit);
-      e = { unitDown: false, loggerDown: false, recovered: false, logger: ep?.logger?.peer ?? null, atNs: this.d.nowNs() };
+      e = { unitDown: false, loggerDown: false, recovering: false, logger: this.d.pool.loggers.get(unit) ?? null, atNs: this.d.nowNs(), inFlight: [] };
       this.dead.set(unit, e);
     }
     return e;
@@ -82,19 +86,20 @@ export class UnitRecovery {
     e.unitDown = true;
     e.atNs = this.d.nowNs();
     this.counters.unitsDown++;
-    const flows = this.d.controller().unitFailed(unit, e.atNs);
-    if (e.logger !== null) this.d.pool.markDead(unit, e.logger);
-    this.d.log('unit died: its flows move to recovery units, state from its output logger', {
-      unit, flows, inFlight: this.d.core().inFlightAt(unit), logger: e.logger,
+    e.inFlight = this.d.core().inFlightSnapshot(unit);
+    this.d.pool.prepareFailover(unit);
+    if (e.logger !== null) this.d.pool.markDead(unit, e.logger.peer);
+    this.d.log('unit died: packets for it are held until a unit under its id restored its flows from its output logger', {
+      unit, inFlight: this.d.core().inFlightAt(unit), logger: e.logger?.peer,
     });
     if (e.loggerDown) void this.bothDown(unit, e);
   }
 
-  /** The unit's logger released everything for it (UNIT_GONE). */
+  /** The unit's logger released everything for the dead process (UNIT_GONE). */
   unitGone(unit: number): void {
     const e = this.entry(unit);
     if (!e.unitDown) this.unitDown(unit);
-    if (!e.recovered && e.logger !== null) void this.recover(unit, e, e.logger, 'logger');
+    if (!e.recovering && e.logger !== null && !e.loggerDown) void this.recover(unit, e, e.logger, 'logger');
   }
 
   /** The gateway's link to the unit's logger closed. */
@@ -103,7 +108,7 @@ export class UnitRecovery {
     this.counters.loggersLost++;
     e.loggerDown = true;
     if (e.unitDown) {
-      if (!e.recovered) void this.bothDown(unit, e);
+      if (!e.recovering) void this.bothDown(unit, e);
       return;
     }
     // Killed together? Give the unit's link a moment to close too before treating the unit as alive.
@@ -127,73 +132,93 @@ export class UnitRecovery {
     if (this.d.startLogger === undefined) return;
     try {
       const ep = await this.d.startLogger(unit, 'none');
+      const lg = { data: ep.data, peer: ep.peer!, instance: ep.instance };
       await this.d.pool.connectLogger(unit, ep.data);
       const cur = this.d.pool.endpoints.get(unit);
-      if (cur !== undefined) cur.logger = { data: ep.data, peer: ep.peer!, instance: ep.instance };
+      if (cur !== undefined) cur.logger = lg;
+      this.d.pool.loggers.set(unit, lg);
       this.d.moveLogger?.(unit, ep.data);
       this.counters.loggersReplaced++;
-      this.d.log('replacement output logger up', { unit, data: ep.data, peer: ep.peer });
+      this.d.log('replacement output logger up; the unit sends it every flow', { unit, data: ep.data, peer: ep.peer });
     } catch (err) {
       this.counters.recoveryErrors++;
       this.d.log('replacing an output logger failed', { unit, err: String(err) });
     }
   }
 
-  /** Unit and logger both gone: rebuild from Kafka (or, without a durable log, the state is lost). */
+  /** Unit and logger both gone: rebuild from Kafka, or, without a durable log, give the id up (state lost). */
   private async bothDown(unit: number, e: Dead): Promise<void> {
-    if (e.recovered) return;
-    e.recovered = true;
-    if (!this.d.durable || this.d.startLogger === undefined) {
-      this.counters.stateLostNoLog++;
-      this.d.log('STATE LOST: unit and its memory-mode logger both died; in-flight packets dropped', { unit });
-      this.d.core().onUnitLost(unit, this.d.nowNs());
-      return;
-    }
+    if (e.recovering) return;
+    e.recovering = true;
+    if (!this.d.durable || this.d.startLogger === undefined) return this.giveUp(unit, 'unit and its memory-mode logger both died');
     try {
       const ep = await this.d.startLogger(unit, 'kafka');
       this.counters.rebuiltFromKafka++;
-      e.logger = ep.peer!;
-      this.d.pool.markDead(unit, ep.peer!);
-      e.recovered = false;
-      await this.recover(unit, e, ep.peer!, 'kafka');
+      const lg = { data: ep.data, peer: ep.peer!, instance: ep.instance };
+      this.d.pool.loggers.set(unit, lg);
+      this.d.pool.markDead(unit, lg.peer);
+      e.logger = lg;
+      await this.d.pool.connectLogger(unit, ep.data);
+      e.loggerDown = false;
+      e.recovering = false;
+      await this.recover(unit, e, lg, 'kafka');
     } catch (err) {
       this.counters.recoveryErrors++;
-      this.d.log('rebuilding from Kafka failed: in-flight packets dropped', { unit, err: String(err) });
-      this.d.core().onUnitLost(unit, this.d.nowNs());
+      this.giveUp(unit, `rebuilding from Kafka failed: ${String(err)}`);
     }
   }
 
-  /** Re-send what the dead unit never answered, given the logger's clock of each flow. */
-  private async recover(unit: number, e: Dead, logger: HostPort, from: 'logger' | 'kafka'): Promise<void> {
-    if (e.recovered) return;
-    e.recovered = true;
+  private giveUp(unit: number, why: string): void {
+    this.counters.stateLostNoLog++;
+    const core = this.d.core();
+    const now = this.d.nowNs();
+    const flows = this.d.controller().unitFailed(unit, now);
+    this.d.pool.links.get(unit)?.close();
+    this.d.pool.links.delete(unit);
+    core.onUnitLost(unit, now);
+    this.d.log(`STATE LOST: ${why}; its in-flight packets are dropped and its flows start afresh`, { unit, flows });
+  }
+
+  /** Re-send what the dead process never answered (minus what the logger holds), then start its successor. */
+  private async recover(unit: number, e: Dead, logger: LoggerEp, from: 'logger' | 'kafka'): Promise<void> {
+    if (e.recovering) return;
+    e.recovering = true;
     const core = this.d.core();
     const ctl = this.d.controller();
     const slots: number[] = [];
     const seen = new Set<number>();
-    core.pending.forUnit(unit, (_f, _c, s) => {
-      const flow = core.pending.flow[s]!;
+    for (let i = 2; i < e.inFlight.length; i += 3) {
+      const flow = core.pending.flow[e.inFlight[i]!]!;
       if (!seen.has(flow)) (seen.add(flow), slots.push(flow));
-    });
+    }
     const keys: FlowKey[] = slots.map((s) => ctl.flowKeyOfSlot(s));
     const clocks = new Map<number, number>();
     try {
-      const states = keys.length === 0 ? [] : await pullStates([{ unit, address: `${logger.host}:${logger.port}` }], this.d.token, keys, 5000);
+      const states = keys.length === 0 ? [] : await pullStates([{ unit, address: `${logger.peer.host}:${logger.peer.port}` }], this.d.token, keys, 5000);
       states.forEach((st, i) => clocks.set(slots[i]!, st === null ? 0 : st.clock));
     } catch (err) {
       this.counters.recoveryErrors++;
       this.d.log('reading the logger\'s clocks failed: re-sending every in-flight packet', { unit, err: String(err) });
     }
-    const now = this.d.nowNs();
     const before = { ...core.counters };
-    const resent = core.recoverUnit(unit, now, (flow) => clocks.get(flow) ?? 0);
+    const resent = core.resendUnit(unit, this.d.nowNs(), (flow) => clocks.get(flow) ?? 0, e.inFlight);
+    e.inFlight = [];
+    const t1 = this.d.nowNs();
+    try {
+      await this.d.pool.failover(unit, logger);
+    } catch (err) {
+      this.counters.recoveryErrors++;
+      return this.giveUp(unit, `no unit could take over: ${String(err)}`);
+    }
+    const now = this.d.nowNs();
     this.counters.unitsRecovered++;
-    const ms = (now - e.atNs) / 1e6;
-    this.recoveryMs.push(ms);
-    this.d.log('unit recovered', {
+    this.recoveryMs.push((now - e.atNs) / 1e6);
+    this.dead.delete(unit);
+    this.d.log('unit recovered: a unit under its id restored its flows', {
       unit, from, flowsInFlight: slots.length, resent,
       loggedNotReleased: core.counters.loggedNotReleased - before.loggedNotReleased,
-      lostNoCopy: core.counters.lostNoCopy - before.lostNoCopy, ms: Math.round(ms * 1000) / 1000,
+      lostNoCopy: core.counters.lostNoCopy - before.lostNoCopy,
+      ms: Math.round((now - e.atNs) / 1e3) / 1e3, startMs: Math.round((now - t1) / 1e3) / 1e3,
     });
   }
 }

@@ -61,6 +61,8 @@ export interface UnitProvider {
   close(): Promise<void>;
   /** Output loggers (gateway --logger): start a (replacement) logger for `unit`; `kafka` = rebuild its mirror from the log first. */
   startLogger?(unit: number, rebuild: 'none' | 'kafka'): Promise<UnitEndpoint>;
+  /** Recovery: start a compute unit under `unit` (a dead one's id) attached to the existing logger at `logger` (it restores the mirror). */
+  startUnitWithLogger?(unit: number, logger: HostPort): Promise<UnitEndpoint>;
 }
 
 export type UnitProviderFactory = (spec: UnitSpec) => UnitProvider;

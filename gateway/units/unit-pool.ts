@@ -30,6 +30,8 @@ export class UnitPool {
   readonly loggerLinks = new Map<number, UnitLink>();
   /** Dead units whose StatePeer address now is their logger's (PEERS: recovery units pull from it). */
   readonly deadPeers = new Map<number, HostPort>();
+  /** Each unit's output logger (kept when the unit's endpoint goes: recovery needs it). */
+  readonly loggers = new Map<number, { data: HostPort; peer: HostPort; instance: string }>();
   private readonly starting = new Map<number, Promise<void>>();
   private readonly stopping = new Set<number>();
   private readonly unsubscribe: () => void;
@@ -49,25 +51,14 @@ export class UnitPool {
   start(unit: number): void {
     if (this.starting.has(unit) || this.endpoints.has(unit)) return;
     this.stopping.delete(unit);
-    let link: UnitLink | null = null;
-    if (!this.http) {
-      link = new UnitLink(unit, this.token, {
-        onFrame: this.ev.frame,
-        onReady: () => this.peersFrame(),
-        onClose: (l) => {
-          if (this.links.get(unit) === l) this.links.delete(unit);
-          if (!this.stopping.has(unit)) {
-            this.counters.lost++;
-            this.ev.lost(unit);
-          }
-        },
-      });
-      this.links.set(unit, link);
-    }
+    const link = this.http ? null : this.newLink(unit);
     const p = (async () => {
       const ep = await this.provider.start(unit, this.http ? 'http' : 'compute');
       this.endpoints.set(unit, ep);
-      if (ep.logger !== undefined) await this.connectLogger(unit, ep.logger.data);
+      if (ep.logger !== undefined) {
+        this.loggers.set(unit, ep.logger);
+        await this.connectLogger(unit, ep.logger.data);
+      }
       if (link !== null) {
         await link.connect(ep.data.host, ep.data.port);
         this.broadcastPeers();
@@ -79,6 +70,45 @@ export class UnitPool {
       this.ev.error(unit, err);
     }).finally(() => this.starting.delete(unit));
     this.starting.set(unit, p);
+  }
+
+  private newLink(unit: number): UnitLink {
+    const link = new UnitLink(unit, this.token, {
+      onFrame: this.ev.frame,
+      onReady: () => this.peersFrame(),
+      onClose: (l) => {
+        if (this.links.get(unit) === l) this.links.delete(unit);
+        if (!this.stopping.has(unit)) {
+          this.counters.lost++;
+          this.ev.lost(unit);
+        }
+      },
+    });
+    this.links.set(unit, link);
+    return link;
+  }
+
+  /**
+   * Unit `unit` died and is taken over under its id (recovery): a new link at once, so packets
+   * routed to it queue (the dead process's packets are re-sent into it too); `failover` starts the process.
+   */
+  prepareFailover(unit: number): void {
+    // The dead process's link may not have noticed yet (the logger's UNIT_GONE can come first): replaced, it closes on its own.
+    this.newLink(unit);
+  }
+
+  /** Starts the process taking over `unit`, attached to `logger` (whose mirror it restores), and connects its link. */
+  async failover(unit: number, logger: { data: HostPort; peer: HostPort; instance: string }): Promise<UnitEndpoint> {
+    if (this.provider.startUnitWithLogger === undefined) throw new Error(`provider ${this.provider.name} cannot restart a unit under its id`);
+    const link = this.links.get(unit) ?? this.newLink(unit);
+    const ep = await this.provider.startUnitWithLogger(unit, logger.data);
+    if (this.links.get(unit) !== link) throw new Error(`unit ${unit} died again while its successor started`);
+    ep.logger = logger;
+    this.endpoints.set(unit, ep);
+    this.deadPeers.delete(unit);
+    await link.connect(ep.data.host, ep.data.port);
+    this.broadcastPeers();
+    return ep;
   }
 
   /** The gateway's link to unit `unit`'s output logger at `at` (a replacement logger too). */

@@ -35,6 +35,8 @@ export const FrameType = {
   UNIT_GONE: 10,
   /** gateway → unit: your output logger moved (a replacement); one PEERS-layout record (peers-v1.ts). */
   LOGGER: 11,
+  /** logger → its unit, right after the handshake: the mirror as log records v1; a RESTORE with count 0 ends it. */
+  RESTORE: 12,
 } as const;
 export type FrameType = (typeof FrameType)[keyof typeof FrameType];
 

@@ -17,7 +17,7 @@ import { FrameHeader } from './frame-header-v1';
 import { PacketBatchReader } from './packet-batch-v1';
 import { EgressBatchReader } from './egress-batch-v1';
 import { EgressBatchV2Reader } from './egress-batch-v2';
-import { validateLogBody, validateUnitGone } from './log-frame-v1';
+import { validateLogBody, validateRestoreBody, validateUnitGone } from './log-frame-v1';
 import { validateNames } from './names-v1';
 import { validateCredit } from './credit-v1';
 import { validatePeers } from './peers-v1';
@@ -61,6 +61,7 @@ export function validateFrameBody(type: number, body: Buffer, count: number): st
     case FrameType.NAMES: return validateNames(body, count);
     case FrameType.LOG: return validateLogBody(body, count);
     case FrameType.UNIT_GONE: return validateUnitGone(body, count);
+    case FrameType.RESTORE: return validateRestoreBody(body, count);
     default: return `unknown frame type ${type}`;
   }
 }

@@ -108,3 +108,28 @@ export function encodeUnitGone(): Buffer {
 export function validateUnitGone(body: Buffer, count: number): string | null {
   return body.length === 0 && count === 0 ? null : 'UNIT_GONE carries no records';
 }
+
+/**
+ * RESTORE (type 12, logger → unit, right after the unit's handshake): `count` log records v1 back
+ * to back — the logger's mirror, so a unit started under a dead unit's id resumes with its state.
+ * A RESTORE with count 0 (empty body) ends the restore; a logger with an empty mirror sends only that.
+ */
+export function encodeRestore(records: readonly Buffer[]): Buffer {
+  let n = 0;
+  for (const r of records) n += r.length;
+  const b = Buffer.allocUnsafe(FRAME_HEADER_BYTES + n);
+  writeFrameHeader(b, 0, FrameType.RESTORE, 0, records.length, n);
+  let p = FRAME_HEADER_BYTES;
+  for (const r of records) p += r.copy(b, p);
+  return b;
+}
+
+export function validateRestoreBody(body: Buffer, count: number): string | null {
+  let p = 0;
+  for (let i = 0; i < count; i++) {
+    const r = readLogRecord(body, p, body.length, scratch);
+    if (typeof r === 'string') return `record ${i}: ${r}`;
+    p = r;
+  }
+  return p === body.length ? null : 'bytes after the last record';
+}

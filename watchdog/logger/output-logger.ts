@@ -22,7 +22,7 @@ import type { AddressInfo, Server } from 'net';
 import type { Server as GrpcServer } from '@grpc/grpc-js';
 import type { Logger } from 'pino';
 import { FrameType, Role } from '../../proto/frames/constants';
-import { encodeUnitGone, splitLogBody } from '../../proto/frames/log-frame-v1';
+import { encodeRestore, encodeUnitGone, splitLogBody } from '../../proto/frames/log-frame-v1';
 import { encodeLogRecord, LogKind, logKey, newLogRecord, readLogRecord } from '../../proto/frames/log-record-v1';
 import { createDataPlaneServer, type DataPlaneConnection } from '../data-plane-server';
 import { bindServer, createPeerServer } from '../peer-server';
@@ -46,16 +46,19 @@ export interface LoggerCounters {
   /** Released while no gateway was connected: kept and written when one connects. */
   bufferedForGateway: number;
   kafkaRetries: number;
+  /** Flows sent to a connecting unit (RESTORE). */
+  restoredFlows: number;
 }
 
 const KAFKA_RETRY_MS = 200;
+const RESTORE_FRAME_BYTES = 512 * 1024;
 
 export class OutputLogger {
   readonly mirror = new Mirror();
   readonly service: MirrorPeerService;
   readonly counters: LoggerCounters = {
     logFrames: 0, releasedFrames: 0, releasedBytes: 0, wrongUnit: 0, unitConnections: 0, unitGone: 0,
-    gatewayConnections: 0, bufferedForGateway: 0, kafkaRetries: 0,
+    gatewayConnections: 0, bufferedForGateway: 0, kafkaRetries: 0, restoredFlows: 0,
   };
   /** Handshake, frame and gRPC rejections (the transport's counters: framesRejected = corrupt LOG frames). */
   readonly transport = newUnitCounters();
@@ -127,6 +130,7 @@ export class OutputLogger {
       this.counters.unitConnections++;
       this.unitConn = conn;
       this.service.final = false;
+      this.restore(conn);
       return;
     }
     this.counters.gatewayConnections++;
@@ -142,6 +146,35 @@ export class OutputLogger {
     this.counters.unitGone++;
     this.log.warn({ unit: this.cfg.unitId, flows: this.mirror.size, holding: this.held.length }, 'unit connection closed: releasing what is held, then UNIT_GONE');
     this.finishUnit();
+  }
+
+  /**
+   * A unit connected: the mirror goes to it first (RESTORE frames, then an empty one). A unit
+   * started under a dead unit's id so resumes with every flow as last released; a fresh unit gets
+   * only the end marker.
+   */
+  private restore(conn: DataPlaneConnection): void {
+    let batch: Buffer[] = [];
+    let bytes = 0;
+    let flows = 0;
+    this.mirror.forEach((e) => {
+      const rec = encodeLogRecord({
+        kind: e.present ? LogKind.PUT : LogKind.DELETE, unit: e.unit, clock: e.clock, flowletId: 0,
+        proto: e.proto, srcIp: e.srcIp, srcPort: e.srcPort, dstIp: e.dstIp, dstPort: e.dstPort, value: e.value,
+      });
+      batch.push(rec);
+      bytes += rec.length;
+      flows++;
+      if (bytes > RESTORE_FRAME_BYTES || batch.length === 0xffff) {
+        conn.socket.write(encodeRestore(batch));
+        batch = [];
+        bytes = 0;
+      }
+    });
+    if (batch.length > 0) conn.socket.write(encodeRestore(batch));
+    conn.socket.write(encodeRestore([]));
+    this.counters.restoredFlows += flows;
+    if (flows > 0) this.log.info({ unit: this.cfg.unitId, flows }, 'unit connected: mirror restored to it');
   }
 
   /** After the last held frame went out: UNIT_GONE, and the mirror is final. */

@@ -14,10 +14,11 @@
  */
 import * as net from 'net';
 import type { Logger } from 'pino';
-import { Role } from '../../proto/frames/constants';
-import { decodeHandshakeReply, encodeHandshake, HandshakeStatus } from '../../proto/frames/handshake-v1';
+import { FrameType, Role } from '../../proto/frames/constants';
+import { FrameParser } from '../../proto/frames/frame-parser';
+import { decodeHandshakeReply, encodeHandshake, HANDSHAKE_REPLY_BYTES, HandshakeStatus } from '../../proto/frames/handshake-v1';
 import { LogFrameWriter } from '../../proto/frames/log-frame-v1';
-import { LogKind } from '../../proto/frames/log-record-v1';
+import { LogKind, newLogRecord, readLogRecord, type LogRecord } from '../../proto/frames/log-record-v1';
 import type { StateCodec } from '../../sdk/types';
 import type { EphemeralStore } from '../runtime/ephemeral-store';
 import type { FlowEntry } from '../runtime/flow-entry';
@@ -29,12 +30,14 @@ export interface UnitLoggerCounters {
   loggerFramesLost: number;
   loggerConnects: number;
   loggerEncodeErrors: number;
+  /** Flows the logger restored to this unit when it connected (a unit started under a dead unit's id). */
+  restoredFlows: number;
 }
 
 const RECONNECT_MS = 100;
 
 export class UnitLoggerLink<S> {
-  readonly counters: UnitLoggerCounters = { loggedRecords: 0, loggedSnapshots: 0, loggerFrames: 0, loggerFramesLost: 0, loggerConnects: 0, loggerEncodeErrors: 0 };
+  readonly counters: UnitLoggerCounters = { loggedRecords: 0, loggedSnapshots: 0, loggerFrames: 0, loggerFramesLost: 0, loggerConnects: 0, loggerEncodeErrors: 0, restoredFlows: 0 };
   readonly writer: LogFrameWriter;
   private socket: net.Socket | null = null;
   private ready = false;
@@ -49,6 +52,8 @@ export class UnitLoggerLink<S> {
     private readonly store: EphemeralStore<S>,
     private readonly log: Logger,
     frameBytes: number,
+    /** A flow the logger restored (RESTORE record): apply it to the store. */
+    private readonly onRestore: (r: LogRecord) => void,
   ) {
     this.writer = new LogFrameWriter(frameBytes);
   }
@@ -57,9 +62,37 @@ export class UnitLoggerLink<S> {
     return this.ready;
   }
 
-  /** Connects (resolves once the logger accepted the handshake, or rejects). Later drops reconnect. */
+  /**
+   * Connects; resolves once the logger accepted the handshake and restored its mirror to this unit
+   * (RESTORE frames), or rejects. Later drops reconnect.
+   */
   connect(): Promise<void> {
     return new Promise((resolve, reject) => {
+      const rec = newLogRecord();
+      let restoring = true;
+      const parser = new FrameParser({
+        accept: [FrameType.RESTORE],
+        onFrame: (_type, _flags, count, body) => {
+          if (!restoring) return;
+          if (count === 0) {
+            restoring = false;
+            this.ready = true;
+            settled = true;
+            this.counters.loggerConnects++;
+            this.sendAll();
+            resolve();
+            return;
+          }
+          let p = 0;
+          for (let i = 0; i < count; i++) {
+            const end = readLogRecord(body, p, body.length, rec);
+            if (typeof end === 'string') break; // validated by the parser
+            p = end;
+            this.onRestore(rec);
+            this.counters.restoredFlows++;
+          }
+        },
+      });
       const [host, port] = splitAddress(this.address);
       const s = net.connect({ host, port });
       this.socket = s;
@@ -67,8 +100,12 @@ export class UnitLoggerLink<S> {
       let hs = Buffer.alloc(0);
       let settled = false;
       s.on('connect', () => s.write(encodeHandshake({ role: Role.UNIT, unitId: this.unitId, token: this.token })));
+      let shook = false;
       s.on('data', (chunk: Buffer) => {
-        if (this.ready) return; // the logger sends nothing after its handshake reply
+        if (shook) {
+          if (!parser.push(chunk)) s.destroy();
+          return;
+        }
         hs = Buffer.concat([hs, chunk]);
         const r = decodeHandshakeReply(hs);
         if (r === null) return;
@@ -77,11 +114,8 @@ export class UnitLoggerLink<S> {
           s.destroy();
           return reject(new Error(`logger ${this.address} refused the handshake (status ${r.status})`));
         }
-        this.ready = true;
-        settled = true;
-        this.counters.loggerConnects++;
-        this.sendAll();
-        resolve();
+        shook = true;
+        if (hs.length > HANDSHAKE_REPLY_BYTES && !parser.push(hs.subarray(HANDSHAKE_REPLY_BYTES))) s.destroy();
       });
       s.on('error', () => s.destroy());
       s.on('close', () => {

@@ -285,6 +285,10 @@ export class PacketProcessor<C, S> {
       while (i > 0 && e.held[i - 1]!.clock > clock) i--;
       e.held.splice(i, 0, h);
     }
+    // A packet older than those held can be the one that runs now (a dead unit's packets re-sent
+    // behind newer ones: fault tolerance): the state here is exactly what it needs.
+    const head = e.held[0]!;
+    if (head.clock === e.clock + 1 && (e.clock > 0 || head.prevUnit === NO_UNIT)) return this.release(e, nowNs);
     // Pull from the previous flowlet's unit unless a pull is already arranged.
     if (prevUnit !== NO_UNIT) this.pullForHead(e, nowNs + this.opts.pullDelayNs);
   }

@@ -124,6 +124,11 @@ export class LocalProcessProvider implements UnitProvider {
     });
   }
 
+  /** Recovery: a compute unit under a dead unit's id, attached to its (living or rebuilt) logger. */
+  startUnitWithLogger(unit: number, logger: { host: string; port: number }): Promise<UnitEndpoint> {
+    return this.launch(unit, 'compute', ['--unit-id', String(unit), '--listen', '0', '--peer-listen', '0', '--logger', `${logger.host}:${logger.port}`]);
+  }
+
   /** Pid of unit `unit`'s process (or its logger's), for tests that kill one. */
   pidOf(unit: number, role: 'unit' | 'logger' = 'unit'): number | undefined {
     return (role === 'logger' ? this.loggers : this.children).get(unit)?.pid;
