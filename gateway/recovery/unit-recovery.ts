@@ -59,6 +59,8 @@ interface Dead { unitDown: boolean; loggerDown: boolean; recovering: boolean; lo
 
 /** How long a dead logger's unit gets to show whether it died too. */
 const LOGGER_GRACE_MS = 150;
+/** Successors started for one dead unit before its id is given up. */
+const FAILOVER_ATTEMPTS = 3;
 
 export class UnitRecovery {
   readonly counters: RecoveryCounters = {
@@ -204,11 +206,16 @@ export class UnitRecovery {
     const resent = core.resendUnit(unit, this.d.nowNs(), (flow) => clocks.get(flow) ?? 0, e.inFlight);
     e.inFlight = [];
     const t1 = this.d.nowNs();
-    try {
-      await this.d.pool.failover(unit, logger);
-    } catch (err) {
-      this.counters.recoveryErrors++;
-      return this.giveUp(unit, `no unit could take over: ${String(err)}`);
+    // A successor that dies before it is ready never took a packet (they queue on its link): start another.
+    for (let attempt = 1; ; attempt++) {
+      try {
+        await this.d.pool.failover(unit, logger);
+        break;
+      } catch (err) {
+        this.counters.recoveryErrors++;
+        if (attempt >= FAILOVER_ATTEMPTS || !this.d.pool.links.has(unit)) return this.giveUp(unit, `no unit could take over: ${String(err)}`);
+        this.d.log('the unit taking over died before it was ready: starting another', { unit, attempt, err: String(err) });
+      }
     }
     const now = this.d.nowNs();
     this.counters.unitsRecovered++;

@@ -121,6 +121,11 @@ export class UnitLink {
     return !this.closed;
   }
 
+  /** Handshake done and not closed. */
+  get isConnected(): boolean {
+    return this.ready && !this.closed;
+  }
+
   /** Queue one packet record; flushes first when the frame is full. Never throws. */
   add(
     flowletId: number, clock: number, prevUnit: number, targets: ArrayLike<number>, targetCount: number,

@@ -102,11 +102,10 @@ export class UnitPool {
     if (this.provider.startUnitWithLogger === undefined) throw new Error(`provider ${this.provider.name} cannot restart a unit under its id`);
     const link = this.links.get(unit) ?? this.newLink(unit);
     const ep = await this.provider.startUnitWithLogger(unit, logger.data);
-    if (this.links.get(unit) !== link) throw new Error(`unit ${unit} died again while its successor started`);
     ep.logger = logger;
+    await link.connect(ep.data.host, ep.data.port);
     this.endpoints.set(unit, ep);
     this.deadPeers.delete(unit);
-    await link.connect(ep.data.host, ep.data.port);
     this.broadcastPeers();
     return ep;
   }

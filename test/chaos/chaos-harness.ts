@@ -36,6 +36,8 @@ export interface ChaosOptions {
   trace: LoadedTrace;
   rate: number;
   units?: number;
+  /** Kill only while at least this many units are up (successors take a while to start on a loaded box). */
+  minReady?: number;
 }
 
 export interface ChaosRun {
@@ -70,7 +72,9 @@ export async function runChaos(o: ChaosOptions): Promise<ChaosRun> {
     timeoutNs: 1e6, sizeThresholdBytes: 4500, alpha: 0, unitCapacityBps: 6e6, initialDemandBps: 1e6, idleRetireNs: 1e12,
     backlogBudgetNs: 0, sizeForkStays: false, pendingStaysWhenFull: false,
   };
-  g.unitEnv = { SNF_HOLD_TIMEOUT_MS: '8000' };
+  // Hold timeout 60 s: a liveness bound. Held packets wait for a dead unit's successor, and on this
+  // contended 2-core box starting a node process takes 1–15 s (measured); stateLost must stay 0.
+  g.unitEnv = { SNF_HOLD_TIMEOUT_MS: '60000' };
   g.onUnitLog = (global as any).__unitLog;
   const gw = new Gateway(g);
   const rnd = seededRandom(o.seed);
@@ -78,6 +82,7 @@ export async function runChaos(o: ChaosOptions): Promise<ChaosRun> {
   const moments = Array.from({ length: o.kills }, () => 0.05 * durationMs + rnd() * 0.8 * durationMs).sort((a, b) => a - b);
   const killed: ChaosRun['killed'] = [];
   const timers: NodeJS.Timeout[] = [];
+  const dead = new Set<number>();
   await gw.start();
   try {
     const provider = gw.pool.provider as LocalProcessProvider;
@@ -85,14 +90,22 @@ export async function runChaos(o: ChaosOptions): Promise<ChaosRun> {
     const kill = (): void => {
       // A ready unit (link up, not dead), chosen by the seeded source; with fewer than two ready
       // (replacements still starting), a little later.
-      const ready = [...gw.pool.links.keys()].filter((u) => gw.pool.loggerLinks.has(u) && provider.pidOf(u) !== undefined && provider.pidOf(u, 'logger') !== undefined).sort((a, b) => a - b);
-      if (ready.length < 2) {
+      const up = (u: number, role: 'unit' | 'logger'): boolean => {
+        const pid = provider.pidOf(u, role);
+        return pid !== undefined && !dead.has(pid);
+      };
+      const ready = [...gw.pool.endpoints.keys()].filter((u) => gw.pool.links.get(u)?.isConnected && gw.pool.loggerLinks.has(u) && up(u, 'unit') && up(u, 'logger')).sort((a, b) => a - b);
+      if (ready.length < (o.minReady ?? 1)) {
         timers.push(setTimeout(kill, 50));
         return;
       }
       const unit = ready[Math.floor(rnd() * ready.length)]!;
-      if (o.victim !== 'logger') process.kill(provider.pidOf(unit, 'unit')!, 'SIGKILL');
-      if (o.victim !== 'unit') process.kill(provider.pidOf(unit, 'logger')!, 'SIGKILL');
+      for (const role of ['unit', 'logger'] as const) {
+        if (o.victim !== 'both' && o.victim !== role) continue;
+        const pid = provider.pidOf(unit, role)!;
+        dead.add(pid);
+        process.kill(pid, 'SIGKILL');
+      }
       killed.push({ atMs: Date.now() - t0, unit, victim: o.victim });
     };
     for (const at of moments) timers.push(setTimeout(kill, at));

@@ -1,6 +1,7 @@
 /**
  * kill -9 of compute units under load (issue 8): NAT and QoS over the first packets of
- * smallFlows with a logger per unit (`memory`: the paper's recovery from the dead unit's logger).
+ * smallFlows (9,000 packets at 2,000 pkt/s over 5 units) with a logger per unit (`memory`: the
+ * paper's recovery from the dead unit's logger: a unit under the dead one's id restores its flows).
  * Ten units die at seeded random moments of one run (SNF_TEST_CHAOS_SEED to replay a failure;
  * the seed is in every failure message). After each run:
  *  - every flow's final state equals the no-failure reference (LocalRuntime);
@@ -18,7 +19,7 @@ const SEED = Number(process.env.SNF_TEST_CHAOS_SEED ?? 20261203);
 describe('kill -9 of units under load: recovery from their output loggers', () => {
   for (const nf of ['nat', 'qos']) {
     it(`${nf}: 10 units killed at seeded moments, state equals the reference`, async () => {
-      const o: ChaosOptions = { nf, logger: 'memory', seed: SEED + (nf === 'nat' ? 0 : 1), kills: 10, victim: 'unit', trace: chaosTrace(4000), rate: 1500 };
+      const o: ChaosOptions = { nf, logger: 'memory', seed: SEED + (nf === 'nat' ? 0 : 1), kills: 10, victim: 'unit', trace: chaosTrace(9000), rate: 2000, units: 5 };
       const r = await runChaos(o);
       const why = describeRun(o, r);
       expect({ killed: r.killed.length, why }).toEqual({ killed: 10, why });
