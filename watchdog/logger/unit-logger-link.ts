@@ -9,8 +9,10 @@
  * frames into one LOG frame (`send`). When the connection (re)opens, every flow the unit holds is
  * sent whole first: a replacement logger is rebuilt from the unit's live state (paper §6).
  *
- * While the logger is unreachable the unit cannot release anything: frames are dropped and
- * counted (`loggerFramesLost`); the gateway counts those packets lost when the logger link closes.
+ * While the logger is unreachable (it died; the gateway starts a replacement and sends LOGGER)
+ * frames wait in a bounded backlog (64 MiB; beyond, dropped and counted `loggerFramesLost`) and go
+ * to the replacement after every flow was sent whole: their records are then stale there (counted,
+ * harmless), their packets are released.
  */
 import * as net from 'net';
 import type { Logger } from 'pino';
@@ -35,6 +37,7 @@ export interface UnitLoggerCounters {
 }
 
 const RECONNECT_MS = 100;
+const MAX_BACKLOG_BYTES = 64 << 20;
 
 export class UnitLoggerLink<S> {
   readonly counters: UnitLoggerCounters = { loggedRecords: 0, loggedSnapshots: 0, loggerFrames: 0, loggerFramesLost: 0, loggerConnects: 0, loggerEncodeErrors: 0, restoredFlows: 0 };
@@ -43,6 +46,9 @@ export class UnitLoggerLink<S> {
   private ready = false;
   private closed = false;
   private timer: NodeJS.Timeout | null = null;
+  /** LOG frames written while no logger was connected. */
+  private backlog: Buffer[] = [];
+  private backlogBytes = 0;
 
   constructor(
     private readonly unitId: number,
@@ -176,7 +182,12 @@ export class UnitLoggerLink<S> {
     const frame = this.writer.finish(release);
     this.writer.reset();
     if (!this.ready || this.socket === null) {
-      this.counters.loggerFramesLost++;
+      if (this.backlogBytes + frame.length > MAX_BACKLOG_BYTES) {
+        this.counters.loggerFramesLost++;
+        return;
+      }
+      this.backlog.push(frame);
+      this.backlogBytes += frame.length;
       return;
     }
     this.counters.loggerFrames++;
@@ -195,6 +206,12 @@ export class UnitLoggerLink<S> {
       }
     });
     if (this.writer.count > 0) this.send([]);
+    for (const f of this.backlog) {
+      this.counters.loggerFrames++;
+      this.socket!.write(f);
+    }
+    this.backlog = [];
+    this.backlogBytes = 0;
   }
 
   close(): void {
