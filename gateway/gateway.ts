@@ -25,6 +25,9 @@ import { Retirement } from './units/retirement';
 import { UnitPool } from './units/unit-pool';
 import { createAlertHub, type AlertHub } from './alerts';
 import { InvokeSink, type InvokeResult } from './egress/invoke-sink';
+import { UnitRecovery } from './recovery/unit-recovery';
+import { encodeLoggerMove } from '../proto/frames/peers-v1';
+import { parseIpv4 } from '../sdk/flow-key';
 
 export type { GatewayCounters, InvokeResult };
 
@@ -35,7 +38,7 @@ export interface GatewayDeps {
 
 /** The convenience default: units as local child processes. */
 export function localProcesses(o: GatewayOptions): UnitProviderFactory {
-  return (spec: UnitSpec) => new LocalProcessProvider({ ...spec, host: o.host, nodeFlags: o.unitNodeFlags, onLog: o.onUnitLog });
+  return (spec: UnitSpec) => new LocalProcessProvider({ ...spec, host: o.host, nodeFlags: o.unitNodeFlags, onLog: o.onUnitLog, logger: o.logger });
 }
 
 export class Gateway {
@@ -47,6 +50,8 @@ export class Gateway {
   core!: DispatchCore;
   readonly pool: UnitPool;
   private readonly retirement: Retirement;
+  /** Output loggers on (`--logger` ≠ off): dead units and loggers are recovered; null otherwise. */
+  readonly recovery: UnitRecovery | null;
   private http: HttpDispatcher | null = null;
   /** Drop reasons and alerts of the NF (gateway/alerts/): counters, EVE lines to the alerts sink. */
   readonly alerts: AlertHub;
@@ -69,9 +74,12 @@ export class Gateway {
     const provider = (deps.provider ?? localProcesses(opts))({
       function: opts.function, token: opts.token, configFile: opts.configFile, env: unitEnvFor(opts, this.routing, this.runId),
     });
+    const loggerOn = (opts.logger ?? 'off') !== 'off' && !this.routing.http;
     this.pool = new UnitPool(provider, opts.token, this.routing.http, {
       frame: (link, type, count, body) => this.core.onUnitFrame(link.unit, type, count, body, monoNs()),
-      lost: (unit) => this.core.onUnitLost(unit, monoNs()),
+      lost: (unit) => (this.recovery !== null ? this.recovery.unitDown(unit) : this.core.onUnitLost(unit, monoNs())),
+      unitGone: (unit) => this.recovery?.unitGone(unit),
+      loggerLost: (unit) => this.recovery?.loggerLost(unit),
       httpReady: (unit, ep) => this.http!.addUnit(unit, ep.data.host, ep.data.port),
       error: (unit, err) => {
         this.core.counters.unitErrors++;
@@ -79,6 +87,13 @@ export class Gateway {
         // Packets queued for a unit that never came up are lost: release them (counted).
         this.core.onUnitLost(unit, monoNs());
       },
+    });
+    this.recovery = !loggerOn ? null : new UnitRecovery({
+      core: () => this.core, controller: () => this.controller, pool: this.pool, token: opts.token,
+      durable: opts.logger === 'kafka:fast' || opts.logger === 'kafka:strict', nowNs: monoNs,
+      startLogger: provider.startLogger?.bind(provider),
+      moveLogger: (unit, at) => this.pool.links.get(unit)?.writeRaw(encodeLoggerMove({ unitId: unit, ip: parseIpv4(at.host), port: at.port })),
+      log: (msg, fields) => process.stderr.write(`${JSON.stringify({ msg: `snf gateway: ${msg}`, ...fields })}\n`),
     });
     this.retirement = new Retirement(this.pool, opts.retireDrainMs, {
       inFlightAt: (unit) => this.core.inFlightAt(unit),
@@ -111,7 +126,7 @@ export class Gateway {
       onUnitStop: (unit) => void this.retirement.retire(unit),
     });
     this.core = new DispatchCore(this.controller, this.pool.links, this.http, {
-      maxInFlight: o.maxInFlight, replicate: this.routing.replicate, sourceTime: o.nfTime === 'source', sampleClockNs: monoNs,
+      maxInFlight: o.maxInFlight, replicate: this.routing.replicate, sourceTime: o.nfTime === 'source', sampleClockNs: monoNs, retain: this.recovery !== null,
     }, this.alerts);
     await this.pool.settled();
     if (this.errors.length > 0) {
@@ -226,6 +241,7 @@ export class Gateway {
       http: this.http?.counters ?? null,
       links,
       alerts: this.alerts.stats(),
+      recovery: this.recovery?.counters ?? null,
     };
   }
 

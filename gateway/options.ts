@@ -47,7 +47,15 @@ export interface GatewayOptions {
   alerts?: string;
   /** Port of the Prometheus /metrics and /healthz listener (gateway/metrics/; 0 = any free port); null/unset = off. Started by the CLI. */
   metricsPort?: number | null;
+  /**
+   * Output loggers (fault tolerance, watchdog/logger/): `off` (EGRESS straight from the units),
+   * `memory` (a logger per unit keeps a mirror), `kafka:fast` / `kafka:strict` (and appends to
+   * Kafka: release then append / append then release). Unset = off.
+   */
+  logger?: LoggerMode;
 }
+
+export type LoggerMode = 'off' | 'memory' | 'kafka:fast' | 'kafka:strict';
 
 export function defaultGatewayOptions(fn: string, token: string): GatewayOptions {
   return {

@@ -10,7 +10,7 @@
  * | field | meaning |
  * |---|---|
  * | snfReady | record version, 1 |
- * | kind | `compute` (data plane + StatePeer) or `http` (the of-watchdog HTTP baseline) |
+ * | kind | `compute` (data plane + StatePeer), `http` (the of-watchdog HTTP baseline) or `logger` (an output logger: data plane + StatePeer) |
  * | unit | the unit id it runs as (0 for `http`) |
  * | host | the address its listeners bound (the provider learns the address, never assumes it) |
  * | data | data-plane TCP port (`compute`), else 0 |
@@ -23,7 +23,7 @@
  */
 export const READY_FD_ENV = 'SNF_READY_FD';
 
-export type UnitKind = 'compute' | 'http';
+export type UnitKind = 'compute' | 'http' | 'logger';
 
 export interface ReadyRecord {
   snfReady: 1;
@@ -52,11 +52,11 @@ export function parseReadyRecord(line: string): ReadyRecord | string {
   }
   if (j === null || typeof j !== 'object') return 'not an object';
   if (j.snfReady !== 1) return `snfReady must be 1 (got ${JSON.stringify(j.snfReady)})`;
-  if (j.kind !== 'compute' && j.kind !== 'http') return `kind must be compute or http (got ${JSON.stringify(j.kind)})`;
+  if (j.kind !== 'compute' && j.kind !== 'http' && j.kind !== 'logger') return `kind must be compute, http or logger (got ${JSON.stringify(j.kind)})`;
   if (!Number.isInteger(j.unit) || (j.unit as number) < 0 || (j.unit as number) > 32767) return 'unit must be 0–32767';
   if (typeof j.host !== 'string' || j.host === '') return 'host missing';
   for (const f of ['data', 'peer', 'http'] as const) if (!isPort(j[f])) return `${f} must be a port number`;
-  if (j.kind === 'compute' && ((j.data as number) === 0 || (j.peer as number) === 0)) return 'a compute unit needs data and peer ports';
+  if ((j.kind === 'compute' || j.kind === 'logger') && ((j.data as number) === 0 || (j.peer as number) === 0)) return 'a compute unit needs data and peer ports';
   if (j.kind === 'http' && (j.http as number) === 0) return 'an http unit needs its http port';
   if (!Number.isInteger(j.pid) || (j.pid as number) <= 0) return 'pid must be a positive integer';
   return { snfReady: 1, kind: j.kind, unit: j.unit as number, host: j.host, data: j.data as number, peer: j.peer as number, http: j.http as number, pid: j.pid as number };

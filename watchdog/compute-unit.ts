@@ -18,7 +18,8 @@ import { encodeCredit } from '../proto/frames/credit-v1';
 import { PacketBatchReader } from '../proto/frames/packet-batch-v1';
 import { decodePeers } from '../proto/frames/peers-v1';
 import { encodeStats } from '../proto/frames/stats-v1';
-import { ipToString } from '../sdk/flow-key';
+import { ipToString, newFlowKey } from '../sdk/flow-key';
+import { LogKind, type LogRecord } from '../proto/frames/log-record-v1';
 import type { NetworkFunction } from '../sdk/types';
 import { BillingMeter } from './billing';
 import { EgressNames } from './egress-names';
@@ -32,9 +33,13 @@ import { createStateBackend } from './state/create-backend';
 import { StatePeerService } from './state/peer-service';
 import type { WatchdogConfig } from './config';
 import { announceReady } from './ready';
+import { UnitLoggerLink } from './logger/unit-logger-link';
 
 const nowNs = (): number => performance.now() * 1e6;
 const EGRESS_BYTES = 1 << 20;
+/** With a logger, a LOG frame holds the records and the egress: flush the egress before it nears the frame cap. */
+const EGRESS_ROOM_FOR_LOG = EGRESS_BYTES - 128 * 1024;
+const LOG_RECORDS_BYTES = 256 * 1024;
 
 export class ComputeUnit<C, S> {
   readonly proc: PacketProcessor<C, S>;
@@ -59,6 +64,9 @@ export class ComputeUnit<C, S> {
   private peerServer: GrpcServer | null = null;
   private timer: NodeJS.Timeout | null = null;
   private readonly sweepOpts: SweepOptions;
+  private readonly restoreKey = newFlowKey();
+  /** SNF_LOGGER: every packet's record and the egress go to the output logger, which releases to the gateway. */
+  readonly logger: UnitLoggerLink<S> | null;
   dataPort = 0;
   peerPort = 0;
 
@@ -97,6 +105,19 @@ export class ComputeUnit<C, S> {
     });
     // Only a backend that observes deltas gets the port (none today): no call per packet otherwise.
     if (this.backend.delta) this.proc.ports.delta = this.backend.delta;
+    this.logger = cfg.loggerAddress === null ? null
+      : new UnitLoggerLink<S>(cfg.unitId, cfg.token, cfg.loggerAddress, this.proc.codec, this.proc.store, log, LOG_RECORDS_BYTES, (r) => this.restoreFlow(r));
+    if (this.logger !== null) {
+      const lg = this.logger;
+      this.proc.ports.delta = (e, _clock, flowletId, kind, value) => {
+        // Records and egress share a frame: make room in both before this packet's record.
+        if (this.egress.bodyBytes > EGRESS_ROOM_FOR_LOG) this.flushEgress();
+        if (!lg.record(e, flowletId, kind, value)) {
+          this.flushEgress();
+          lg.record(e, flowletId, kind, value);
+        }
+      };
+    }
     this.service = new StatePeerService(this.proc, nowNs, cfg.pullWaitMs, afterArrival);
   }
 
@@ -107,6 +128,11 @@ export class ComputeUnit<C, S> {
   async start(): Promise<void> {
     const { cfg, log } = this;
     await this.backend.start();
+    if (this.logger !== null) {
+      await this.logger.connect();
+      const restored = this.logger.counters.restoredFlows;
+      if (restored > 0) log.warn({ unit: cfg.unitId, flows: restored, logger: cfg.loggerAddress }, 'took over a dead unit: flows restored from its output logger');
+    }
     this.peerServer = createPeerServer(cfg.token, {
       push: (req) => this.service.onPush(req),
       pull: (req) => this.service.onPull(req),
@@ -132,12 +158,14 @@ export class ComputeUnit<C, S> {
   /** Push every flow that changed since its last push (drain on SIGTERM), then close. */
   async stop(): Promise<void> {
     if (this.timer) clearInterval(this.timer);
+    this.flushEgress();
     // Wait for the answers: closing the peer clients below would cancel pushes still in flight.
     await this.backend.handOff();
     this.service.close();
     await this.backend.close();
     await new Promise<void>((r) => (this.dataServer ? this.dataServer.close(() => r()) : r()));
     this.peers.close();
+    this.logger?.close();
     // Peers' PushStreams into this unit stay open until they end them: let calls in progress finish
     // briefly, then cut the rest.
     const srv = this.peerServer;
@@ -149,7 +177,26 @@ export class ComputeUnit<C, S> {
     }
   }
 
+  /** A flow from the logger's mirror (this unit took over a dead unit's id): its state as last released. */
+  private restoreFlow(r: LogRecord): void {
+    const k = this.restoreKey;
+    k.proto = r.proto;
+    k.srcIp = r.srcIp;
+    k.srcPort = r.srcPort;
+    k.dstIp = r.dstIp;
+    k.dstPort = r.dstPort;
+    if (this.proc.applyRemote(k, r.clock, r.kind === LogKind.PUT, r.value, nowNs(), false) !== 0) return;
+    const e = this.proc.store.get(k);
+    if (e !== undefined) e.loggedClock = e.clock;
+  }
+
   private onFrame(conn: DataPlaneConnection, type: number, count: number, body: Buffer): void {
+    if (type === FrameType.LOGGER) {
+      const p = decodePeers(body, 1)[0]!;
+      this.log.info({ unit: this.cfg.unitId, logger: `${ipToString(p.ip)}:${p.port}` }, 'output logger moved');
+      this.logger?.setAddress(`${ipToString(p.ip)}:${p.port}`);
+      return;
+    }
     if (type === FrameType.PEERS) {
       for (const p of decodePeers(body, count)) this.peers.setAddress(p.unitId, `${ipToString(p.ip)}:${p.port}`);
       return;
@@ -202,6 +249,7 @@ export class ComputeUnit<C, S> {
 
   /** Write pending egress and a CREDIT frame to the gateway connection (one write). */
   flushEgress(): void {
+    if (this.logger !== null) return this.flushToLogger();
     if (this.egress.count === 0 && this.drained === 0) return;
     const conn = this.egressConn;
     if (conn === null || conn.socket.destroyed) {
@@ -217,5 +265,26 @@ export class ComputeUnit<C, S> {
     this.egress.reset();
     this.drained = 0;
     this.drainedBytes = 0;
+  }
+
+  /** With a logger: records + NAMES + EGRESS in one LOG frame to the logger; CREDIT straight to the gateway. */
+  private flushToLogger(): void {
+    const lg = this.logger!;
+    if (this.egress.count === 0 && this.drained === 0 && lg.pending === 0) return;
+    if (this.egress.count > 0 || lg.pending > 0) {
+      const names = this.names.take();
+      const frame = this.egress.count > 0 ? this.egress.finish() : null;
+      const parts: Buffer[] = [];
+      if (names) parts.push(names);
+      if (frame) parts.push(frame);
+      lg.send(parts); // copies
+      this.egress.reset();
+    }
+    if (this.drained === 0) return;
+    const conn = this.egressConn;
+    const credit = encodeCredit({ drained: this.drained, held: this.proc.heldPackets, drainedBytes: this.drainedBytes, cpuMicros: this.billing.takeCpuDelta() });
+    this.drained = 0;
+    this.drainedBytes = 0;
+    if (conn !== null && !conn.socket.destroyed) conn.socket.write(credit);
   }
 }

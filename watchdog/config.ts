@@ -46,9 +46,17 @@ export interface WatchdogConfig {
   logLevel: string;
   /** File descriptor for the ready record (proto/ready-record.ts); null = none. */
   readyFd: number | null;
+  /** Unit: data-plane address (host:port) of its output logger; null = no logger (EGRESS straight to the gateway). */
+  loggerAddress: string | null;
+  /** Logger: `memory` (mirror only), `kafka:fast` (release, then append) or `kafka:strict` (append, then release). */
+  loggerMode: 'memory' | 'kafka:fast' | 'kafka:strict';
+  /** Logger: rebuild the mirror from the Kafka topic before serving (a replacement for a unit and logger both dead). */
+  loggerRebuild: 'none' | 'kafka';
+  /** Logger: Kafka bootstrap brokers. */
+  kafkaBrokers: string;
 }
 
-type Kind = 'string' | 'int' | 'port' | 'peers' | 'role' | 'duration' | 'lock' | 'store';
+type Kind = 'string' | 'int' | 'port' | 'peers' | 'role' | 'duration' | 'lock' | 'store' | 'loggerMode' | 'rebuild';
 interface KeySpec { field: keyof WatchdogConfig; kind: Kind; def: unknown; flag?: string; alias?: string; doc: string }
 
 /** env name → spec. The README table lists exactly these names. */
@@ -82,6 +90,10 @@ export const ENV_KEYS: Readonly<Record<string, KeySpec>> = {
   SNF_LOCK_FILE: { field: 'lockFile', kind: 'lock', def: path.join(os.tmpdir(), '.lock'), doc: 'HTTP: of-watchdog lock file (`off` for none)' },
   SNF_LOG_LEVEL: { field: 'logLevel', kind: 'string', def: 'info', doc: 'pino level' },
   SNF_READY_FD: { field: 'readyFd', kind: 'int', def: null, doc: 'write the ready record (proto/ready-record.ts) to this fd once listening; the local provider passes 3' },
+  SNF_LOGGER: { field: 'loggerAddress', kind: 'string', def: null, flag: 'logger', doc: 'unit: `host:port` of its output logger (EGRESS goes through it); none = straight to the gateway' },
+  SNF_LOGGER_MODE: { field: 'loggerMode', kind: 'loggerMode', def: 'memory', doc: 'logger: `memory`, `kafka:fast` or `kafka:strict`' },
+  SNF_LOGGER_REBUILD: { field: 'loggerRebuild', kind: 'rebuild', def: 'none', doc: 'logger: `kafka` = rebuild the mirror from the topic before serving (unit and logger both died)' },
+  SNF_KAFKA_BROKERS: { field: 'kafkaBrokers', kind: 'string', def: '127.0.0.1:9092', alias: 'KAFKA_BROKERS', doc: 'logger: Kafka bootstrap brokers (comma separated)' },
 };
 
 /** SNF_* names owned by other components, tolerated in a shared environment. */
@@ -115,6 +127,12 @@ function parseValue(name: string, spec: KeySpec, raw: string): unknown {
       return raw;
     case 'lock':
       return raw === 'off' ? null : raw;
+    case 'loggerMode':
+      if (raw !== 'memory' && raw !== 'kafka:fast' && raw !== 'kafka:strict') throw new ConfigError(field, `must be memory, kafka:fast or kafka:strict, got ${JSON.stringify(raw)}`);
+      return raw;
+    case 'rebuild':
+      if (raw !== 'none' && raw !== 'kafka') throw new ConfigError(field, `must be none or kafka, got ${JSON.stringify(raw)}`);
+      return raw;
     case 'peers': {
       const out: Record<string, string> = {};
       for (const part of raw.split(',').filter((s) => s.trim() !== '')) {
@@ -154,6 +172,7 @@ export function watchdogConfig(env: Readonly<Record<string, string | undefined>>
   if (cfg.maxUnits > 0 && cfg.httpPort === null && (cfg.unitId < 1 || cfg.unitId > cfg.maxUnits)) {
     throw new ConfigError('SNF_MAX_UNITS', `unit id ${cfg.unitId} outside 1..${cfg.maxUnits}`);
   }
+  if (cfg.loggerAddress !== null && !/^[^\s:]+:\d{1,5}$/.test(cfg.loggerAddress)) throw new ConfigError('SNF_LOGGER', `want host:port, got ${JSON.stringify(cfg.loggerAddress)}`);
   if (cfg.sweepMs < 1) throw new ConfigError('SNF_SWEEP_MS', 'must be at least 1');
   return Object.freeze(cfg);
 }

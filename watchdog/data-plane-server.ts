@@ -20,6 +20,8 @@ export interface DataPlaneConnection {
 export interface DataPlaneHandlers {
   onFrame(conn: DataPlaneConnection, type: number, count: number, body: Buffer): void;
   onClose(conn: DataPlaneConnection): void;
+  /** After the handshake was accepted (before any frame of the connection). */
+  onConnect?(conn: DataPlaneConnection): void;
 }
 
 export interface DataPlaneOptions {
@@ -27,6 +29,8 @@ export interface DataPlaneOptions {
   token: string;
   maxFrameBody?: number;
   handshakeTimeoutMs?: number;
+  /** Frame types accepted (default: what a unit takes from the gateway). */
+  accept?: readonly number[];
 }
 
 export function createDataPlaneServer(opts: DataPlaneOptions, h: DataPlaneHandlers, counters: UnitCounters, log: Logger): net.Server {
@@ -69,7 +73,7 @@ export function createDataPlaneServer(opts: DataPlaneOptions, h: DataPlaneHandle
       const c: DataPlaneConnection = { socket, peer: r.handshake };
       conn = c;
       parser = new FrameParser({
-        accept: [FrameType.PACKETS, FrameType.PEERS, FrameType.STATS_REQUEST],
+        accept: opts.accept ?? [FrameType.PACKETS, FrameType.PEERS, FrameType.STATS_REQUEST, FrameType.LOGGER],
         maxFrameBody,
         onFrame: (type, _flags, count, body) => h.onFrame(c, type, count, body),
         onReject: (reason, detail, fatal) => {
@@ -78,6 +82,7 @@ export function createDataPlaneServer(opts: DataPlaneOptions, h: DataPlaneHandle
         },
       });
       socket.write(encodeHandshakeReply({ status: HandshakeStatus.OK, unitId: opts.unitId, maxFrameBody }));
+      h.onConnect?.(c);
       if (r.bytes < hs.length && !parser.push(hs.subarray(r.bytes))) {
         counters.connectionsClosed++;
         socket.destroy();

@@ -54,6 +54,8 @@ export interface ReplayResult {
   lost: number;
   /** Packets that arrived after a later packet of the same connection. */
   reordered: number;
+  /** Egress records for a sequence number already received (a packet released twice), or unknown. */
+  duplicates: number;
   forwarded: number;
   dropped: number;
   durationS: number;
@@ -162,9 +164,8 @@ export async function replay(o: ReplayOptions): Promise<ReplayResult> {
   socket.destroy();
   const durationS = Math.max(1e-9, ((lastRecvNs || sentDoneNs) - t0) / 1e9);
   const sendS = Math.max(1e-9, (sentDoneNs - t0) / 1e9);
-  void duplicates;
   return {
-    sent: n, received, lost: n - received, reordered, forwarded, dropped,
+    sent: n, received, lost: n - received, reordered, duplicates, forwarded, dropped,
     durationS, pps: Math.round(received / durationS), offeredPps: Math.round(n / sendS),
     latencyUs: summarizeResidence(residenceNs), flows, outputs, order, residenceNs,
   };

@@ -16,6 +16,7 @@ import { loadTrace, loadTraceFiles } from '../../trace/load';
 import { generateTraffic } from '../../trace/generator';
 import { getFunction } from '../../functions';
 import { parseCtrlFlag, parseIntFlag, parseListFlag, parseNumberFlag } from '../flags';
+import { runRecoveryBench } from '../../bench/recovery/recovery-bench';
 
 function positiveIntList(flag: string, text: string, max: number): number[] {
   const parts = text.split(',').map((s) => s.trim());
@@ -132,7 +133,32 @@ function live(bench: Command): void {
 }
 
 /** Every `snf bench` subcommand, in help order. */
-const SUBCOMMANDS: ReadonlyArray<(bench: Command) => void> = [nf, assign, sdkMicro, live];
+const SUBCOMMANDS: ReadonlyArray<(bench: Command) => void> = [nf, assign, sdkMicro, live, recovery];
+
+function recovery(bench: Command): void {
+  bench
+    .command('recovery')
+    .description('fault tolerance: restore from a logger, rebuild from Kafka, per-frame logger cost (fast/strict), live pkt/s without/with loggers')
+    .option('--logger-flows <n>', 'flows restored from the logger', '1000')
+    .option('--kafka-flows <n>', 'flows rebuilt from Kafka', '10000')
+    .option('--runs <n>', 'restores timed (Kafka rebuilds: at most 5)', '20')
+    .option('--cost-frames <n>', 'LOG frames timed per policy', '300')
+    .option('--trace <pcap>', 'trace for the throughput runs (default: generated traffic)')
+    .option('--limit <n>', 'first N packets', '20000')
+    .option('--rate <pps>', 'offered packets/s for the throughput runs', '30000')
+    .option('--units <n>', 'units in the throughput runs', '2')
+    .option('--json', 'print JSON (the default output)')
+    .action(async (f: Record<string, string | undefined>) => {
+      const trace = f.trace ? loadTrace(f.trace, { limit: parseIntFlag('--limit', f.limit!, 1) }) : generateTraffic({ seed: 1, flows: 500 });
+      const out = await runRecoveryBench({
+        loggerFlows: parseIntFlag('--logger-flows', f.loggerFlows!, 1), kafkaFlows: parseIntFlag('--kafka-flows', f.kafkaFlows!, 1),
+        runs: parseIntFlag('--runs', f.runs!, 1), costFrames: parseIntFlag('--cost-frames', f.costFrames!, 10),
+        brokers: process.env.KAFKA_BROKERS ?? '127.0.0.1:9092', trace, rate: parseNumberFlag('--rate', f.rate!, 1),
+        units: parseIntFlag('--units', f.units!, 1, 32767),
+      });
+      process.stdout.write(JSON.stringify(out) + '\n', () => process.exit(0));
+    });
+}
 
 export function register(program: Command): void {
   const bench = program.command('bench').description('benchmarks (JSON on stdout)');

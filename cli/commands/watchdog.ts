@@ -1,5 +1,6 @@
 /**
- * `snf watchdog`: one compute unit (or, with --http, the of-watchdog HTTP baseline).
+ * `snf watchdog`: one compute unit (or, with --http, the of-watchdog HTTP baseline; with
+ * --role logger, a unit's output logger).
  * Only wiring: flags + env → config (watchdog/config.ts) → construct → start → drain on SIGTERM.
  */
 import type { Command } from 'commander';
@@ -10,11 +11,21 @@ import { HttpMode } from '../../watchdog/http-mode';
 import { SnfError } from '../../sdk/errors';
 import { resolveNf } from '../load-handler';
 import { loadConfig } from '../../functions/config-source';
+import { OutputLogger } from '../../watchdog/logger/output-logger';
+import type { WatchdogConfig } from '../../watchdog/config';
+import type { Logger } from 'pino';
+
+async function unitServer(nf: any, cfg: WatchdogConfig, log: Logger): Promise<ComputeUnit<unknown, unknown> | HttpMode<unknown, unknown>> {
+  const nfConfig = await loadConfig(nf, cfg.configFile ? { file: cfg.configFile } : {});
+  return cfg.httpPort !== null
+    ? new HttpMode(nf, nfConfig, { port: cfg.httpPort, host: cfg.host, redisUrl: cfg.redisUrl, maxInflight: cfg.maxInflight, lockFile: cfg.lockFile, readyFd: cfg.readyFd }, log)
+    : new ComputeUnit(nf, nfConfig, cfg, log);
+}
 
 export function register(program: Command): void {
   program
     .command('watchdog')
-    .description('run one SNF compute unit (or the of-watchdog HTTP baseline with --http)')
+    .description('run one SNF compute unit (the of-watchdog HTTP baseline with --http; a unit\'s output logger with --role logger)')
     .option('--function <nf>', 'network function name, or a chain a,b (run in order)')
     .option('--handler <path>', 'module (.js/.ts) exporting the NetworkFunction to run (SNF_HANDLER)')
     .option('--config <file>', 'NF configuration file (JSON)')
@@ -25,16 +36,13 @@ export function register(program: Command): void {
     .option('--token <t>', 'cluster token (required unless --http)')
     .option('--peers <list>', 'id=host:port,… StatePeer addresses')
     .option('--http <port>', 'serve the HTTP baseline (state in Redis) instead')
-    .option('--role <role>', 'unit or logger')
+    .option('--role <role>', 'unit or logger (the output logger of unit --unit-id; SNF_LOGGER_MODE memory|kafka:fast|kafka:strict)')
+    .option('--logger <host:port>', 'unit: data-plane address of its output logger (EGRESS goes through it)')
     .action(async (flags: Record<string, string | undefined>) => {
       const cfg = watchdogConfig(process.env, flags);
       const log = pino({ level: cfg.logLevel });
-      if (cfg.role === 'logger') throw new SnfError('SNF_ERR_USAGE', '--role logger is not implemented yet (output-logger issue)');
-      const nf = resolveNf(cfg.function, cfg.handler) as any;
-      const nfConfig = await loadConfig(nf, cfg.configFile ? { file: cfg.configFile } : {});
-      const server = cfg.httpPort !== null
-        ? new HttpMode(nf, nfConfig, { port: cfg.httpPort, host: cfg.host, redisUrl: cfg.redisUrl, maxInflight: cfg.maxInflight, lockFile: cfg.lockFile, readyFd: cfg.readyFd }, log)
-        : new ComputeUnit(nf, nfConfig, cfg, log);
+      if (cfg.role === 'logger' && cfg.httpPort !== null) throw new SnfError('SNF_ERR_USAGE', '--role logger does not take --http');
+      const server = cfg.role === 'logger' ? new OutputLogger(cfg, log) : await unitServer(resolveNf(cfg.function, cfg.handler) as any, cfg, log);
       await server.start();
       await new Promise<void>((resolve) => {
         const stop = () => {

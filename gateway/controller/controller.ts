@@ -37,7 +37,7 @@ export class Controller implements RebalanceHost {
   readonly counters: ControllerCounters = {
     packets: 0, flowlets: 0, flowletsByReason: [0, 0, 0, 0, 0], flowletsWithState: 0, flowletsMoved: 0,
     flows: 0, flowsExpired: 0, flowsEvicted: 0, unitsStarted: 0, unitsStopped: 0, overloadAssignments: 0,
-    migrations: 0, drainsForUnknownUnit: 0, dropsReleased: 0,
+    migrations: 0, drainsForUnknownUnit: 0, dropsReleased: 0, unitsFailed: 0,
   };
   readonly units: UnitTable;
   readonly flows: FlowStore;
@@ -439,6 +439,30 @@ export class Controller implements RebalanceHost {
     for (let s = 0; s < f.slots; s++) {
       if (f.used[s] === 1 && retired.includes(f.unit[s]!)) f.unit[s] = to;
     }
+  }
+
+  /**
+   * Unit `u` died and cannot be replaced under its id (fault tolerance: its state is gone, or no
+   * replacement can start). It leaves the unit set without a retirement and its id stays held (its
+   * logger may still answer for it); its flows' open flowlets end, so each flow's next packet starts
+   * a flowlet on another unit with `prevUnit = u` (route: a flow whose unit stopped starts a
+   * flowlet). Returns how many flows `u` held. O(flow slots), once per failure.
+   * (A unit that can be replaced keeps its id: the gateway starts a process under it that restores
+   * the flows from the dead one's output logger, and the controller sees no change.)
+   */
+  unitFailed(u: number, nowNs: number): number {
+    if (!this.units.isRunning(u)) return 0;
+    const f = this.flows;
+    let n = 0;
+    for (let s = 0; s < f.slots; s++) {
+      if (f.used[s] !== 1 || f.unit[s] !== u) continue;
+      n++;
+      if (f.open[s] === 1) this.closeFlowlet(s, nowNs);
+    }
+    this.units.stop(u, true);
+    this.counters.unitsFailed++;
+    this.record('stop', u, nowNs, 0);
+    return n;
   }
 
   /** smartflow: move flow `s` to `to`; its packets wait migrationHoldNs for the state. */

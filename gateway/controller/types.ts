@@ -121,4 +121,6 @@ export interface ControllerCounters {
   drainsForUnknownUnit: number;
   /** onDropped calls: routed bytes that will never drain (refused or lost), released from the backlog. */
   dropsReleased: number;
+  /** Units that died and could not be replaced under their id (unitFailed). */
+  unitsFailed: number;
 }

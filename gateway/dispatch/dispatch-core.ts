@@ -19,6 +19,7 @@ import { EgressOrder } from '../egress/egress-order';
 import type { RouteDecision } from '../controller';
 import { NO_SLOT, PendingTable } from './pending-table';
 import { ROUTE_SAMPLE_EVERY, RouteTiming } from './route-timing';
+import { RetainedPackets } from './retained-packets';
 import type { EgressSink, HttpPort, NfReport, Router, UnitPorts } from './ports';
 
 export interface GatewayCounters {
@@ -35,6 +36,10 @@ export interface GatewayCounters {
   billedPackets: number;
   /** CPU time the units reported in CREDIT frames, µs (summed deltas). */
   billedCpuMicros: number;
+  /** Recovery (output logger): packets of a dead unit re-sent to a recovery unit; in its logger's log but never released (output lost, effect kept); lost with no copy left. */
+  resent: number;
+  loggedNotReleased: number;
+  lostNoCopy: number;
 }
 
 export interface DispatchOptions {
@@ -46,16 +51,23 @@ export interface DispatchOptions {
   sourceTime: boolean;
   /** Clock for the sampled decision timing (ns, monotonic); absent: not timed. */
   sampleClockNs?: () => number;
+  /** Keep a copy of every packet in flight so a dead unit's can be re-sent (output logger on). */
+  retain?: boolean;
 }
 
 const NO_TARGETS = new Int32Array(0);
 const EMPTY = Buffer.alloc(0);
 
 export class DispatchCore {
-  readonly counters: GatewayCounters = { ingress: 0, malformed: 0, egress: 0, pendingFull: 0, unknownEgress: 0, lostToDeadUnit: 0, noLink: 0, credits: 0, unitErrors: 0, billedPackets: 0, billedCpuMicros: 0 };
+  readonly counters: GatewayCounters = {
+    ingress: 0, malformed: 0, egress: 0, pendingFull: 0, unknownEgress: 0, lostToDeadUnit: 0, noLink: 0, credits: 0, unitErrors: 0,
+    billedPackets: 0, billedCpuMicros: 0, resent: 0, loggedNotReleased: 0, lostNoCopy: 0,
+  };
   /** `controller.route` durations of one packet in ROUTE_SAMPLE_EVERY (when a sample clock is given). */
   readonly routeTiming = new RouteTiming();
   private untilSample = ROUTE_SAMPLE_EVERY;
+  /** Copies of the packets in flight (recovery); null with no output logger. */
+  readonly retained: RetainedPackets | null;
   readonly pending: PendingTable;
   readonly order: EgressOrder;
   private readonly sinks: Array<EgressSink | null> = [];
@@ -79,6 +91,7 @@ export class DispatchCore {
     private readonly report: NfReport | null = null,
   ) {
     this.pending = new PendingTable(o.maxInFlight);
+    this.retained = o.retain === true ? new RetainedPackets(o.maxInFlight) : null;
     this.order = new EgressOrder(controller.params.flowTableCapacity, (slot, verdict, reason, buf, off, len) => this.emitSlot(slot, verdict, reason, buf, off, len));
   }
 
@@ -130,7 +143,9 @@ export class DispatchCore {
     }
     const link = this.units.get(d.unit);
     if (link === undefined) return this.noLink(source, seq, buf, off, d.unit, wire, nowNs);
-    if (this.pending.add(d.flowletId, d.clock, seq, nowNs, source, wire, d.unit, d.flowSlot, d.clock) === NO_SLOT) return this.refuse(source, seq, buf, off, d.unit, wire, nowNs);
+    const slot = this.pending.add(d.flowletId, d.clock, seq, nowNs, source, wire, d.unit, d.flowSlot, d.clock);
+    if (slot === NO_SLOT) return this.refuse(source, seq, buf, off, d.unit, wire, nowNs);
+    this.retained?.keep(slot, buf, off, len, d.prevUnit, ts);
     this.order.begin(d.flowSlot, d.clock);
     const k = this.o.replicate ? d.targetCount : 0;
     link.add(d.flowletId, d.clock, d.prevUnit, k > 0 ? d.targets : NO_TARGETS, k, ts, buf, off, len);
@@ -239,6 +254,64 @@ export class DispatchCore {
       this.controller.onDropped(unit, pend.wireBytes[s]!, nowNs);
       this.order.done(pend.flow[s]!, pend.clock[s]!, s, 1, EgressReason.UNIT_LOST, EMPTY, 0, 0);
     });
+  }
+
+  /**
+   * Recovery: unit `unit` died and a process under the same id takes over (it restores the flows
+   * from the dead one's output logger). Called once the logger released everything it will for
+   * the dead process (UNIT_GONE), or once a logger rebuilt from Kafka took over. Of the packets in
+   * flight at the dead process (`inFlight`, from inFlightSnapshot when it died; packets routed to
+   * the id since are queued for the successor already), those still unanswered are, in clock order:
+   *  - clock ≤ `loggedClock(flow)`: their effect is in the log, their output never came (logged,
+   *    then both died): released as UNIT_LOST, counted `loggedNotReleased` — running them again
+   *    would apply them twice;
+   *  - otherwise re-sent on the unit's (new) link with their original ids and previous unit, so
+   *    their answers match as usual and a flowlet whose state never reached the dead unit pulls it
+   *    where it is.
+   * Packets whose copy was lapped (RetainedPackets) are lost, counted `lostNoCopy`. Returns the re-sent count.
+   */
+  resendUnit(unit: number, nowNs: number, loggedClock: (flowSlot: number) => number, inFlight: readonly number[]): number {
+    const pend = this.pending;
+    const ret = this.retained;
+    // Of what was in flight at the dead process (inFlightSnapshot), what is still unanswered.
+    const keys: number[] = [];
+    for (let i = 0; i < inFlight.length; i += 3) {
+      if (pend.slotOf(inFlight[i]!, inFlight[i + 1]!) === inFlight[i + 2]) keys.push(inFlight[i]!, inFlight[i + 1]!, inFlight[i + 2]!);
+    }
+    const order = Array.from({ length: keys.length / 3 }, (_, i) => i).sort((a, b) => keys[a * 3 + 1]! - keys[b * 3 + 1]!);
+    const link = this.units.get(unit);
+    this.egressNow = nowNs;
+    let resent = 0;
+    for (const i of order) {
+      const fl = keys[i * 3]!;
+      const c = keys[i * 3 + 1]!;
+      const s = keys[i * 3 + 2]!;
+      const copied = ret !== null && ret.has(s);
+      if (!copied || link === undefined || pend.clock[s]! <= loggedClock(pend.flow[s]!)) {
+        if (!copied) this.counters.lostNoCopy++;
+        else if (link === undefined) this.counters.noLink++;
+        else this.counters.loggedNotReleased++;
+        if (pend.take(fl, c) === s) this.lose(unit, s, nowNs);
+        continue;
+      }
+      link.add(fl, c, ret.prevUnit[s]!, NO_TARGETS, 0, ret.tsNs[s]!, ret.ring, ret.offset(s), ret.len[s]!);
+      resent++;
+    }
+    this.counters.resent += resent;
+    return resent;
+  }
+
+  /** (flowletId, clock, slot) of every packet in flight at `unit` now: taken when its process died, for resendUnit. */
+  inFlightSnapshot(unit: number): number[] {
+    const keys: number[] = [];
+    this.pending.forUnit(unit, (f, c, s) => void keys.push(f, c, s));
+    return keys;
+  }
+
+  private lose(unit: number, s: number, nowNs: number): void {
+    const pend = this.pending;
+    this.controller.onDropped(unit, pend.wireBytes[s]!, nowNs);
+    this.order.done(pend.flow[s]!, pend.clock[s]!, s, 1, EgressReason.UNIT_LOST, EMPTY, 0, 0);
   }
 
   /** Packets sent to `unit` whose answer has not come back. */

@@ -139,4 +139,18 @@ export class PendingTable {
       if (s !== NO_SLOT) fn(s);
     }
   }
+
+  /** Visits every slot in flight at `unit` with its (flowletId, clock) key; nothing changes (rare: recovery). */
+  forUnit(unit: number, fn: (flowletId: number, clock: number, slot: number) => void): void {
+    for (let b = 0; b <= this.mask; b++) {
+      const s = this.hSlot[b]!;
+      if (s !== EMPTY && this.unit[s] === unit) fn(this.hFlowlet[b]!, this.hClock[b]!, s);
+    }
+  }
+
+  /** The slot of (flowletId, clock) if still in flight, else NO_SLOT (nothing changes). */
+  slotOf(flowletId: number, clock: number): number {
+    const b = this.find(flowletId, clock);
+    return b < 0 ? NO_SLOT : this.hSlot[b]!;
+  }
 }

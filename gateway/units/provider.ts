@@ -28,6 +28,8 @@ export interface UnitEndpoint {
   peer: HostPort | null;
   /** The provider's name for what runs the unit: a pid here, a pod name on Kubernetes. */
   instance: string;
+  /** The unit's output logger (gateway --logger): its data plane (EGRESS comes from there) and StatePeer (Pull from its mirror). */
+  logger?: { data: HostPort; peer: HostPort; instance: string };
 }
 
 export type UnitEvent =
@@ -57,6 +59,10 @@ export interface UnitProvider {
   on(listener: (e: UnitEvent) => void): () => void;
   /** Stops every unit it started and releases what it holds. */
   close(): Promise<void>;
+  /** Output loggers (gateway --logger): start a (replacement) logger for `unit`; `kafka` = rebuild its mirror from the log first. */
+  startLogger?(unit: number, rebuild: 'none' | 'kafka'): Promise<UnitEndpoint>;
+  /** Recovery: start a compute unit under `unit` (a dead one's id) attached to the existing logger at `logger` (it restores the mirror). */
+  startUnitWithLogger?(unit: number, logger: HostPort): Promise<UnitEndpoint>;
 }
 
 export type UnitProviderFactory = (spec: UnitSpec) => UnitProvider;

@@ -79,7 +79,7 @@ export class UnitLink {
       };
       const timer = setTimeout(() => fail('handshake timed out'), timeoutMs);
       const parser = new FrameParser({
-        accept: [FrameType.EGRESS, FrameType.CREDIT, FrameType.STATS, FrameType.EGRESS_V2, FrameType.NAMES],
+        accept: [FrameType.EGRESS, FrameType.CREDIT, FrameType.STATS, FrameType.EGRESS_V2, FrameType.NAMES, FrameType.UNIT_GONE],
         onFrame: (type, _flags, count, body) => {
           if (type === FrameType.STATS) this.statsWaiters.shift()?.(decodeStats(body, count));
           else this.handlers.onFrame(this, type, count, body);
@@ -119,6 +119,11 @@ export class UnitLink {
 
   get isOpen(): boolean {
     return !this.closed;
+  }
+
+  /** Handshake done and not closed. */
+  get isConnected(): boolean {
+    return this.ready && !this.closed;
   }
 
   /** Queue one packet record; flushes first when the frame is full. Never throws. */

@@ -4,9 +4,10 @@
  * up), stop on onUnitStop, and keep every unit's PEERS table current. Where units run is the
  * provider's business (provider.ts); their addresses come from it.
  */
+import { FrameType } from '../../proto/frames/constants';
 import { encodePeers, type PeerEndpoint } from '../../proto/frames/peers-v1';
 import { parseIpv4 } from '../../sdk/flow-key';
-import type { UnitEndpoint, UnitEvent, UnitProvider } from './provider';
+import type { HostPort, UnitEndpoint, UnitEvent, UnitProvider } from './provider';
 import { UnitLink, type UnitLinkHandlers } from './unit-link';
 
 export interface UnitPoolEvents {
@@ -16,11 +17,21 @@ export interface UnitPoolEvents {
   /** An HTTP unit is up (packet mode). */
   httpReady?(unit: number, ep: UnitEndpoint): void;
   error(unit: number, err: unknown): void;
+  /** Output loggers: the unit's logger released everything it will for the unit (UNIT_GONE). */
+  unitGone?(unit: number): void;
+  /** Output loggers: the gateway's connection to a unit's logger closed while the unit was meant to run. */
+  loggerLost?(unit: number): void;
 }
 
 export class UnitPool {
   readonly links = new Map<number, UnitLink>();
   readonly endpoints = new Map<number, UnitEndpoint>();
+  /** Connections to the units' output loggers (their EGRESS comes from there). */
+  readonly loggerLinks = new Map<number, UnitLink>();
+  /** Dead units whose StatePeer address now is their logger's (PEERS: recovery units pull from it). */
+  readonly deadPeers = new Map<number, HostPort>();
+  /** Each unit's output logger (kept when the unit's endpoint goes: recovery needs it). */
+  readonly loggers = new Map<number, { data: HostPort; peer: HostPort; instance: string }>();
   private readonly starting = new Map<number, Promise<void>>();
   private readonly stopping = new Set<number>();
   private readonly unsubscribe: () => void;
@@ -40,24 +51,14 @@ export class UnitPool {
   start(unit: number): void {
     if (this.starting.has(unit) || this.endpoints.has(unit)) return;
     this.stopping.delete(unit);
-    let link: UnitLink | null = null;
-    if (!this.http) {
-      link = new UnitLink(unit, this.token, {
-        onFrame: this.ev.frame,
-        onReady: () => this.peersFrame(),
-        onClose: (l) => {
-          if (this.links.get(unit) === l) this.links.delete(unit);
-          if (!this.stopping.has(unit)) {
-            this.counters.lost++;
-            this.ev.lost(unit);
-          }
-        },
-      });
-      this.links.set(unit, link);
-    }
+    const link = this.http ? null : this.newLink(unit);
     const p = (async () => {
       const ep = await this.provider.start(unit, this.http ? 'http' : 'compute');
       this.endpoints.set(unit, ep);
+      if (ep.logger !== undefined) {
+        this.loggers.set(unit, ep.logger);
+        await this.connectLogger(unit, ep.logger.data);
+      }
       if (link !== null) {
         await link.connect(ep.data.host, ep.data.port);
         this.broadcastPeers();
@@ -69,6 +70,69 @@ export class UnitPool {
       this.ev.error(unit, err);
     }).finally(() => this.starting.delete(unit));
     this.starting.set(unit, p);
+  }
+
+  private newLink(unit: number): UnitLink {
+    const link = new UnitLink(unit, this.token, {
+      onFrame: this.ev.frame,
+      onReady: () => this.peersFrame(),
+      onClose: (l) => {
+        if (this.links.get(unit) === l) this.links.delete(unit);
+        if (!this.stopping.has(unit)) {
+          this.counters.lost++;
+          this.ev.lost(unit);
+        }
+      },
+    });
+    this.links.set(unit, link);
+    return link;
+  }
+
+  /**
+   * Unit `unit` died and is taken over under its id (recovery): a new link at once, so packets
+   * routed to it queue (the dead process's packets are re-sent into it too); `failover` starts the process.
+   */
+  prepareFailover(unit: number): void {
+    // The dead process's link may not have noticed yet (the logger's UNIT_GONE can come first): replaced, it closes on its own.
+    this.newLink(unit);
+  }
+
+  /** Starts the process taking over `unit`, attached to `logger` (whose mirror it restores), and connects its link. */
+  async failover(unit: number, logger: { data: HostPort; peer: HostPort; instance: string }): Promise<UnitEndpoint> {
+    if (this.provider.startUnitWithLogger === undefined) throw new Error(`provider ${this.provider.name} cannot restart a unit under its id`);
+    const link = this.links.get(unit) ?? this.newLink(unit);
+    const ep = await this.provider.startUnitWithLogger(unit, logger.data);
+    ep.logger = logger;
+    await link.connect(ep.data.host, ep.data.port);
+    this.endpoints.set(unit, ep);
+    this.deadPeers.delete(unit);
+    this.broadcastPeers();
+    return ep;
+  }
+
+  /** The gateway's link to unit `unit`'s output logger at `at` (a replacement logger too). */
+  async connectLogger(unit: number, at: HostPort): Promise<void> {
+    const l = new UnitLink(unit, this.token, {
+      onFrame: (link, type, count, body) => {
+        if (type === FrameType.UNIT_GONE) this.ev.unitGone?.(unit);
+        else this.ev.frame(link, type, count, body);
+      },
+      onClose: (closed) => {
+        if (this.loggerLinks.get(unit) !== closed) return;
+        this.loggerLinks.delete(unit);
+        if (!this.stopping.has(unit)) this.ev.loggerLost?.(unit);
+      },
+    });
+    this.loggerLinks.get(unit)?.close();
+    this.loggerLinks.set(unit, l);
+    await l.connect(at.host, at.port);
+  }
+
+  /** Unit `unit` died: its flows are pulled from its logger from now on (PEERS maps the unit to it). */
+  markDead(unit: number, loggerPeer: HostPort): void {
+    this.endpoints.delete(unit);
+    this.deadPeers.set(unit, loggerPeer);
+    this.broadcastPeers();
   }
 
   /**
@@ -107,6 +171,8 @@ export class UnitPool {
     this.stopping.add(unit);
     this.links.get(unit)?.close();
     this.links.delete(unit);
+    this.loggerLinks.get(unit)?.close();
+    this.loggerLinks.delete(unit);
     this.endpoints.delete(unit);
     this.counters.stopped++;
     this.broadcastPeers();
@@ -116,12 +182,14 @@ export class UnitPool {
   peerList(): Array<{ unit: number; address: string }> {
     const out: Array<{ unit: number; address: string }> = [];
     for (const e of this.endpoints.values()) if (e.peer !== null) out.push({ unit: e.unit, address: `${e.peer.host}:${e.peer.port}` });
+    for (const [u, p] of this.deadPeers) if (!this.endpoints.has(u)) out.push({ unit: u, address: `${p.host}:${p.port}` });
     return out;
   }
 
   private peersFrame(): Buffer {
     const peers: PeerEndpoint[] = [];
     for (const e of this.endpoints.values()) if (e.peer !== null) peers.push({ unitId: e.unit, ip: parseIpv4(e.peer.host), port: e.peer.port });
+    for (const [u, p] of this.deadPeers) if (!this.endpoints.has(u)) peers.push({ unitId: u, ip: parseIpv4(p.host), port: p.port });
     return encodePeers(peers);
   }
 
@@ -134,6 +202,8 @@ export class UnitPool {
   async close(): Promise<void> {
     for (const l of this.links.values()) l.close();
     this.links.clear();
+    for (const l of this.loggerLinks.values()) l.close();
+    this.loggerLinks.clear();
     for (const u of this.endpoints.keys()) this.stopping.add(u);
     for (const u of this.starting.keys()) this.stopping.add(u);
     this.unsubscribe();

@@ -29,6 +29,14 @@ export const FrameType = {
   EGRESS_V2: 7,
   /** unit → gateway: the text of drop-reason ids and alert sids (names-v1.ts). */
   NAMES: 8,
+  /** unit → its output logger: state records, then the frames to release (log-frame-v1.ts). */
+  LOG: 9,
+  /** logger → gateway: the unit's link to its logger closed; everything released came before (count 0). */
+  UNIT_GONE: 10,
+  /** gateway → unit: your output logger moved (a replacement); one PEERS-layout record (peers-v1.ts). */
+  LOGGER: 11,
+  /** logger → its unit, right after the handshake: the mirror as log records v1; a RESTORE with count 0 ends it. */
+  RESTORE: 12,
 } as const;
 export type FrameType = (typeof FrameType)[keyof typeof FrameType];
 

@@ -2,7 +2,7 @@
  * Frame header v1 (8 bytes) — precedes every frame after the handshake.
  *
  *  0  type    u8   FrameType (1 PACKETS, 2 EGRESS, 3 CREDIT, 4 PEERS, 5 STATS_REQUEST, 6 STATS,
- *                       7 EGRESS_V2, 8 NAMES)
+ *                       7 EGRESS_V2, 8 NAMES, 9 LOG, 10 UNIT_GONE, 11 LOGGER, 12 RESTORE)
  *  1  flags   u8   reserved, 0 (receivers ignore unknown bits)
  *  2  count   u16  number of records in the body
  *  4  length  u32  body bytes that follow this header

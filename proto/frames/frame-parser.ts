@@ -17,6 +17,7 @@ import { FrameHeader } from './frame-header-v1';
 import { PacketBatchReader } from './packet-batch-v1';
 import { EgressBatchReader } from './egress-batch-v1';
 import { EgressBatchV2Reader } from './egress-batch-v2';
+import { validateLogBody, validateRestoreBody, validateUnitGone } from './log-frame-v1';
 import { validateNames } from './names-v1';
 import { validateCredit } from './credit-v1';
 import { validatePeers } from './peers-v1';
@@ -53,10 +54,14 @@ export function validateFrameBody(type: number, body: Buffer, count: number): st
     case FrameType.EGRESS: return EgressBatchReader.validate(body, count);
     case FrameType.CREDIT: return validateCredit(body, count);
     case FrameType.PEERS: return validatePeers(body, count);
+    case FrameType.LOGGER: return count === 1 ? validatePeers(body, count) : 'LOGGER carries exactly one record';
     case FrameType.STATS_REQUEST: return validateStatsRequest(body, count);
     case FrameType.STATS: return validateStats(body, count);
     case FrameType.EGRESS_V2: return EgressBatchV2Reader.validate(body, count);
     case FrameType.NAMES: return validateNames(body, count);
+    case FrameType.LOG: return validateLogBody(body, count);
+    case FrameType.UNIT_GONE: return validateUnitGone(body, count);
+    case FrameType.RESTORE: return validateRestoreBody(body, count);
     default: return `unknown frame type ${type}`;
   }
 }

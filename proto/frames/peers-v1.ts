@@ -44,3 +44,10 @@ export function decodePeers(body: Buffer, count: number): PeerEndpoint[] {
   }
   return out;
 }
+
+/** LOGGER frame (type 11, gateway → unit): the unit's replacement output logger, one PEERS-layout record (port = its data plane). */
+export function encodeLoggerMove(p: PeerEndpoint): Buffer {
+  const b = encodePeers([p]);
+  b[0] = FrameType.LOGGER;
+  return b;
+}

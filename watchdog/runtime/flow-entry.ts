@@ -40,6 +40,8 @@ export class FlowEntry<S> {
   /** Last local activity (packet processed here), on the unit's monotonic clock. */
   lastSeenNs = 0;
   lastFlowletId = -1;
+  /** Clock of the last record this unit's output logger got for the flow (0 = none: send the whole value). */
+  loggedClock = 0;
 
   readonly targets = new Uint16Array(MAX_TARGETS_KEPT);
   targetCount = 0;

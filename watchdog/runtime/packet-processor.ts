@@ -60,7 +60,7 @@ export interface ProcessorPorts<S> {
   requestPull(unit: number, e: FlowEntry<S>, minClock: number): void;
   /** Held packets were given up on (hold timeout): rare and always a bug or a dead peer — log it. */
   stateLost?(e: FlowEntry<S>, heldClocks: number[], prevUnits: number[]): void;
-  /** The state change the packet caused, for the output logger (optional). */
+  /** Every packet run and the state change it caused (kind 0: none), for the output logger (optional). */
   delta?(e: FlowEntry<S>, clock: number, flowletId: number, kind: number, value: S | undefined): void;
 }
 
@@ -285,6 +285,10 @@ export class PacketProcessor<C, S> {
       while (i > 0 && e.held[i - 1]!.clock > clock) i--;
       e.held.splice(i, 0, h);
     }
+    // A packet older than those held can be the one that runs now (a dead unit's packets re-sent
+    // behind newer ones: fault tolerance): the state here is exactly what it needs.
+    const head = e.held[0]!;
+    if (head.clock === e.clock + 1 && (e.clock > 0 || head.prevUnit === NO_UNIT)) return this.release(e, nowNs);
     // Pull from the previous flowlet's unit unless a pull is already arranged.
     if (prevUnit !== NO_UNIT) this.pullForHead(e, nowNs + this.opts.pullDelayNs);
   }
@@ -311,7 +315,8 @@ export class PacketProcessor<C, S> {
     this.store.touch(e, nowNs);
     if (fs.deltaKind === DELTA_PUT) c.deltasPut++;
     else if (fs.deltaKind === DELTA_DELETE) c.deltasDelete++;
-    if (fs.deltaKind !== 0 && this.ports.delta) this.ports.delta(e, clock, flowletId, fs.deltaKind, fs.deltaValue);
+    // The output logger wants every packet (kind 0 too: its clock); the port is unset without one.
+    if (this.ports.delta) this.ports.delta(e, clock, flowletId, fs.deltaKind, fs.deltaValue);
     const p = this.pkt;
     const wire = p.totalLength > 0 ? p.totalLength : p.length;
     if ((inv.dropId | inv.alertCount) !== 0) this.ports.said?.(inv.dropId, inv.alertSids, inv.alertCount);

@@ -29,7 +29,7 @@ export interface StateBackend<S> {
   flush(): void;
   /** Retirement (SIGTERM): hand every flow on; resolves once each hand-off was answered or failed. */
   handOff(): Promise<unknown>;
-  /** ProcessorPorts.delta: observe the NF's state change (none of today's backends do). */
+  /** ProcessorPorts.delta: observe every packet's state change (none of today's backends do; the output logger is wired beside them, watchdog/logger/). */
   readonly delta?: (e: FlowEntry<S>, clock: number, flowletId: number, kind: number, value: S | undefined) => void;
   /** Wait for work under way and release connections. */
   close(): Promise<void>;

@@ -29,6 +29,8 @@ export interface ProviderOptions extends UnitSpec {
   startTimeoutMs?: number;
   /** Forward the units' stderr/stdout log lines here (default: dropped). */
   onLog?: (unit: number, line: string) => void;
+  /** An output logger process per compute unit (started first; the unit gets `--logger`). Default off. */
+  logger?: 'off' | 'memory' | 'kafka:fast' | 'kafka:strict';
 }
 
 /** The package root (the nearest package.json above this file), from the sources or from dist/. */
@@ -95,6 +97,8 @@ const READY_FD = 3;
 export class LocalProcessProvider implements UnitProvider {
   readonly name = 'local-process';
   private readonly children = new Map<number, ChildProcess>();
+  /** Output logger processes by the unit they serve. */
+  private readonly loggers = new Map<number, ChildProcess>();
   private readonly ready = new Map<number, UnitEndpoint>();
   private readonly listeners = new Set<(e: UnitEvent) => void>();
   readonly host: string;
@@ -104,9 +108,35 @@ export class LocalProcessProvider implements UnitProvider {
   }
 
   /** A data-plane compute unit, or an of-watchdog-style HTTP unit (state in Redis: the packet baseline). */
-  start(unit: number, kind: UnitKind): Promise<UnitEndpoint> {
+  async start(unit: number, kind: UnitKind): Promise<UnitEndpoint> {
     const extra = kind === 'compute' ? ['--unit-id', String(unit), '--listen', '0', '--peer-listen', '0'] : ['--http', '0'];
-    return this.launch(unit, kind, extra);
+    const mode = this.opts.logger ?? 'off';
+    if (kind !== 'compute' || mode === 'off') return this.launch(unit, kind, extra);
+    const lg = await this.startLogger(unit, 'none');
+    const ep = await this.launch(unit, kind, [...extra, '--logger', `${lg.data.host}:${lg.data.port}`]);
+    ep.logger = { data: lg.data, peer: lg.peer!, instance: lg.instance };
+    return ep;
+  }
+
+  /**
+   * The output logger of unit `unit` (also a replacement for a dead one; `rebuild: kafka` = its
+   * unit died too, so it loads the mirror from the function's Kafka topic before it is ready).
+   */
+  startLogger(unit: number, rebuild: 'none' | 'kafka'): Promise<UnitEndpoint> {
+    const mode = this.opts.logger === undefined || this.opts.logger === 'off' ? 'memory' : this.opts.logger;
+    return this.launch(unit, 'logger', ['--role', 'logger', '--unit-id', String(unit), '--listen', '0', '--peer-listen', '0'], {
+      SNF_LOGGER_MODE: mode, SNF_LOGGER_REBUILD: rebuild,
+    });
+  }
+
+  /** Recovery: a compute unit under a dead unit's id, attached to its (living or rebuilt) logger. */
+  startUnitWithLogger(unit: number, logger: { host: string; port: number }): Promise<UnitEndpoint> {
+    return this.launch(unit, 'compute', ['--unit-id', String(unit), '--listen', '0', '--peer-listen', '0', '--logger', `${logger.host}:${logger.port}`]);
+  }
+
+  /** Pid of unit `unit`'s process (or its logger's), for tests that kill one. */
+  pidOf(unit: number, role: 'unit' | 'logger' = 'unit'): number | undefined {
+    return (role === 'logger' ? this.loggers : this.children).get(unit)?.pid;
   }
 
   list(): UnitEndpoint[] {
@@ -122,18 +152,20 @@ export class LocalProcessProvider implements UnitProvider {
     for (const l of this.listeners) l(e);
   }
 
-  private launch(unit: number, kind: UnitKind, extra: string[]): Promise<UnitEndpoint> {
+  private launch(unit: number, kind: UnitKind, extra: string[], env2: Record<string, string> = {}): Promise<UnitEndpoint> {
+    const children = kind === 'logger' ? this.loggers : this.children;
     const args = [...snfCommand(), 'watchdog', '--function', this.opts.function, '--token', this.opts.token, ...extra];
     if (this.opts.configFile) args.push('--config', this.opts.configFile);
     // A defined environment (unitBaseEnv), not the gateway's whole one; the ready record comes on fd 3.
     const env: Record<string, string> = {
-      ...unitBaseEnv(process.env), SNF_HOST: this.host, SNF_LOCK_FILE: 'off', ...this.opts.env, [READY_FD_ENV]: String(READY_FD),
+      ...unitBaseEnv(process.env), SNF_HOST: this.host, SNF_LOCK_FILE: 'off', ...this.opts.env, ...env2, [READY_FD_ENV]: String(READY_FD),
     };
+    if (kind === 'logger' && process.env.KAFKA_BROKERS) env.SNF_KAFKA_BROKERS = process.env.KAFKA_BROKERS;
     const argv = [process.execPath, ...(this.opts.nodeFlags ?? []), ...args];
     const [exe, ...rest] = this.opts.launcher !== undefined && this.opts.launcher.length > 0 ? [...this.opts.launcher, ...argv] : argv;
     const child = spawn(exe!, rest, { env, stdio: ['ignore', 'pipe', 'pipe', 'pipe'] });
     track(child);
-    this.children.set(unit, child);
+    children.set(unit, child);
     const instance = `pid:${child.pid ?? -1}`;
     const forward = (s: string): void => this.opts.onLog?.(unit, s);
     child.stdout!.setEncoding('utf8');
@@ -167,9 +199,10 @@ export class LocalProcessProvider implements UnitProvider {
         if (r.kind !== kind) return fail(`ready record says ${r.kind}, expected ${kind}`);
         settled = true;
         clearTimeout(timer);
-        const ep: UnitEndpoint = kind === 'compute'
+        const ep: UnitEndpoint = kind !== 'http'
           ? { unit, kind, data: { host: r.host, port: r.data }, peer: { host: r.host, port: r.peer }, instance }
           : { unit, kind, data: { host: r.host, port: r.http }, peer: null, instance };
+        if (kind === 'logger') return resolve(ep);
         this.ready.set(unit, ep);
         this.emit({ type: 'unit-ready', endpoint: ep });
         resolve(ep);
@@ -178,8 +211,8 @@ export class LocalProcessProvider implements UnitProvider {
       readyPipe.on('end', () => fail('closed its ready fd without a ready record'));
       child.once('error', (err) => fail(String(err)));
       child.once('exit', (code, sig) => {
-        if (this.children.get(unit) === child) this.children.delete(unit);
-        const was = this.ready.get(unit);
+        if (children.get(unit) === child) children.delete(unit);
+        const was = kind === 'logger' ? undefined : this.ready.get(unit);
         if (was !== undefined && was.instance === instance) {
           this.ready.delete(unit);
           this.emit({ type: 'unit-gone', unit, instance, why: `exited (${code ?? sig})` });
@@ -189,9 +222,13 @@ export class LocalProcessProvider implements UnitProvider {
     });
   }
 
-  /** SIGTERM, then SIGKILL after `graceMs`. Resolves when the process is gone. */
-  stop(unit: number, graceMs = 3000): Promise<void> {
-    const child = this.children.get(unit);
+  /** SIGTERM, then SIGKILL after `graceMs` (the unit, then its logger). Resolves when both are gone. */
+  async stop(unit: number, graceMs = 3000): Promise<void> {
+    await this.stopChild(this.children.get(unit), graceMs);
+    await this.stopChild(this.loggers.get(unit), graceMs);
+  }
+
+  private stopChild(child: ChildProcess | undefined, graceMs: number): Promise<void> {
     if (child === undefined || child.exitCode !== null || child.signalCode !== null) return Promise.resolve();
     return new Promise((resolve) => {
       const t = setTimeout(() => child.kill('SIGKILL'), graceMs);
@@ -204,16 +241,17 @@ export class LocalProcessProvider implements UnitProvider {
   }
 
   async close(graceMs = 3000): Promise<void> {
-    await Promise.all([...this.children.keys()].map((u) => this.stop(u, graceMs)));
+    await Promise.all([...new Set([...this.children.keys(), ...this.loggers.keys()])].map((u) => this.stop(u, graceMs)));
   }
 
   /** Immediate SIGKILL of everything (failure paths). */
   killAll(): void {
     for (const c of this.children.values()) c.kill('SIGKILL');
+    for (const c of this.loggers.values()) c.kill('SIGKILL');
   }
 
   /** Pids of every child not yet exited (starting, ready or stopping). */
   get unitPids(): number[] {
-    return [...this.children.values()].map((c) => c.pid ?? -1);
+    return [...this.children.values(), ...this.loggers.values()].map((c) => c.pid ?? -1);
   }
 }
