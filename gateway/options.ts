@@ -95,6 +95,8 @@ export function unitEnvFor(o: GatewayOptions, r: ResolvedRouting, runId: string)
     env.SNF_STATE = 'external';
     env.SNF_STATE_NS = runId;
   }
+  // Output loggers name their Kafka topic after the run too: a new run never replays an older one's records.
+  if (o.logger !== undefined && o.logger.startsWith('kafka')) env.SNF_STATE_NS = runId;
   return env;
 }
 

@@ -21,7 +21,7 @@
  */
 import { chaosTrace, describeRun, runChaos, type ChaosOptions } from './chaos-harness';
 
-jest.setTimeout(240_000);
+jest.setTimeout(480_000);
 
 const SEED = Number(process.env.SNF_TEST_CHAOS_SEED ?? 20261203);
 

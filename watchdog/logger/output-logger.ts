@@ -78,7 +78,9 @@ export class OutputLogger {
     this.service = new MirrorPeerService(this.mirror, cfg.pullWaitMs);
     this.strict = cfg.loggerMode === 'kafka:strict';
     this.kafka = cfg.loggerMode === 'memory' ? null : new KafkaLog(
-      cfg.kafkaBrokers.split(',').map((b) => b.trim()).filter((b) => b !== ''), logTopic(cfg.function),
+      cfg.kafkaBrokers.split(',').map((b) => b.trim()).filter((b) => b !== ''),
+      // One topic per function and gateway run (SNF_STATE_NS = the run id): a rebuild never replays another run's records.
+      cfg.stateNamespace === 'default' ? logTopic(cfg.function) : `${logTopic(cfg.function)}.${cfg.stateNamespace}`,
       `snf-logger-${cfg.function}-${cfg.unitId}`, (err) => log.warn({ unit: cfg.unitId, err: String(err) }, 'kafka append failed'),
     );
   }
