@@ -115,10 +115,15 @@ kube_tools() {
 # chosen free once and kept, so `down` then `up` brings the server back at the same address
 # (clients watching it resume). Tests that need their own server pass another SNF_KUBE_DIR.
 
+# Below the kernel's ephemeral range (ip_local_port_range, 32768 by default): a kept port in that
+# range can be taken by any outgoing connection while the server is down (a restart in the e2e
+# test once found etcd's port "already in use").
 kube_free_port() {
-  local p i
+  local p i lo=32768
+  [[ -r /proc/sys/net/ipv4/ip_local_port_range ]] && read -r lo _ </proc/sys/net/ipv4/ip_local_port_range
+  ((lo > 12000)) || lo=32768
   for ((i = 0; i < 200; i++)); do
-    p=$((20000 + RANDOM % 30000))
+    p=$((10000 + RANDOM % (lo - 10000)))
     port_open 127.0.0.1 "$p" || { printf '%s' "$p"; return 0; }
   done
   die "kube: no free port found"
@@ -183,6 +188,13 @@ kube_start_etcd() {
   pid=$(live_pid "$KUBE_DIR/etcd.pid" etcd) && kube_etcd_healthy && return 0
   [[ -n ${pid:-} ]] && stop_pid "$pid" etcd 10
   [[ -f $KUBE_DIR/etcd.log ]] && mv -f "$KUBE_DIR/etcd.log" "$KUBE_DIR/etcd.log.1"
+  # Only the API server's port must stay (clients resume their watches there); etcd's may move.
+  if port_open 127.0.0.1 "$KUBE_ETCD_PORT" || port_open 127.0.0.1 "$KUBE_ETCD_PEER_PORT"; then
+    KUBE_ETCD_PORT=$(kube_free_port)
+    KUBE_ETCD_PEER_PORT=$(kube_free_port)
+    printf 'KUBE_ETCD_PORT=%s\nKUBE_ETCD_PEER_PORT=%s\nKUBE_API_PORT=%s\n' \
+      "$KUBE_ETCD_PORT" "$KUBE_ETCD_PEER_PORT" "$KUBE_API_PORT" >"$KUBE_DIR/ports"
+  fi
   mkdir -p "$KUBE_DIR/etcd"
   local peer=http://127.0.0.1:$KUBE_ETCD_PEER_PORT
   setsid etcd --name snf --data-dir "$KUBE_DIR/etcd" \
