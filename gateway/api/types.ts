@@ -12,9 +12,8 @@ export interface FunctionResources {
   cpu?: string;
 }
 
-/** Body of POST/PUT /system/functions. */
-export interface FunctionDeployment {
-  service: string;
+/** The fields a deploy request and a function's status share (OpenFaaS's wire names). */
+interface FunctionFields {
   image: string;
   namespace?: string;
   envProcess?: string;
@@ -28,20 +27,14 @@ export interface FunctionDeployment {
   readOnlyRootFilesystem?: boolean;
 }
 
+/** Body of POST/PUT /system/functions. */
+export interface FunctionDeployment extends FunctionFields {
+  service: string;
+}
+
 /** One function in GET /system/functions and GET /system/function/{name}. */
-export interface FunctionStatus {
+export interface FunctionStatus extends FunctionFields {
   name: string;
-  image: string;
-  namespace?: string;
-  envProcess?: string;
-  envVars?: StringMap;
-  constraints?: string[];
-  secrets?: string[];
-  labels?: StringMap;
-  annotations?: StringMap;
-  limits?: FunctionResources;
-  requests?: FunctionResources;
-  readOnlyRootFilesystem?: boolean;
   invocationCount?: number;
   replicas?: number;
   availableReplicas?: number;
