@@ -4,7 +4,7 @@
  * answered from the store once the flow reached the asked clock — also for a flow never seen here
  * yet (its PACKETS frame may still be on its way), and for lingering packets of §5.3.
  *
- * Pull answers are per flow: a Pull waits (up to `pullWaitMs`) only while NONE of its flows is
+ * Pull answers are per flow (state/pull-waiters.ts): a Pull waits (up to `pullWaitMs`) only while NONE of its flows is
  * ready; as soon as one is, every ready flow is answered and the others come back `found: false`,
  * which the requester re-pulls. So a flow never waits on another flow's progress, and since each
  * flow's waits go to strictly smaller clocks (runtime/packet-processor.ts), pulls cannot deadlock
@@ -13,24 +13,24 @@
  * Waiting pulls are answered by `checkWaiters`, which the unit runs once after every arrival
  * (a batch, a pull answer, a push: ComputeUnit.afterWork), not here.
  */
-import type { PullItemMsg, PullReplyMsg, PullRequestMsg, PushReplyMsg, PushRequestMsg } from '../../proto/load';
+import type { PullReplyMsg, PullRequestMsg, PushReplyMsg, PushRequestMsg } from '../../proto/load';
 import type { PacketProcessor } from '../runtime/packet-processor';
 import { EMPTY, flowStateMsg, StateApplier } from './messages';
-
-interface PullWaiter { req: PullRequestMsg; resolve: (r: PullReplyMsg) => void; deadline: number; timer: NodeJS.Timeout }
+import { PullWaiters } from './pull-waiters';
 
 export class StatePeerService<C, S> {
-  private waiters = new Set<PullWaiter>();
   private readonly app: StateApplier<C, S>;
+  private readonly pulls: PullWaiters;
 
   constructor(
     private readonly proc: PacketProcessor<C, S>,
     private readonly nowNs: () => number,
-    private readonly pullWaitMs: number,
+    pullWaitMs: number,
     /** After state arrived (releases held packets; must answer waiting pulls: ComputeUnit.afterWork). */
     private readonly afterArrival: () => void,
   ) {
     this.app = new StateApplier(proc);
+    this.pulls = new PullWaiters((k) => this.app.lookup(k)?.clock, pullWaitMs, (req, whatever) => this.answer(req, whatever));
   }
 
   /** StatePeer.Push */
@@ -50,55 +50,28 @@ export class StatePeerService<C, S> {
   }
   /** StatePeer.Pull */
   onPull(req: PullRequestMsg): Promise<PullReplyMsg> {
-    if (this.anyReady(req) || this.pullWaitMs <= 0) return Promise.resolve(this.answer(req, false));
-    return new Promise((resolve) => {
-      const w: PullWaiter = {
-        req, resolve, deadline: Date.now() + this.pullWaitMs,
-        timer: setTimeout(() => this.finishWaiter(w, true), this.pullWaitMs),
-      };
-      this.waiters.add(w);
-    });
+    return this.pulls.wait(req);
   }
 
   /** Pulls waiting for their flows to catch up here. */
   get waiting(): number {
-    return this.waiters.size;
+    return this.pulls.size;
   }
 
   /** Answer waiting pulls whose flows caught up (call after processing a batch). */
   checkWaiters(): void {
-    for (const w of this.waiters) if (this.anyReady(w.req)) this.finishWaiter(w, false);
+    this.pulls.check();
   }
 
   close(): void {
-    for (const w of this.waiters) this.finishWaiter(w, true);
-  }
-
-  /** `whatever`: deadline or shutdown — answer with what is here, even if older than asked. */
-  private finishWaiter(w: PullWaiter, whatever: boolean): void {
-    if (!this.waiters.delete(w)) return;
-    clearTimeout(w.timer);
-    w.resolve(this.answer(w.req, whatever));
-  }
-
-  /** The flow here has reached the asked clock (min_clock 0: anything, e.g. a state dump). */
-  private ready(item: PullItemMsg): boolean {
-    if (item.minClock <= 0) return true;
-    const e = this.app.lookup(item.key!);
-    return e !== undefined && e.clock >= item.minClock;
-  }
-
-  private anyReady(req: PullRequestMsg): boolean {
-    if (req.flows.length === 0) return true;
-    for (const item of req.flows) if (this.ready(item)) return true;
-    return false;
+    this.pulls.close();
   }
 
   private answer(req: PullRequestMsg, whatever: boolean): PullReplyMsg {
     const c = this.proc.counters;
     c.pullsServed++;
     const flows = req.flows.map((item) => {
-      if (!whatever && !this.ready(item)) {
+      if (!whatever && !this.pulls.ready(item)) {
         c.pullFlowsNotYet++;
         return { found: false, state: null };
       }
