@@ -8,12 +8,9 @@ import { resolve } from 'path';
 import { startUp } from '../../gateway/api/up';
 import { SnfMetrics, startMetricsServer } from '../../gateway/metrics';
 import { FUNCTION_NAMES } from '../../functions';
-import { SnfError } from '../../sdk/errors';
+import { parseIntFlag } from '../flags';
 
-function port(flag: string, raw: string): number {
-  if (!/^\d+$/.test(raw) || Number(raw) > 65535) throw new SnfError('SNF_ERR_USAGE', `${flag}: not a port: ${JSON.stringify(raw)}`);
-  return Number(raw);
-}
+const port = (flag: string, raw: string): number => parseIntFlag(flag, raw, 0, 65535);
 
 export function register(program: Command): void {
   program
