@@ -10,10 +10,11 @@ import { defaultGatewayOptions, type GatewayOptions } from './options';
 import { parseRunMode } from './modes';
 import { parseAlertsTarget } from './alerts/alert-sink';
 
-type Kind = 'string' | 'int' | 'port' | 'optPort' | 'number' | 'fraction' | 'mode' | 'nfTime' | 'egress' | 'words' | 'alerts' | 'logger';
+type Kind = 'string' | 'int' | 'ms' | 'port' | 'optPort' | 'number' | 'fraction' | 'mode' | 'nfTime' | 'egress' | 'words' | 'alerts' | 'logger';
 type Field =
   | 'function' | 'token' | 'configFile' | 'host' | 'listen' | 'udp' | 'udpEgress' | 'mode' | 'timeoutUs' | 'sizeBytes'
-  | 'alpha' | 'minUnits' | 'maxUnits' | 'nfTime' | 'unitNodeFlags' | 'alerts' | 'metricsPort' | 'logger';
+  | 'alpha' | 'minUnits' | 'maxUnits' | 'nfTime' | 'unitNodeFlags' | 'alerts' | 'metricsPort' | 'logger'
+  | 'checkpoint' | 'checkpointMs';
 interface KeySpec { field: Field; kind: Kind; def: unknown; flag?: string; alias?: string; doc: string }
 
 /** env name → spec. The README table lists exactly these names. */
@@ -35,6 +36,8 @@ export const ENV_KEYS: Readonly<Record<string, KeySpec>> = Object.freeze({
   SNF_GATEWAY_NF_TIME: { field: 'nfTime', kind: 'nfTime', def: 'arrival', flag: 'nfTime', doc: '`arrival` or `source`: ctx.nowNs is the gateway arrival or the replayer stamp' },
   SNF_GATEWAY_ALERTS: { field: 'alerts', kind: 'alerts', def: '', flag: 'alerts', doc: 'IDS alerts as EVE JSON lines: `stdout`, `file:<path>`, `kafka[:topic]` or `off` (default: `kafka:snf-alerts` when KAFKA_BROKERS is set, else stdout)' },
   SNF_GATEWAY_LOGGER: { field: 'logger', kind: 'logger', def: 'off', flag: 'logger', doc: 'output logger per unit: `off`, `memory`, `kafka:fast` (release, then append) or `kafka:strict` (append, then release); Kafka from KAFKA_BROKERS' },
+  SNF_GATEWAY_CHECKPOINT: { field: 'checkpoint', kind: 'string', def: null, flag: 'checkpoint', doc: 'checkpoint the flow table, units and loggers to Redis (REDIS_URL) under this key prefix, and resume from the checkpoint there at start (gateway/checkpoint/; needs --logger ≠ off; default: off)' },
+  SNF_GATEWAY_CHECKPOINT_MS: { field: 'checkpointMs', kind: 'ms', def: 20, flag: 'checkpointMs', doc: 'checkpoint flush interval in ms (1–60000)' },
   SNF_GATEWAY_UNIT_NODE_FLAGS: { field: 'unitNodeFlags', kind: 'words', def: Object.freeze([]), doc: 'extra node flags for unit processes, space-separated (e.g. `--max-old-space-size=512`)' },
 } satisfies Record<string, KeySpec>);
 
@@ -45,6 +48,9 @@ function parseValue(label: string, spec: KeySpec, raw: string): unknown {
       return raw;
     case 'int':
       if (!/^\d+$/.test(raw) || Number(raw) < 1 || Number(raw) > 32767) throw new ConfigError(label, `not an integer in 1–32767: ${JSON.stringify(raw)}`);
+      return Number(raw);
+    case 'ms':
+      if (!/^\d+$/.test(raw) || Number(raw) < 1 || Number(raw) > 60000) throw new ConfigError(label, `not a duration in 1–60000 ms: ${JSON.stringify(raw)}`);
       return Number(raw);
     case 'port':
     case 'optPort':
@@ -118,6 +124,8 @@ export function gatewayConfig(env: Readonly<Record<string, string | undefined>>,
   o.alerts = c.alerts as string;
   o.metricsPort = c.metricsPort as number | null;
   o.logger = c.logger as GatewayOptions['logger'];
+  o.checkpoint = c.checkpoint as string | null;
+  o.checkpointMs = c.checkpointMs as number;
   o.controller = Object.freeze({
     ...(c.timeoutUs !== undefined ? { timeoutNs: Math.round((c.timeoutUs as number) * 1e3) } : {}),
     ...(c.sizeBytes !== undefined ? { sizeThresholdBytes: c.sizeBytes as number } : {}),

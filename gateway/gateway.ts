@@ -28,6 +28,7 @@ import { InvokeSink, type InvokeResult } from './egress/invoke-sink';
 import { UnitRecovery } from './recovery/unit-recovery';
 import { encodeLoggerMove } from '../proto/frames/peers-v1';
 import { parseIpv4 } from '../sdk/flow-key';
+import { GatewayCheckpoint } from './checkpoint/gateway-checkpoint';
 
 export type { GatewayCounters, InvokeResult };
 
@@ -43,8 +44,12 @@ export function localProcesses(o: GatewayOptions): UnitProviderFactory {
 
 export class Gateway {
   readonly routing: ResolvedRouting;
-  /** This run's id: the external-state key namespace. */
-  readonly runId = randomBytes(6).toString('hex');
+  /** This run's id: the external-state key namespace (a resumed gateway keeps the checkpoint's). */
+  runId = randomBytes(6).toString('hex');
+  /** `--checkpoint <prefix>`: the checkpoint to Redis and the restart from it (checkpoint/); null when off. */
+  readonly checkpoint: GatewayCheckpoint | null;
+  /** Resuming: the controller's unit starts are adoptions, not process starts. */
+  private resuming = false;
   readonly stream: StreamServerCounters = { connections: 0, refused: 0, framesRejected: 0 };
   controller!: Controller;
   core!: DispatchCore;
@@ -71,8 +76,10 @@ export class Gateway {
     this.alerts = createAlertHub(opts.function, opts.alerts ?? 'off', process.env, (err) => {
       if (this.alertErrorsLogged++ < 5) process.stderr.write(`snf gateway: alerts sink: ${String(err)}\n`);
     });
+    const unitEnv = unitEnvFor(opts, this.routing, this.runId);
+    this.unitEnv = unitEnv;
     const provider = (deps.provider ?? localProcesses(opts))({
-      function: opts.function, token: opts.token, configFile: opts.configFile, env: unitEnvFor(opts, this.routing, this.runId),
+      function: opts.function, token: opts.token, configFile: opts.configFile, env: unitEnv,
     });
     const loggerOn = (opts.logger ?? 'off') !== 'off' && !this.routing.http;
     this.pool = new UnitPool(provider, opts.token, this.routing.http, {
@@ -95,6 +102,10 @@ export class Gateway {
       moveLogger: (unit, at) => this.pool.links.get(unit)?.writeRaw(encodeLoggerMove({ unitId: unit, ip: parseIpv4(at.host), port: at.port })),
       log: (msg, fields) => process.stderr.write(`${JSON.stringify({ msg: `snf gateway: ${msg}`, ...fields })}\n`),
     });
+    const log = (msg: string, fields: Record<string, unknown>): void => void process.stderr.write(`${JSON.stringify({ msg: `snf gateway: ${msg}`, ...fields })}\n`);
+    this.checkpoint = opts.checkpoint === undefined || opts.checkpoint === null ? null : new GatewayCheckpoint({
+      prefix: opts.checkpoint, intervalMs: opts.checkpointMs ?? 20, redisUrl: process.env.REDIS_URL ?? 'redis://127.0.0.1:6379', function: opts.function, token: opts.token,
+    }, log);
     this.retirement = new Retirement(this.pool, opts.retireDrainMs, {
       inFlightAt: (unit) => this.core.inFlightAt(unit),
       lost: (unit) => this.core.onUnitLost(unit, monoNs()),
@@ -104,6 +115,9 @@ export class Gateway {
     });
     if (this.routing.http) this.http = new HttpDispatcher((_unit, token, verdict, reason, body) => this.core.onHttpDone(token, verdict, reason, body, monoNs()));
   }
+
+  /** The units' environment (shared with the provider: a resumed run id reaches units started later). */
+  private readonly unitEnv: Record<string, string>;
 
   get counters(): GatewayCounters {
     return this.core.counters;
@@ -121,13 +135,15 @@ export class Gateway {
   /** Starts the minimum units, waits for them, then opens ingress. */
   async start(): Promise<void> {
     const o = this.opts;
+    this.resuming = this.checkpoint !== null;
     this.controller = new Controller(this.routing.params, {
-      onUnitStart: (unit) => this.pool.start(unit),
+      onUnitStart: (unit) => (this.resuming ? undefined : this.pool.start(unit)),
       onUnitStop: (unit) => void this.retirement.retire(unit),
     });
     this.core = new DispatchCore(this.controller, this.pool.links, this.http, {
       maxInFlight: o.maxInFlight, replicate: this.routing.replicate, sourceTime: o.nfTime === 'source', sampleClockNs: monoNs, retain: this.recovery !== null,
     }, this.alerts);
+    if (this.checkpoint !== null) await this.resume(this.checkpoint);
     await this.pool.settled();
     if (this.errors.length > 0) {
       await this.stop();
@@ -135,8 +151,26 @@ export class Gateway {
     }
     if (o.streamPort !== null) await this.openStream(o.streamPort);
     if (o.udpPort !== null) await this.openUdp(o.udpPort);
+    this.checkpoint?.start(() => this.controller, this.pool, this.runId);
     this.core.startTicks(monoNs());
     this.timer = setInterval(() => this.core.tick(monoNs()), o.tickMs);
+  }
+
+  /** A checkpoint of this function under the prefix: adopt its units, restore its flows, keep its run id. */
+  private async resume(cp: GatewayCheckpoint): Promise<void> {
+    try {
+      const r = await cp.resume(this.controller, this.pool, monoNs);
+      if (r === null) {
+        for (const u of this.controller.unitIds()) this.pool.start(u);
+        return;
+      }
+      this.runId = r.runId;
+      const f = this.controller.flows;
+      for (let s = 0; s < f.slots; s++) if (f.used[s] === 1) this.core.order.resumeAt(s, f.clock[s]! + 1);
+      if (this.unitEnv.SNF_STATE_NS !== undefined) this.unitEnv.SNF_STATE_NS = r.runId;
+    } finally {
+      this.resuming = false;
+    }
   }
 
   /**
@@ -242,12 +276,14 @@ export class Gateway {
       links,
       alerts: this.alerts.stats(),
       recovery: this.recovery?.counters ?? null,
+      checkpoint: this.checkpoint?.counters ?? null,
     };
   }
 
   async stop(): Promise<void> {
     if (this.timer) clearInterval(this.timer);
     this.timer = null;
+    await this.checkpoint?.stop().catch(() => undefined);
     for (const s of this.streamSockets) s.destroy();
     if (this.streamServer) await new Promise<void>((r) => this.streamServer!.close(() => r()));
     this.streamServer = null;

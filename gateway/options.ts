@@ -53,6 +53,14 @@ export interface GatewayOptions {
    * Kafka: release then append / append then release). Unset = off.
    */
   logger?: LoggerMode;
+  /**
+   * Checkpoint to Redis under this key prefix (gateway/checkpoint/), and resume from the one there
+   * at start (a gateway restarted after a crash). Needs `logger` ≠ off (clocks are made exact from
+   * the logs). Unset/null = off.
+   */
+  checkpoint?: string | null;
+  /** Checkpoint flush interval (ms; default 20). */
+  checkpointMs?: number;
 }
 
 export type LoggerMode = 'off' | 'memory' | 'kafka:fast' | 'kafka:strict';
@@ -106,6 +114,7 @@ export function resolveRouting(o: GatewayOptions): ResolvedRouting {
   if (o.udpEgress !== null && !/^udp:[^:]+:\d{1,5}$/.test(o.udpEgress) && !/^pcap:.+/.test(o.udpEgress)) {
     throw new ConfigError('udpEgress', `must be udp:<host>:<port> or pcap:<file> (got "${o.udpEgress}")`);
   }
+  if (o.checkpoint != null && (o.logger ?? 'off') === 'off') throw new ConfigError('checkpoint', 'needs an output logger (--logger memory|kafka:fast|kafka:strict): a restarted gateway reads the flows\' clocks from the logs');
   if (o.minUnits < 1 || o.maxUnits < o.minUnits) throw new ConfigError('minUnits', `need 1 ≤ min (${o.minUnits}) ≤ max (${o.maxUnits})`);
   const params = resolveParams({
     ...LIVE.controller,

@@ -40,6 +40,11 @@ export interface ReplayOptions {
   /** Give up on missing egress this long after the last packet was sent (default 3000 ms). */
   drainTimeoutMs?: number;
   onProgress?(sent: number, received: number): void;
+  /**
+   * The gateway may go away mid-run (chaos tests): when its connection closes, stop sending and
+   * return what came back; `sent` is then the packets written before the close.
+   */
+  endOnClose?: boolean;
 }
 
 export interface ReplayOutput {
@@ -85,6 +90,7 @@ export async function replay(o: ReplayOptions): Promise<ReplayResult> {
   const maxDelayNs = Math.max(0, o.maxDelayUs ?? 250) * 1e3;
   let received = 0, reordered = 0, forwarded = 0, dropped = 0, duplicates = 0;
   let lastRecvNs = 0;
+  let closed = false;
 
   const socket = await connect(o.host ?? '127.0.0.1', o.port, o.token);
   const reader = new EgressBatchReader();
@@ -121,8 +127,16 @@ export async function replay(o: ReplayOptions): Promise<ReplayResult> {
   const t0 = nowNs();
   let i = 0;
   await new Promise<void>((resolve, reject) => {
-    socket.once('error', reject);
+    if (o.endOnClose) {
+      socket.on('error', () => undefined);
+      socket.once('close', () => {
+        closed = true;
+        finish?.();
+        resolve();
+      });
+    } else socket.once('error', reject);
     const pump = (): void => {
+      if (closed) return;
       const elapsed = nowNs() - t0;
       let blocked = false;
       // Hold a partial frame until it fills or its first packet has waited maxDelay.
@@ -146,7 +160,7 @@ export async function replay(o: ReplayOptions): Promise<ReplayResult> {
   });
   const sentDoneNs = nowNs();
   await new Promise<void>((resolve) => {
-    if (received === n) return resolve();
+    if (received === n || closed) return resolve();
     let last = received;
     const iv = setInterval(() => {
       o.onProgress?.(n, received);
@@ -154,6 +168,7 @@ export async function replay(o: ReplayOptions): Promise<ReplayResult> {
       else if (received === last && nowNs() - Math.max(sentDoneNs, lastRecvNs) > (o.drainTimeoutMs ?? 3000) * 1e6) done();
       last = received;
     }, 50);
+    socket.once('close', () => done());
     const done = () => {
       clearInterval(iv);
       finish = null;
@@ -165,7 +180,7 @@ export async function replay(o: ReplayOptions): Promise<ReplayResult> {
   const durationS = Math.max(1e-9, ((lastRecvNs || sentDoneNs) - t0) / 1e9);
   const sendS = Math.max(1e-9, (sentDoneNs - t0) / 1e9);
   return {
-    sent: n, received, lost: n - received, reordered, duplicates, forwarded, dropped,
+    sent: i, received, lost: i - received, reordered, duplicates, forwarded, dropped,
     durationS, pps: Math.round(received / durationS), offeredPps: Math.round(n / sendS),
     latencyUs: summarizeResidence(residenceNs), flows, outputs, order, residenceNs,
   };

@@ -31,6 +31,8 @@ export function register(program: Command): void {
     .option('--max-units <n>', 'upper bound on units (default 8)')
     .option('--nf-time <t>', 'arrival | source (ctx.nowNs from the replayer stamps; default arrival)')
     .option('--logger <mode>', 'output logger per unit (fault tolerance): off | memory | kafka:fast | kafka:strict (default off)')
+    .option('--checkpoint <prefix>', 'checkpoint to Redis (REDIS_URL) under this key prefix and resume from it at start (needs --logger; default off)')
+    .option('--checkpoint-ms <ms>', 'checkpoint flush interval (default 20)')
     .option('--alerts <sink>', 'IDS alerts as EVE JSON lines: stdout | file:<path> | kafka[:topic] | off (default: kafka:snf-alerts when KAFKA_BROKERS is set, else stdout)')
     .option('--metrics-port <port>', 'Prometheus /metrics and /healthz on this port (0 = any free port; default off)')
     .action(async (f: Record<string, string | undefined>) => {

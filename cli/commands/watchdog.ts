@@ -40,7 +40,13 @@ export function register(program: Command): void {
     .option('--logger <host:port>', 'unit: data-plane address of its output logger (EGRESS goes through it)')
     .action(async (flags: Record<string, string | undefined>) => {
       const cfg = watchdogConfig(process.env, flags);
-      const log = pino({ level: cfg.logLevel });
+      // A unit outlives the gateway that started it (gateway/checkpoint/: a restarted gateway adopts
+      // it): once that gateway is gone its log pipes are broken, and writing there must not kill us.
+      const dest = pino.destination({ dest: 1, sync: true });
+      dest.on('error', () => undefined);
+      process.stdout.on('error', () => undefined);
+      process.stderr.on('error', () => undefined);
+      const log = pino({ level: cfg.logLevel }, dest);
       if (cfg.role === 'logger' && cfg.httpPort !== null) throw new SnfError('SNF_ERR_USAGE', '--role logger does not take --http');
       const server = cfg.role === 'logger' ? new OutputLogger(cfg, log) : await unitServer(resolveNf(cfg.function, cfg.handler) as any, cfg, log);
       await server.start();

@@ -536,6 +536,26 @@ export class Controller implements RebalanceHost {
     }
     return out;
   }
+  /** Flowlet ids handed out so far (gateway checkpoint, gateway/checkpoint/). */
+  get flowletSeqValue(): number {
+    return this.flowletSeq;
+  }
+
+  /**
+   * Gateway restart (gateway/checkpoint/restore.ts): the unit set becomes exactly `units` (no
+   * start/stop hooks fire: the processes run already) and flowlet ids continue above `flowletSeq`.
+   */
+  resumeUnits(units: readonly number[], flowletSeq: number, nowNs: number): void {
+    const U = this.units;
+    for (const u of [...U.ids.subarray(0, U.count)]) if (!units.includes(u)) U.stop(u, false);
+    for (const u of units) {
+      if (U.isRunning(u)) continue;
+      U.start(u, nowNs, nowNs);
+      this.meters.reset(u, nowNs);
+    }
+    if (flowletSeq > this.flowletSeq) this.flowletSeq = flowletSeq;
+  }
+
   /** Canonical key of the flow in `slot` (e.g. for onFlowMigrate). */
   flowKeyOfSlot(slot: number, out: FlowKey = newFlowKey()): FlowKey {
     const f = this.flows;

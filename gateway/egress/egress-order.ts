@@ -29,6 +29,11 @@ export class EgressOrder {
     if (clock === 1) this.next[flow] = 1;
   }
 
+  /** Gateway restart (gateway/checkpoint/): a restored flow's next packet to release has clock `next`. */
+  resumeAt(flow: number, next: number): void {
+    this.next[flow] = next;
+  }
+
   done(flow: number, clock: number, token: number, verdict: number, reason: number, buf: Buffer, off: number, len: number): void {
     const next = this.next;
     if (clock !== next[flow]) {

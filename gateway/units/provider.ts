@@ -63,6 +63,8 @@ export interface UnitProvider {
   startLogger?(unit: number, rebuild: 'none' | 'kafka'): Promise<UnitEndpoint>;
   /** Recovery: start a compute unit under `unit` (a dead one's id) attached to the existing logger at `logger` (it restores the mirror). */
   startUnitWithLogger?(unit: number, logger: HostPort): Promise<UnitEndpoint>;
+  /** Gateway restart (gateway/checkpoint/): a unit (and its logger) already running, started by an earlier gateway, is this provider's to stop from now on. */
+  adopt?(endpoint: UnitEndpoint): void;
 }
 
 export type UnitProviderFactory = (spec: UnitSpec) => UnitProvider;

@@ -110,6 +110,24 @@ export class UnitPool {
     return ep;
   }
 
+  /**
+   * Gateway restart (gateway/checkpoint/): unit `unit` runs already, started by the gateway that
+   * died; connect to it and to its logger (which then writes what it released meanwhile).
+   */
+  async adopt(ep: UnitEndpoint): Promise<void> {
+    const unit = ep.unit;
+    this.provider.adopt?.(ep);
+    const link = this.newLink(unit);
+    this.endpoints.set(unit, ep);
+    if (ep.logger !== undefined) {
+      this.loggers.set(unit, ep.logger);
+      await this.connectLogger(unit, ep.logger.data);
+    }
+    await link.connect(ep.data.host, ep.data.port);
+    this.counters.started++;
+    this.broadcastPeers();
+  }
+
   /** The gateway's link to unit `unit`'s output logger at `at` (a replacement logger too). */
   async connectLogger(unit: number, at: HostPort): Promise<void> {
     const l = new UnitLink(unit, this.token, {

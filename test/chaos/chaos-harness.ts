@@ -53,7 +53,7 @@ export interface ChaosRun {
   stats: Record<string, any>;
 }
 
-function comparable(nf: string, s: unknown): string {
+export function comparable(nf: string, s: unknown): string {
   // NAT: each unit allocates public ports from its own slice (as in the live correctness test).
   if (nf === 'nat' && s !== undefined && s !== null) return JSON.stringify({ ...(s as object), publicPort: 0 });
   return JSON.stringify(s ?? null);

@@ -6,7 +6,8 @@
  * Pulls are answered from the mirror with the same per-flow rule as a unit's
  * (state/pull-waiters.ts, shared with state/peer-service.ts): a Pull waits (up to `pullWaitMs`) only while none of its flows reached
  * the asked clock; once the unit is gone (`final`) the mirror will not change any more, so every
- * Pull is answered at once with what is here. Pushes to a logger are refused (counted): only its
+ * Pull is answered at once with what is here. A Pull naming no flows is answered with every flow
+ * of the mirror (a restarted gateway reads the flows' clocks that way). Pushes to a logger are refused (counted): only its
  * unit writes its mirror.
  */
 import type { FlowKeyMsg, PullReplyMsg, PullRequestMsg, PushReplyMsg, PushRequestMsg } from '../../proto/load';
@@ -38,6 +39,8 @@ export class MirrorPeerService {
   }
 
   onPull(req: PullRequestMsg): Promise<PullReplyMsg> {
+    // No flows asked: every flow the mirror holds (a restarted gateway learning the flows' clocks).
+    if (req.flows.length === 0) return Promise.resolve(this.everything());
     return this.final ? Promise.resolve(this.answer(req, true)) : this.pulls.wait(req);
   }
 
@@ -49,6 +52,17 @@ export class MirrorPeerService {
 
   close(): void {
     this.pulls.close();
+  }
+
+  private everything(): PullReplyMsg {
+    this.counters.pullsServed++;
+    const flows: PullReplyMsg['flows'] = [];
+    this.mirror.forEach((e) => {
+      const key = { proto: e.proto, srcIp: e.srcIp, srcPort: e.srcPort, dstIp: e.dstIp, dstPort: e.dstPort };
+      flows.push({ found: true, state: { key, clock: e.clock, present: e.present, value: Buffer.from(e.value) } });
+    });
+    this.counters.pullFlowsServed += flows.length;
+    return { flows };
   }
 
   private answer(req: PullRequestMsg, whatever: boolean): PullReplyMsg {

@@ -100,6 +100,8 @@ export class LocalProcessProvider implements UnitProvider {
   /** Output logger processes by the unit they serve. */
   private readonly loggers = new Map<number, ChildProcess>();
   private readonly ready = new Map<number, UnitEndpoint>();
+  /** Processes started by an earlier gateway (adopt): pids by unit. */
+  private readonly adopted = new Map<number, { unit?: number; logger?: number }>();
   private readonly listeners = new Set<(e: UnitEvent) => void>();
   readonly host: string;
 
@@ -136,7 +138,14 @@ export class LocalProcessProvider implements UnitProvider {
 
   /** Pid of unit `unit`'s process (or its logger's), for tests that kill one. */
   pidOf(unit: number, role: 'unit' | 'logger' = 'unit'): number | undefined {
-    return (role === 'logger' ? this.loggers : this.children).get(unit)?.pid;
+    return (role === 'logger' ? this.loggers : this.children).get(unit)?.pid ?? this.adopted.get(unit)?.[role];
+  }
+
+  /** Gateway restart: unit and logger processes an earlier gateway started (instance `pid:N`); stopped by pid. */
+  adopt(ep: UnitEndpoint): void {
+    const pid = (instance: string | undefined): number | undefined => (instance?.startsWith('pid:') ? Number(instance.slice(4)) : undefined);
+    this.adopted.set(ep.unit, { unit: pid(ep.instance), logger: pid(ep.logger?.instance) });
+    this.ready.set(ep.unit, ep);
   }
 
   list(): UnitEndpoint[] {
@@ -224,8 +233,10 @@ export class LocalProcessProvider implements UnitProvider {
 
   /** SIGTERM, then SIGKILL after `graceMs` (the unit, then its logger). Resolves when both are gone. */
   async stop(unit: number, graceMs = 3000): Promise<void> {
-    await this.stopChild(this.children.get(unit), graceMs);
-    await this.stopChild(this.loggers.get(unit), graceMs);
+    const old = this.adopted.get(unit);
+    this.adopted.delete(unit);
+    await (this.children.has(unit) ? this.stopChild(this.children.get(unit), graceMs) : stopPid(old?.unit, graceMs));
+    await (this.loggers.has(unit) ? this.stopChild(this.loggers.get(unit), graceMs) : stopPid(old?.logger, graceMs));
   }
 
   private stopChild(child: ChildProcess | undefined, graceMs: number): Promise<void> {
@@ -241,17 +252,40 @@ export class LocalProcessProvider implements UnitProvider {
   }
 
   async close(graceMs = 3000): Promise<void> {
-    await Promise.all([...new Set([...this.children.keys(), ...this.loggers.keys()])].map((u) => this.stop(u, graceMs)));
+    await Promise.all([...new Set([...this.children.keys(), ...this.loggers.keys(), ...this.adopted.keys()])].map((u) => this.stop(u, graceMs)));
   }
 
   /** Immediate SIGKILL of everything (failure paths). */
   killAll(): void {
     for (const c of this.children.values()) c.kill('SIGKILL');
     for (const c of this.loggers.values()) c.kill('SIGKILL');
+    for (const a of this.adopted.values()) for (const pid of [a.unit, a.logger]) if (pid !== undefined) signal(pid, 'SIGKILL');
   }
 
   /** Pids of every child not yet exited (starting, ready or stopping). */
   get unitPids(): number[] {
     return [...this.children.values(), ...this.loggers.values()].map((c) => c.pid ?? -1);
+  }
+}
+
+function signal(pid: number, sig: NodeJS.Signals | 0): boolean {
+  try {
+    process.kill(pid, sig);
+    return true;
+  } catch {
+    return false; // gone already
+  }
+}
+
+/** A process that is not our child (adopted): SIGTERM, poll until it is gone, SIGKILL after `graceMs`. */
+async function stopPid(pid: number | undefined, graceMs: number): Promise<void> {
+  if (pid === undefined || !signal(pid, 'SIGTERM')) return;
+  const until = Date.now() + graceMs;
+  while (signal(pid, 0)) {
+    if (Date.now() > until) {
+      signal(pid, 'SIGKILL');
+      return;
+    }
+    await new Promise((r) => setTimeout(r, 20));
   }
 }

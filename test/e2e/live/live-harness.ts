@@ -21,13 +21,19 @@ export interface Expected {
   state: unknown[];
 }
 
-export function runReference(nfName: string, trace: LoadedTrace, keys: readonly FlowKey[]): Expected {
+/** `include`: only the packets it accepts run (the others are skipped: e.g. lost in a crash); verdict/bytes stay indexed by packet. */
+export function runReference(nfName: string, trace: LoadedTrace, keys: readonly FlowKey[], include?: (i: number) => boolean): Expected {
   const nf = getFunction(nfName) as NetworkFunction<unknown, unknown>;
   const rt = new LocalRuntime(nf);
   const p = new Packet();
   const verdict: number[] = [];
   const bytes: Array<Buffer | null> = [];
   for (let i = 0; i < trace.count; i++) {
+    if (include !== undefined && !include(i)) {
+      verdict.push(Verdict.DROP);
+      bytes.push(null);
+      continue;
+    }
     // The runtime rewrites in place: give it a copy so the trace stays pristine for the replay.
     const copy = Buffer.from(trace.bytes.subarray(trace.offsets[i]!, trace.offsets[i]! + trace.lengths[i]!));
     p.reset(copy, 0, copy.length);
