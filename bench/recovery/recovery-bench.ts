@@ -7,8 +7,12 @@
  *    whole topic into a mirror), against the real broker;
  *  - loggerCostUs: one LOG frame (a record and its EGRESS) from a unit connection through a logger
  *    to the gateway connection, per policy (`fast`, `strict`), in-process over loopback;
- *  - throughput: live pkt/s of a gateway with real unit processes, no logger vs each policy, same trace.
+ *  - throughput: live pkt/s of a gateway with real unit processes, no logger vs each policy, same trace;
+ *  - checkpoint: the gateway checkpoint's cost (gateway/checkpoint/), paired runs with a `memory`
+ *    logger, checkpoint off and on alternately (off, on, off, on, …): pkt/s, residence p50/p99,
+ *    and the checkpointer's own figures (flushes, flows written, mean flush and scan time).
  */
+import { randomBytes } from 'crypto';
 import * as net from 'net';
 import { performance } from 'perf_hooks';
 import { Kafka, logLevel } from 'kafkajs';
@@ -41,6 +45,8 @@ export interface RecoveryBenchOptions {
   trace: LoadedTrace;
   rate: number;
   units: number;
+  /** Paired checkpoint off/on runs (0 = skip that part). */
+  checkpointPairs?: number;
 }
 
 const TOKEN = 'bench-recovery';
@@ -190,18 +196,47 @@ async function loggerCost(mode: LoggerMode, frames: number, brokers: string): Pr
 }
 
 async function throughput(logger: LoggerMode, o: RecoveryBenchOptions): Promise<number> {
+  return (await liveRun(logger, null, o)).pps;
+}
+
+interface LiveFigures { pps: number; p50Us: number; p99Us: number; checkpoint: Record<string, any> | null }
+
+async function liveRun(logger: LoggerMode, checkpoint: string | null, o: RecoveryBenchOptions): Promise<LiveFigures> {
   const g = defaultGatewayOptions('nat', TOKEN);
   g.minUnits = o.units;
   g.maxUnits = o.units;
   g.logger = logger;
+  g.checkpoint = checkpoint;
   const gw = new Gateway(g);
   await gw.start();
   try {
     const r = await replay({ port: gw.streamPort, token: TOKEN, trace: o.trace, rate: o.rate, drainTimeoutMs: 10000 });
-    return r.pps;
+    const ck = gw.checkpoint?.counters ?? null;
+    return { pps: r.pps, p50Us: Math.round(r.latencyUs.p50), p99Us: Math.round(r.latencyUs.p99), checkpoint: ck === null ? null : { ...ck } };
   } finally {
     await gw.stop();
   }
+}
+
+/** Checkpoint off vs on, paired and alternated so drift on a shared box hits both alike. */
+async function checkpointCost(o: RecoveryBenchOptions, pairs: number): Promise<Record<string, unknown>> {
+  const off: LiveFigures[] = [];
+  const on: LiveFigures[] = [];
+  for (let i = 0; i < pairs; i++) {
+    off.push(await liveRun('memory', null, o));
+    on.push(await liveRun('memory', `snf:bench:ckpt:${randomBytes(4).toString('hex')}`, o));
+  }
+  const med = (xs: number[]): number => pct(xs, 0.5);
+  const flushes = on.reduce((a, r) => a + (r.checkpoint?.flushes ?? 0), 0);
+  const sum = (k: string): number => on.reduce((a, r) => a + (r.checkpoint?.[k] ?? 0), 0);
+  return {
+    off: { pps: med(off.map((r) => r.pps)), p50Us: med(off.map((r) => r.p50Us)), p99Us: med(off.map((r) => r.p99Us)) },
+    on: { pps: med(on.map((r) => r.pps)), p50Us: med(on.map((r) => r.p50Us)), p99Us: med(on.map((r) => r.p99Us)) },
+    ppsRatio: r3(med(on.map((r) => r.pps)) / med(off.map((r) => r.pps))),
+    flushes, flowsWritten: sum('flowsWritten'), meanScanUs: flushes > 0 ? r3(sum('scanUs') / flushes) : 0,
+    maxFlushMs: r3(Math.max(...on.map((r) => r.checkpoint?.maxFlushMs ?? 0))), intervalMs: 20, pairs,
+    runs: { off: off.map((r) => r.pps), on: on.map((r) => r.pps) },
+  };
 }
 
 export async function runRecoveryBench(o: RecoveryBenchOptions): Promise<Record<string, unknown>> {
@@ -212,11 +247,13 @@ export async function runRecoveryBench(o: RecoveryBenchOptions): Promise<Record<
   const none = await throughput('off', o);
   const tFast = await throughput('kafka:fast', o);
   const tStrict = await throughput('kafka:strict', o);
+  const ck = (o.checkpointPairs ?? 0) > 0 ? await checkpointCost(o, o.checkpointPairs!) : null;
   return {
     fromLogger: fl,
     fromKafka: { p50Ms: fk.p50Ms, p99Ms: fk.p99Ms, flows: fk.flows },
     loggerCostUs: { fast, strict },
     throughput: { none, fast: tFast, strict: tStrict, fastRatio: r3(tFast / none), strictRatio: r3(tStrict / none) },
+    ...(ck !== null ? { checkpoint: ck } : {}),
     settings: { runs: o.runs, costFrames: o.costFrames, packets: o.trace.count, offeredPps: o.rate, units: o.units, kafkaRecords: fk.records },
   };
 }

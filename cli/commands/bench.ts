@@ -147,6 +147,7 @@ function recovery(bench: Command): void {
     .option('--limit <n>', 'first N packets', '20000')
     .option('--rate <pps>', 'offered packets/s for the throughput runs', '30000')
     .option('--units <n>', 'units in the throughput runs', '2')
+    .option('--checkpoint-pairs <n>', 'paired gateway-checkpoint off/on runs (memory logger; 0 = skip)', '2')
     .option('--json', 'print JSON (the default output)')
     .action(async (f: Record<string, string | undefined>) => {
       const trace = f.trace ? loadTrace(f.trace, { limit: parseIntFlag('--limit', f.limit!, 1) }) : generateTraffic({ seed: 1, flows: 500 });
@@ -154,7 +155,7 @@ function recovery(bench: Command): void {
         loggerFlows: parseIntFlag('--logger-flows', f.loggerFlows!, 1), kafkaFlows: parseIntFlag('--kafka-flows', f.kafkaFlows!, 1),
         runs: parseIntFlag('--runs', f.runs!, 1), costFrames: parseIntFlag('--cost-frames', f.costFrames!, 10),
         brokers: process.env.KAFKA_BROKERS ?? '127.0.0.1:9092', trace, rate: parseNumberFlag('--rate', f.rate!, 1),
-        units: parseIntFlag('--units', f.units!, 1, 32767),
+        units: parseIntFlag('--units', f.units!, 1, 32767), checkpointPairs: parseIntFlag('--checkpoint-pairs', f.checkpointPairs!, 0, 100),
       });
       process.stdout.write(JSON.stringify(out) + '\n', () => process.exit(0));
     });

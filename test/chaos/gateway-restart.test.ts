@@ -8,7 +8,7 @@
  *  - the units and loggers outlived the dead gateway (their pids are alive, the same ones resumed);
  *  - no packet is released twice (each phase's replayer sees each sequence number at most once),
  *    and nothing sent to the restarted gateway is lost;
- *  - what was lost is only what was in flight at the kill (sent, never answered), and it is bounded;
+ *  - what was lost is only what was in flight at the kill (sent, never answered), at most 1 s of load;
  *  - every flow's final state equals the no-failure reference run over the packets that reached a
  *    unit: the answered ones, plus for each flow a prefix of its unanswered ones (a packet the
  *    units ran whose egress died with the gateway). A reset clock would restart a flow's state
@@ -168,8 +168,8 @@ describe('kill -9 of the gateway under load: a restarted gateway resumes from it
         });
         process.stderr.write(`gateway restart (${nf}): ${JSON.stringify(why)}\n`);
         expect({ duplicates: r1.duplicates + r2.duplicates, lostAfterRestart: r2.lost, why }).toEqual({ duplicates: 0, lostAfterRestart: 0, why });
-        // In flight at the kill: at most what 0.5 s of load put into the gateway.
-        expect({ boundedLoss: unanswered.length <= RATE / 2, why }).toEqual({ boundedLoss: true, why });
+        // In flight at the kill (in the dead gateway or its socket buffers): at most 1 s of load.
+        expect({ boundedLoss: unanswered.length <= RATE, why }).toEqual({ boundedLoss: true, why });
         expect({ stateDiffs: bad.length, why }).toEqual({ stateDiffs: 0, why });
         expect({ resumedUnits: stats?.checkpoint?.resumed?.units, why }).toEqual({ resumedUnits: metaA.units.length, why });
         expect({ missing: stats?.checkpoint?.resumed?.unitsMissing, why }).toEqual({ missing: 0, why });
