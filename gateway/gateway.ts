@@ -251,6 +251,11 @@ export class Gateway {
       const s = await l.requestStats();
       if (s !== null) out[u] = s;
     }));
+    // Output loggers answer STATS too (their log* fields): summed into their unit's.
+    await Promise.all([...this.pool.loggerLinks].map(async ([u, l]) => {
+      const s = await l.requestStats();
+      if (s !== null) addStats((out[u] ??= {}), s);
+    }));
     return out;
   }
 

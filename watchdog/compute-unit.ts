@@ -204,7 +204,8 @@ export class ComputeUnit<C, S> {
     if (type === FrameType.STATS_REQUEST) {
       // After pending egress, so the counters cover every packet the gateway has seen back.
       this.flushEgress();
-      conn.socket.write(encodeStats(this.proc.counters as unknown as Record<string, number>));
+      const c = this.proc.counters as unknown as Record<string, number>;
+      conn.socket.write(encodeStats(this.logger === null ? c : { ...c, logRestoredFlows: this.logger.counters.restoredFlows }));
       return;
     }
     if (this.egressConn !== conn) this.names.reset();

@@ -12,6 +12,8 @@ import type { ControllerCounters } from '../controller';
 import type { GatewayCounters } from '../dispatch/dispatch-core';
 import { ROUTE_TIME_BUCKETS_S, type RouteTiming } from '../dispatch/route-timing';
 import type { UdpEgressCounters } from '../egress/udp-egress';
+import type { RecoveryCounters } from '../recovery/unit-recovery';
+import type { CheckpointCounters } from '../checkpoint/checkpointer';
 import type { UnitStatsReader, UnitStatsSource } from './unit-stats-reader';
 import { histogramSamples, ViewMetric, type Sample, type ViewType } from './view-metric';
 
@@ -26,6 +28,10 @@ export interface GatewayView extends UnitStatsSource {
   };
   readonly core?: { readonly counters: GatewayCounters; readonly pending: { readonly size: number }; readonly routeTiming: RouteTiming };
   readonly alerts: { stats(): { drops: Record<string, number>; alerts: number } };
+  /** Output loggers on: dead units recovered (counters, and each recovery's duration in ms). */
+  readonly recovery?: { readonly counters: RecoveryCounters; readonly recoveryMs: readonly number[] } | null;
+  /** `--checkpoint`: the checkpoint writer's counters. */
+  readonly checkpoint?: { readonly counters: CheckpointCounters } | null;
   stats(): Record<string, unknown>;
 }
 
@@ -97,6 +103,37 @@ function drops(w: Watched, out: Sample[]): void {
   for (const [reason, n] of by) out.push({ labels: { function_name: w.fn, reason }, value: n });
 }
 
+const rec = (f: keyof RecoveryCounters) => each((w) => w.gw.recovery?.counters[f]);
+const ckpt = (f: keyof CheckpointCounters) => each((w) => w.gw.checkpoint?.counters[f]);
+
+/** Recovery durations (link close → a unit under the id restored its flows), seconds. */
+export const RECOVERY_BUCKETS_S = [0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10, 30, 60] as const;
+
+function recoverySeconds(w: Watched, out: Sample[]): void {
+  const r = w.gw.recovery;
+  if (r === undefined || r === null) return;
+  const counts = new Array<number>(RECOVERY_BUCKETS_S.length + 1).fill(0);
+  let sum = 0;
+  for (const ms of r.recoveryMs) {
+    const s = ms / 1e3;
+    sum += s;
+    let i = 0;
+    while (i < RECOVERY_BUCKETS_S.length && s > RECOVERY_BUCKETS_S[i]!) i++;
+    counts[i]++;
+  }
+  histogramSamples(out, 'snf_recovery_seconds', { function_name: w.fn }, RECOVERY_BUCKETS_S, counts, sum);
+}
+
+/** Logger records rejected, by why (the loggers' STATS fields). */
+const LOGGER_REJECTS: ReadonlyArray<readonly [string, StatsField]> = [
+  ['corrupt_frame', 'logCorruptFrames'], ['unknown_flow', 'logUnknownFlow'], ['stale_clock', 'logStale'], ['wrong_unit', 'logWrongUnit'],
+];
+
+function loggerRejects(w: Watched, out: Sample[]): void {
+  if (w.gw.recovery === undefined || w.gw.recovery === null) return;
+  for (const [reason, f] of LOGGER_REJECTS) out.push({ labels: { function_name: w.fn, reason }, value: w.units.totals[f] ?? 0 });
+}
+
 function utilization(w: Watched, out: Sample[]): void {
   const c = w.gw.controller;
   if (c === undefined) return;
@@ -137,6 +174,20 @@ export const SNF_SERIES: ReadonlyArray<readonly [string, ViewType, string, Read]
   ['snf_flows_total', 'counter', 'Flows the controller has seen (new entries in its flow table)', ctl('flows')],
   ['snf_unit_stats_timeouts_total', 'counter', 'Scrapes that used older unit counters because the units did not answer in time', each((w) => w.units.timeouts)],
   ['snf_controller_decision_seconds', 'histogram', 'Time of one controller routing decision, sampled on one packet in 1024', decisionTime],
+  ['snf_recovery_units_total', 'counter', 'Dead units whose flows a unit under their id restored (from the dead unit\'s logger or a logger rebuilt from Kafka)', rec('unitsRecovered')],
+  ['snf_recovery_from_kafka_total', 'counter', 'Of those, recovered from a logger rebuilt from Kafka (unit and logger both died)', rec('fromKafka')],
+  ['snf_recovery_flows_restored_total', 'counter', 'Flows output loggers restored to units taking over a dead unit\'s id', unit('logRestoredFlows')],
+  ['snf_recovery_seconds', 'histogram', 'Time from a unit\'s death to a unit under its id having restored its flows', recoverySeconds],
+  ['snf_recovery_packets_resent_total', 'counter', 'Packets in flight at a dead unit re-sent to the unit taking over', core('resent')],
+  ['snf_recovery_duplicates_suppressed_total', 'counter', 'Packets in flight at a dead unit not re-sent because the log already had their effect', core('loggedNotReleased')],
+  ['snf_recovery_state_lost_total', 'counter', 'Dead units whose flows could not be recovered (no durable log): their flows started afresh', rec('stateLostNoLog')],
+  ['snf_recovery_errors_total', 'counter', 'Recovery steps that failed (successor start, logger replacement, reading the log)', rec('recoveryErrors')],
+  ['snf_logger_records_total', 'counter', 'State records the output loggers applied to their mirrors', unit('logApplied')],
+  ['snf_logger_records_rejected_total', 'counter', 'Logger records rejected, by reason: corrupt_frame, unknown_flow, stale_clock, wrong_unit', loggerRejects],
+  ['snf_logger_kafka_errors_total', 'counter', 'Kafka sends of the output loggers that failed (retried)', unit('logKafkaErrors')],
+  ['snf_checkpoint_flushes_total', 'counter', 'Gateway checkpoint flushes to Redis', ckpt('flushes')],
+  ['snf_checkpoint_flows_written_total', 'counter', 'Flow entries the gateway checkpoint wrote', ckpt('flowsWritten')],
+  ['snf_checkpoint_errors_total', 'counter', 'Gateway checkpoint flushes that failed (retried next interval)', ckpt('flushErrors')],
 ];
 
 /** Registers every snf_* series; each reads all watched gateways when scraped. */

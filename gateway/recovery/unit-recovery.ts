@@ -32,6 +32,9 @@ import type { UnitPool } from '../units/unit-pool';
 export interface RecoveryCounters {
   unitsDown: number;
   unitsRecovered: number;
+  /** Of unitsRecovered: restored from the dead unit's living logger / from a logger rebuilt from Kafka. */
+  fromLogger: number;
+  fromKafka: number;
   loggersLost: number;
   loggersReplaced: number;
   rebuiltFromKafka: number;
@@ -64,7 +67,7 @@ const FAILOVER_ATTEMPTS = 3;
 
 export class UnitRecovery {
   readonly counters: RecoveryCounters = {
-    unitsDown: 0, unitsRecovered: 0, loggersLost: 0, loggersReplaced: 0, rebuiltFromKafka: 0, stateLostNoLog: 0, lostToDeadLogger: 0, recoveryErrors: 0,
+    unitsDown: 0, unitsRecovered: 0, fromLogger: 0, fromKafka: 0, loggersLost: 0, loggersReplaced: 0, rebuiltFromKafka: 0, stateLostNoLog: 0, lostToDeadLogger: 0, recoveryErrors: 0,
   };
   private readonly dead = new Map<number, Dead>();
   /** Per recovery: link close → recovery unit ready (ms), and the restore alone (re-send → ready). */
@@ -219,6 +222,8 @@ export class UnitRecovery {
     }
     const now = this.d.nowNs();
     this.counters.unitsRecovered++;
+    if (from === 'kafka') this.counters.fromKafka++;
+    else this.counters.fromLogger++;
     this.recoveryMs.push((now - e.atNs) / 1e6);
     this.dead.delete(unit);
     this.d.log('unit recovered: a unit under its id restored its flows', {

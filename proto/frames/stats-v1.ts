@@ -19,6 +19,9 @@ export const STATS_FIELDS_V1 = [
   'pullsSent', 'pullAttempts', 'pullFlowsFound', 'pullFlowsUnknown', 'pullErrors', 'pullFlowsServed',
   'pullBytesServed', 'handlerErrors', 'storeReads', 'storeWrites', 'storeBytesWritten', 'storeErrors',
   'restarted', 'evicted', 'pullFlowsNotYet', 'storeFlowsMissing',
+  // Output loggers (issue 8): the unit's restored flows; the logger's own counters (it answers STATS_REQUEST too).
+  'logRestoredFlows', 'logRecords', 'logApplied', 'logStale', 'logUnknownFlow', 'logWrongUnit', 'logCorruptFrames',
+  'logKafkaErrors', 'logKafkaRetries', 'logHeld',
 ] as const;
 export type StatsField = (typeof STATS_FIELDS_V1)[number];
 export type UnitStats = Partial<Record<StatsField, number>>;

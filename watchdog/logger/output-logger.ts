@@ -23,6 +23,7 @@ import type { Server as GrpcServer } from '@grpc/grpc-js';
 import type { Logger } from 'pino';
 import { FrameType, Role } from '../../proto/frames/constants';
 import { encodeRestore, encodeUnitGone, splitLogBody } from '../../proto/frames/log-frame-v1';
+import { encodeStats } from '../../proto/frames/stats-v1';
 import { encodeLogRecord, LogKind, logKey, newLogRecord, readLogRecord } from '../../proto/frames/log-record-v1';
 import { createDataPlaneServer, type DataPlaneConnection } from '../data-plane-server';
 import { bindServer, createPeerServer } from '../peer-server';
@@ -95,7 +96,7 @@ export class OutputLogger {
     }, this.transport, log);
     this.peerPort = await bindServer(this.peerServer, cfg.host, cfg.peerListen);
     this.dataServer = createDataPlaneServer({
-      unitId: cfg.unitId, token: cfg.token, maxFrameBody: cfg.maxFrameBody, accept: [FrameType.LOG],
+      unitId: cfg.unitId, token: cfg.token, maxFrameBody: cfg.maxFrameBody, accept: [FrameType.LOG, FrameType.STATS_REQUEST],
     }, {
       onFrame: (conn, type, count, body) => this.onFrame(conn, type, count, body),
       onConnect: (conn) => this.onConnect(conn),
@@ -189,6 +190,7 @@ export class OutputLogger {
   }
 
   private onFrame(conn: DataPlaneConnection, type: number, count: number, body: Buffer): void {
+    if (type === FrameType.STATS_REQUEST && conn === this.gatewayConn) return void conn.socket.write(encodeStats(this.stats()));
     if (type !== FrameType.LOG || conn !== this.unitConn) {
       this.transport.framesRejected++;
       return;
@@ -263,6 +265,16 @@ export class OutputLogger {
       return;
     }
     g.socket.write(b);
+  }
+
+  /** The STATS frame's logger fields (proto/frames/stats-v1.ts), summed with its unit's by the gateway. */
+  private stats(): Record<string, number> {
+    const m = this.mirror.counters;
+    return {
+      logRecords: m.records, logApplied: m.applied, logStale: m.stale, logUnknownFlow: m.unknownFlow, logWrongUnit: this.counters.wrongUnit,
+      logCorruptFrames: this.transport.framesRejected, logKafkaErrors: this.kafka?.counters.kafkaErrors ?? 0,
+      logKafkaRetries: this.counters.kafkaRetries, logHeld: this.held.length,
+    };
   }
 
   /** Every counter, flat (logs, STATS, tests). */

@@ -64,6 +64,11 @@ function fakeGateway() {
     alerts: { stats: () => ({ drops: { ...drops }, alerts }) },
     unitStats: () => (unitAnswer === null ? new Promise(() => {}) : Promise.resolve(structuredClone(unitAnswer))),
     stats: () => ({ udpEgress: { packets: 7, dropped: 2, sendErrors: 1 } }),
+    recovery: {
+      counters: { unitsDown: 3, unitsRecovered: 3, fromLogger: 2, fromKafka: 1, loggersLost: 1, loggersReplaced: 1, rebuiltFromKafka: 1, stateLostNoLog: 0, lostToDeadLogger: 0, recoveryErrors: 0 },
+      recoveryMs: [40, 300, 2000],
+    },
+    checkpoint: { counters: { flushes: 5, flowsWritten: 12, flowsDeleted: 0, flushErrors: 1, lastFlushMs: 1, maxFlushMs: 2, scanUs: 10 } },
   };
   const source = core.addSink({ emit: () => {}, close: () => {} });
   const ingest = (n: number) => {
@@ -104,7 +109,7 @@ test('snf_* series carry the gateway, controller, alert, unit and UDP egress cou
   Object.assign(f.cc, { flowlets: 9, flowletsMoved: 4, overloadAssignments: 2, unitsStarted: 3, unitsStopped: 1, flows: 6 });
   f.drops.nat_no_mapping = 5;
   f.setAlerts(3);
-  f.setUnits({ 0: { forwarded: 10, seamless: 1, pushBytesSent: 100 }, 1: { forwarded: 20, pulled: 2, waited: 4, stateLost: 1, handlerErrors: 3 } });
+  f.setUnits({ 0: { forwarded: 10, seamless: 1, pushBytesSent: 100 }, 1: { forwarded: 20, pulled: 2, waited: 4, stateLost: 1, handlerErrors: 3, logRestoredFlows: 7, logStale: 2 } });
   const s = parse(await m.render());
   const l = `{function_name="${FN}"}`;
   expect(s.get(`snf_active_units${l}`)).toBe(2);
@@ -133,6 +138,15 @@ test('snf_* series carry the gateway, controller, alert, unit and UDP egress cou
   expect(s.get(`snf_controller_decision_seconds_bucket{function_name="${FN}",le="0.000005"}`)).toBe(2);
   expect(s.get(`snf_controller_decision_seconds_bucket{function_name="${FN}",le="+Inf"}`)).toBe(2);
   expect(s.get(`snf_controller_decision_seconds_sum${l}`)).toBeCloseTo(6e-6, 12);
+  // Recovery and checkpoint: counters, the loggers' STATS fields, the recovery histogram.
+  expect(s.get(`snf_recovery_units_total${l}`)).toBe(3);
+  expect(s.get(`snf_recovery_from_kafka_total${l}`)).toBe(1);
+  expect(s.get(`snf_recovery_flows_restored_total${l}`)).toBe(7);
+  expect(s.get(`snf_logger_records_rejected_total{function_name="${FN}",reason="stale_clock"}`)).toBe(2);
+  expect(s.get(`snf_recovery_seconds_bucket{function_name="${FN}",le="0.05"}`)).toBe(1);
+  expect(s.get(`snf_recovery_seconds_bucket{function_name="${FN}",le="0.5"}`)).toBe(2);
+  expect(s.get(`snf_recovery_seconds_count${l}`)).toBe(3);
+  expect(s.get(`snf_checkpoint_errors_total${l}`)).toBe(1);
   // Every documented series is exposed.
   for (const [name, type] of SNF_SERIES) expect([...s.keys()].some((k) => k.startsWith(type === 'histogram' ? `${name}_bucket` : name))).toBe(true);
 });
