@@ -219,7 +219,7 @@ async function liveRun(logger: LoggerMode, checkpoint: string | null, o: Recover
 }
 
 /** Checkpoint off vs on, paired and alternated so drift on a shared box hits both alike. */
-async function checkpointCost(o: RecoveryBenchOptions, pairs: number): Promise<Record<string, unknown>> {
+export async function checkpointCost(o: RecoveryBenchOptions, pairs: number): Promise<Record<string, unknown>> {
   const off: LiveFigures[] = [];
   const on: LiveFigures[] = [];
   for (let i = 0; i < pairs; i++) {

@@ -16,7 +16,7 @@ import { loadTrace, loadTraceFiles } from '../../trace/load';
 import { generateTraffic } from '../../trace/generator';
 import { getFunction } from '../../functions';
 import { parseCtrlFlag, parseIntFlag, parseListFlag, parseNumberFlag } from '../flags';
-import { runRecoveryBench } from '../../bench/recovery/recovery-bench';
+import { checkpointCost, runRecoveryBench } from '../../bench/recovery/recovery-bench';
 
 function positiveIntList(flag: string, text: string, max: number): number[] {
   const parts = text.split(',').map((s) => s.trim());
@@ -148,10 +148,12 @@ function recovery(bench: Command): void {
     .option('--rate <pps>', 'offered packets/s for the throughput runs', '30000')
     .option('--units <n>', 'units in the throughput runs', '2')
     .option('--checkpoint-pairs <n>', 'paired gateway-checkpoint off/on runs (memory logger; 0 = skip)', '2')
+    .option('--only-checkpoint', 'run only the paired checkpoint off/on part')
     .option('--json', 'print JSON (the default output)')
     .action(async (f: Record<string, string | undefined>) => {
       const trace = f.trace ? loadTrace(f.trace, { limit: parseIntFlag('--limit', f.limit!, 1) }) : generateTraffic({ seed: 1, flows: 500 });
-      const out = await runRecoveryBench({
+      const run = f.onlyCheckpoint ? (o: Parameters<typeof runRecoveryBench>[0]) => checkpointCost(o, Math.max(1, o.checkpointPairs ?? 2)) : runRecoveryBench;
+      const out = await run({
         loggerFlows: parseIntFlag('--logger-flows', f.loggerFlows!, 1), kafkaFlows: parseIntFlag('--kafka-flows', f.kafkaFlows!, 1),
         runs: parseIntFlag('--runs', f.runs!, 1), costFrames: parseIntFlag('--cost-frames', f.costFrames!, 10),
         brokers: process.env.KAFKA_BROKERS ?? '127.0.0.1:9092', trace, rate: parseNumberFlag('--rate', f.rate!, 1),

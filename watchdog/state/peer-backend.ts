@@ -31,6 +31,8 @@ export interface PeerTransport {
 export type PushPlan = Map<number, FlowStateMsg[]>;
 
 const NOTHING_SENT: Promise<unknown> = Promise.resolve();
+/** A pull to a unit with no known address yet is failed (and so retried) this much later. */
+const NO_ADDRESS_RETRY_MS = 20;
 
 export class PeerStateBackend<C, S> implements StateBackend<S> {
   readonly kind = 'peer';
@@ -38,6 +40,8 @@ export class PeerStateBackend<C, S> implements StateBackend<S> {
   private plan: PushPlan | null = null;
   private fetches: Map<number, FetchBatch<S>> | null = null;
   private retiring = false;
+  /** Units a pull found without an address (logged once each). */
+  private readonly noAddressLogged = new Set<number>();
   private readonly app: StateApplier<C, S>;
   private readonly self: number;
 
@@ -145,6 +149,19 @@ export class PeerStateBackend<C, S> implements StateBackend<S> {
 
   private sendFetch(unit: number, b: FetchBatch<S>): void {
     b.countSent(this.proc);
+    if (this.peers.address(unit) === undefined) {
+      // No address yet (PEERS lacks a unit still starting): fail the batch after a pause rather
+      // than at once, or the re-pull (SNF_PULL_RETRY_US later) spins until PEERS arrives.
+      if (!this.noAddressLogged.has(unit)) {
+        this.noAddressLogged.add(unit);
+        this.log.warn({ unit }, 'pull: no address for the unit yet (waiting for PEERS)');
+      }
+      setTimeout(() => {
+        b.failed(this.proc, this.nowNs());
+        this.afterAsync();
+      }, NO_ADDRESS_RETRY_MS).unref();
+      return;
+    }
     this.peers.pullStreamed(unit, b.items).then(
       (reply) => {
         b.applyReply(this.app, reply, this.nowNs());

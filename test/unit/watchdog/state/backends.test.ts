@@ -100,6 +100,26 @@ describe('peer backend: push plans (no sockets)', () => {
     expect(u.peers.pulls.map((c) => c.unit)).toEqual([1, 2, 2]);
   });
 
+  test('a pull to a unit PEERS does not name yet is not sent; it fails after a pause, not at once (no spin)', async () => {
+    jest.useFakeTimers();
+    try {
+      const u = peerUnit(3, [3]);
+      u.send(5, 1, 0, flowA);
+      u.afterWork(0);
+      expect(u.peers.pulls).toHaveLength(0);
+      expect(u.proc.counters.pullErrors).toBe(0);
+      jest.advanceTimersByTime(19);
+      expect(u.arrivals.n).toBe(0);
+      jest.advanceTimersByTime(1);
+      expect({ errors: u.proc.counters.pullErrors, arrivals: u.arrivals.n }).toEqual({ errors: 1, arrivals: 1 });
+      u.peers.known.push(1); // PEERS arrived
+      u.afterWork(1e6);
+      expect(u.peers.pulls.map((c) => c.unit)).toEqual([1]);
+    } finally {
+      jest.useRealTimers();
+    }
+  });
+
   test('hand-off on retirement: every flow to every known peer but self, unary, answered before it resolves', async () => {
     const u = peerUnit(2, [1, 2, 4]);
     u.send(1, -1, 0, flowA, [1]);
