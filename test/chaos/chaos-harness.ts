@@ -38,6 +38,10 @@ export interface ChaosOptions {
   units?: number;
   /** Kill only while at least this many units are up (successors take a while to start on a loaded box). */
   minReady?: number;
+  /** Called once the gateway is up, just before the replay starts (other faults, e.g. a broker stop). */
+  onStarted?: (gw: Gateway) => void;
+  /** How long the replayer waits for missing egress after the last packet (default 15 s). */
+  drainTimeoutMs?: number;
 }
 
 export interface ChaosRun {
@@ -109,7 +113,8 @@ export async function runChaos(o: ChaosOptions): Promise<ChaosRun> {
       killed.push({ atMs: Date.now() - t0, unit, victim: o.victim });
     };
     for (const at of moments) timers.push(setTimeout(kill, at));
-    const result = await replay({ port: gw.streamPort, token: TOKEN, trace: o.trace, rate: o.rate, collect: true, drainTimeoutMs: 15000 });
+    o.onStarted?.(gw);
+    const result = await replay({ port: gw.streamPort, token: TOKEN, trace: o.trace, rate: o.rate, collect: true, drainTimeoutMs: o.drainTimeoutMs ?? 15000 });
     for (const t of timers) clearTimeout(t);
     const keys = result.flows.keys;
     const ref = runReference(o.nf, o.trace, keys);

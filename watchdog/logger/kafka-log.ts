@@ -5,8 +5,16 @@
  *
  * kafkajs idempotent producer, acks = all (−1), one send in flight (idempotence needs it); records
  * appended while a send is in flight join the next batch. `append` returns the promise of the batch
- * the records joined: `strict` releases a frame's packets when it resolves, `fast` ignores it (a
- * failed batch is counted and logged either way; `strict` keeps the packets until a retry succeeds).
+ * the records joined: `strict` releases a frame's packets when it resolves, `fast` ignores it.
+ *
+ * Broker away (stopped, restarting, unreachable): a batch whose send failed (after kafkajs's own
+ * retries) is counted (`kafkaErrors`) and sent again after a backoff (200 ms doubling to 5 s),
+ * ahead of everything appended since, so order and completeness hold; a record that reached the
+ * broker before its ack was lost may be written twice, which is harmless (records are absolute
+ * and the topic is compacted). What waits is bounded: past `maxBufferedRecords` (200,000) new
+ * records are dropped and counted (`kafkaDropped`) — in `fast` only, since `strict` stops reading
+ * its unit long before (output-logger.ts); a dropped record's flow is whole again in Kafka at its
+ * next record (each carries the whole value).
  */
 import { Kafka, logLevel, type Admin, type Producer } from 'kafkajs';
 import { newLogRecord, readLogRecord } from '../../proto/frames/log-record-v1';
@@ -19,23 +27,37 @@ export interface KafkaLogCounters {
   kafkaErrors: number;
   kafkaReplayed: number;
   kafkaReplayRejected: number;
+  /** Records not buffered because the broker was away too long (fast only). */
+  kafkaDropped: number;
+  /** Records waiting for the broker now. */
+  kafkaBuffered: number;
 }
 
 interface Batch { msgs: Array<{ key: Buffer; value: Buffer }>; promise: Promise<void>; resolve: () => void; reject: (e: unknown) => void }
+
+const RETRY_MS = 200;
+const MAX_RETRY_MS = 5000;
+const DROPPED: Promise<void> = Promise.reject(new Error('kafka log buffer full'));
+DROPPED.catch(() => undefined);
 
 export function logTopic(fn: string): string {
   return `snf-log-${fn}`;
 }
 
 export class KafkaLog {
-  readonly counters: KafkaLogCounters = { kafkaRecords: 0, kafkaBatches: 0, kafkaAcked: 0, kafkaErrors: 0, kafkaReplayed: 0, kafkaReplayRejected: 0 };
+  readonly counters: KafkaLogCounters = { kafkaRecords: 0, kafkaBatches: 0, kafkaAcked: 0, kafkaErrors: 0, kafkaReplayed: 0, kafkaReplayRejected: 0, kafkaDropped: 0, kafkaBuffered: 0 };
   private readonly kafka: Kafka;
   private readonly producer: Producer;
+  /** Batches not yet acknowledged, oldest first; the last one takes appends unless it is being sent. */
+  private readonly queue: Batch[] = [];
   private next: Batch | null = null;
   private sending = false;
   private closed = false;
 
-  constructor(brokers: string[], readonly topic: string, clientId: string, private readonly onError: (err: unknown) => void) {
+  constructor(
+    brokers: string[], readonly topic: string, clientId: string, private readonly onError: (err: unknown) => void,
+    private readonly maxBufferedRecords = 200_000,
+  ) {
     process.env.KAFKAJS_NO_PARTITIONER_WARNING ??= '1';
     this.kafka = new Kafka({ clientId, brokers, logLevel: logLevel.NOTHING, connectionTimeout: 3000, retry: { retries: 5, initialRetryTime: 100 } });
     this.producer = this.kafka.producer({ idempotent: true, maxInFlightRequests: 1, allowAutoTopicCreation: false });
@@ -55,6 +77,10 @@ export class KafkaLog {
 
   /** Queue records; resolves when the broker acknowledged the batch they joined. */
   append(msgs: ReadonlyArray<{ key: Buffer; value: Buffer }>): Promise<void> {
+    if (this.counters.kafkaBuffered + msgs.length > this.maxBufferedRecords) {
+      this.counters.kafkaDropped += msgs.length;
+      return DROPPED;
+    }
     let b = this.next;
     if (b === null) {
       let resolve!: () => void;
@@ -62,9 +88,11 @@ export class KafkaLog {
       const promise = new Promise<void>((res, rej) => ((resolve = res), (reject = rej)));
       promise.catch(() => undefined); // fast mode never awaits: the failure is counted in send()
       b = this.next = { msgs: [], promise, resolve, reject };
+      this.queue.push(b);
     }
     for (const m of msgs) b.msgs.push(m);
     this.counters.kafkaRecords += msgs.length;
+    this.counters.kafkaBuffered += msgs.length;
     if (!this.sending) setImmediate(() => void this.pump());
     return b.promise;
   }
@@ -73,18 +101,23 @@ export class KafkaLog {
     if (this.sending) return;
     this.sending = true;
     try {
-      while (this.next !== null && !this.closed) {
-        const b = this.next;
-        this.next = null;
+      let backoff = RETRY_MS;
+      while (this.queue.length > 0 && !this.closed) {
+        const b = this.queue[0]!;
+        if (this.next === b) this.next = null; // sealed: later appends start the next batch
         this.counters.kafkaBatches++;
         try {
           await this.producer.send({ topic: this.topic, acks: -1, messages: b.msgs });
+          this.queue.shift();
           this.counters.kafkaAcked += b.msgs.length;
+          this.counters.kafkaBuffered -= b.msgs.length;
+          backoff = RETRY_MS;
           b.resolve();
         } catch (err) {
           this.counters.kafkaErrors++;
           this.onError(err);
-          b.reject(err);
+          await new Promise((r) => setTimeout(r, backoff).unref());
+          backoff = Math.min(backoff * 2, MAX_RETRY_MS);
         }
       }
     } finally {
@@ -94,9 +127,9 @@ export class KafkaLog {
 
   /** Waits until everything appended so far was sent (or failed). */
   async drain(): Promise<void> {
-    while (this.next !== null || this.sending) {
-      const b = this.next;
-      if (b !== null) await b.promise.catch(() => undefined);
+    while ((this.queue.length > 0 || this.sending) && !this.closed) {
+      const b = this.queue[this.queue.length - 1];
+      if (b !== undefined) await b.promise.catch(() => undefined);
       else await new Promise((r) => setImmediate(r));
     }
   }
@@ -146,9 +179,13 @@ export class KafkaLog {
     return n;
   }
 
-  async close(): Promise<void> {
-    await this.drain();
+  /** Sends what is buffered (for up to `drainMs` when the broker is away), then disconnects. */
+  async close(drainMs = 5000): Promise<void> {
+    let timer: NodeJS.Timeout | undefined;
+    await Promise.race([this.drain(), new Promise((r) => (timer = setTimeout(r, drainMs)))]);
+    clearTimeout(timer);
     this.closed = true;
+    for (const b of this.queue.splice(0)) b.reject(new Error('kafka log closed'));
     await this.producer.disconnect().catch(() => undefined);
   }
 }

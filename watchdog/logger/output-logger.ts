@@ -49,9 +49,17 @@ export interface LoggerCounters {
   kafkaRetries: number;
   /** Flows sent to a connecting unit (RESTORE). */
   restoredFlows: number;
+  /** strict: times the unit's connection was paused because MAX_HELD frames waited for Kafka. */
+  pausedForKafka: number;
 }
 
 const KAFKA_RETRY_MS = 200;
+/**
+ * strict: frames held for Kafka's ack before the logger stops reading its unit (the broker is
+ * away). The unit's output then backs up, and the gateway's in-flight cap refuses new packets at
+ * ingress (counted `pendingFull`): releases stop, nothing unlogged leaves, memory stays bounded.
+ */
+const MAX_HELD = 2048;
 const RESTORE_FRAME_BYTES = 512 * 1024;
 
 export class OutputLogger {
@@ -59,7 +67,7 @@ export class OutputLogger {
   readonly service: MirrorPeerService;
   readonly counters: LoggerCounters = {
     logFrames: 0, releasedFrames: 0, releasedBytes: 0, wrongUnit: 0, unitConnections: 0, unitGone: 0,
-    gatewayConnections: 0, bufferedForGateway: 0, kafkaRetries: 0, restoredFlows: 0,
+    gatewayConnections: 0, bufferedForGateway: 0, kafkaRetries: 0, restoredFlows: 0, pausedForKafka: 0,
   };
   /** Handshake, frame and gRPC rejections (the transport's counters: framesRejected = corrupt LOG frames). */
   readonly transport = newUnitCounters();
@@ -72,6 +80,7 @@ export class OutputLogger {
   private peerServer: GrpcServer | null = null;
   private readonly rec = newLogRecord();
   private readonly strict: boolean;
+  private pausedUnit: DataPlaneConnection | null = null;
   dataPort = 0;
   peerPort = 0;
 
@@ -144,6 +153,7 @@ export class OutputLogger {
 
   private onClose(conn: DataPlaneConnection): void {
     if (conn === this.gatewayConn) this.gatewayConn = null;
+    if (conn === this.pausedUnit) this.pausedUnit = null;
     if (conn !== this.unitConn) return;
     this.unitConn = null;
     this.counters.unitGone++;
@@ -226,13 +236,22 @@ export class OutputLogger {
         const h: Held = { data: release ?? EMPTY, ready: false };
         this.held.push(h);
         this.awaitAck(sent, msgs, h);
+        if (this.held.length >= MAX_HELD && this.pausedUnit === null && this.unitConn !== null) {
+          this.pausedUnit = this.unitConn;
+          this.unitConn.socket.pause();
+          this.counters.pausedForKafka++;
+          this.log.warn({ unit: this.cfg.unitId, held: this.held.length }, 'strict: Kafka is not acknowledging; stopped reading the unit until it does');
+        }
       } else if (release !== null) this.held.push({ data: release, ready: true });
     } else if (release !== null) this.held.push({ data: release, ready: true });
     this.service.checkWaiters();
     this.pump();
   }
 
-  /** strict: the frame leaves once its records are acknowledged; a failed batch is appended again. */
+  /**
+   * strict: the frame leaves once its records are acknowledged (KafkaLog retries a failed batch
+   * itself); a rejection means they were never buffered (its buffer was full): append again.
+   */
   private awaitAck(sent: Promise<void>, msgs: Array<{ key: Buffer; value: Buffer }>, h: Held): void {
     sent.then(() => {
       h.ready = true;
@@ -252,6 +271,11 @@ export class OutputLogger {
       if (d.length > 0) this.write(d);
     }
     if (i > 0) q.splice(0, i);
+    if (this.pausedUnit !== null && q.length < MAX_HELD / 2) {
+      this.pausedUnit.socket.resume();
+      this.pausedUnit = null;
+      this.log.info({ unit: this.cfg.unitId }, 'strict: Kafka acknowledges again; reading the unit');
+    }
     if (q.length === 0 && this.unitConn === null && !this.service.final && this.counters.unitGone > 0) this.finishUnit();
   }
 
@@ -273,7 +297,7 @@ export class OutputLogger {
     return {
       logRecords: m.records, logApplied: m.applied, logStale: m.stale, logUnknownFlow: m.unknownFlow, logWrongUnit: this.counters.wrongUnit,
       logCorruptFrames: this.transport.framesRejected, logKafkaErrors: this.kafka?.counters.kafkaErrors ?? 0,
-      logKafkaRetries: this.counters.kafkaRetries, logHeld: this.held.length,
+      logKafkaRetries: this.counters.kafkaRetries, logHeld: this.held.length, logKafkaDropped: this.kafka?.counters.kafkaDropped ?? 0,
     };
   }
 

@@ -12,9 +12,9 @@ describe('STATS frames v1', () => {
   test('STATS golden bytes: one f64 per field in STATS_FIELDS_V1 order', () => {
     const f = encodeStats({ packets: 3, seamless: 1.5, storeErrors: 7, storeFlowsMissing: 2 });
     const n = STATS_FIELDS_V1.length;
-    expect(n).toBe(41);
-    // header: type 6, flags 0, count 41 (0x29), length 328 (0x148)
-    expect(f.subarray(0, 8).toString('hex')).toBe('06 00 0029 00000148'.replace(/ /g, ''));
+    expect(n).toBe(42);
+    // header: type 6, flags 0, count 42 (0x2a), length 336 (0x150)
+    expect(f.subarray(0, 8).toString('hex')).toBe('06 00 002a 00000150'.replace(/ /g, ''));
     expect(f.subarray(8, 16)).toEqual(hex('4008000000000000')); // packets = 3
     expect(f.subarray(8 + 3 * 8, 8 + 4 * 8)).toEqual(hex('3ff8000000000000')); // seamless (#3) = 1.5
     expect(f.subarray(8 + 26 * 8, 8 + 27 * 8)).toEqual(hex('401c000000000000')); // storeErrors (#26) = 7
@@ -27,9 +27,9 @@ describe('STATS frames v1', () => {
 
   test('unknown trailing records are ignored; a body not 8 bytes per record is rejected', () => {
     const body = Buffer.concat([encodeStats({ packets: 1 }).subarray(8), hex('4000000000000000')]);
-    expect(validateStats(body, 42)).toBeNull();
-    expect(Object.keys(decodeStats(body, 42))).toHaveLength(41);
-    expect(validateStats(body.subarray(1), 42)).toMatch(/bytes for 42 records/);
+    expect(validateStats(body, 43)).toBeNull();
+    expect(Object.keys(decodeStats(body, 43))).toHaveLength(42);
+    expect(validateStats(body.subarray(1), 43)).toMatch(/bytes for 43 records/);
   });
 
   test('the frame parser accepts STATS and a malformed STATS_REQUEST is counted, not fatal', () => {
