@@ -21,7 +21,7 @@ export const STATS_FIELDS_V1 = [
   'restarted', 'evicted', 'pullFlowsNotYet', 'storeFlowsMissing',
   // Output loggers (issue 8): the unit's restored flows; the logger's own counters (it answers STATS_REQUEST too).
   'logRestoredFlows', 'logRecords', 'logApplied', 'logStale', 'logUnknownFlow', 'logWrongUnit', 'logCorruptFrames',
-  'logKafkaErrors', 'logKafkaRetries', 'logHeld', 'logKafkaDropped',
+  'logKafkaErrors', 'logKafkaRetries', 'logHeld', 'logKafkaDropped', 'logKafkaBuffered',
 ] as const;
 export type StatsField = (typeof STATS_FIELDS_V1)[number];
 export type UnitStats = Partial<Record<StatsField, number>>;

@@ -40,6 +40,8 @@ export interface ChaosOptions {
   minReady?: number;
   /** Called once the gateway is up, just before the replay starts (other faults, e.g. a broker stop). */
   onStarted?: (gw: Gateway) => void;
+  /** After the replay, before the state is collected and the gateway stops. */
+  beforeStop?: (gw: Gateway) => Promise<void>;
   /** How long the replayer waits for missing egress after the last packet (default 15 s). */
   drainTimeoutMs?: number;
 }
@@ -116,6 +118,7 @@ export async function runChaos(o: ChaosOptions): Promise<ChaosRun> {
     o.onStarted?.(gw);
     const result = await replay({ port: gw.streamPort, token: TOKEN, trace: o.trace, rate: o.rate, collect: true, drainTimeoutMs: o.drainTimeoutMs ?? 15000 });
     for (const t of timers) clearTimeout(t);
+    await o.beforeStop?.(gw);
     const keys = result.flows.keys;
     const ref = runReference(o.nf, o.trace, keys);
     const units = await gw.unitTotals() as Record<string, number>;

@@ -63,16 +63,39 @@ export class KafkaLog {
     this.producer = this.kafka.producer({ idempotent: true, maxInFlightRequests: 1, allowAutoTopicCreation: false });
   }
 
-  /** Creates the topic (compacted) if missing and connects the producer. */
-  async start(): Promise<void> {
-    const admin = this.kafka.admin();
-    await admin.connect();
-    try {
-      await ensureTopic(admin, this.topic);
-    } finally {
-      await admin.disconnect();
+  /** Resolves when the producer is connected and the topic exists. */
+  private connected: Promise<void> | null = null;
+
+  /**
+   * Creates the topic (compacted) if missing and connects the producer, in the background and
+   * again until it works: a logger (and so its unit) comes up while the broker is away; what it
+   * appends meanwhile waits in the buffer.
+   */
+  start(): Promise<void> {
+    this.connected = this.connectLoop();
+    this.connected.catch(() => undefined);
+    return Promise.resolve();
+  }
+
+  private async connectLoop(): Promise<void> {
+    for (let backoff = RETRY_MS; !this.closed; backoff = Math.min(backoff * 2, MAX_RETRY_MS)) {
+      try {
+        const admin = this.kafka.admin();
+        await admin.connect();
+        try {
+          await ensureTopic(admin, this.topic);
+        } finally {
+          await admin.disconnect();
+        }
+        await this.producer.connect();
+        return;
+      } catch (err) {
+        this.counters.kafkaErrors++;
+        this.onError(err);
+        await new Promise((r) => setTimeout(r, backoff).unref());
+      }
     }
-    await this.producer.connect();
+    throw new Error('kafka log closed');
   }
 
   /** Queue records; resolves when the broker acknowledged the batch they joined. */
@@ -101,6 +124,7 @@ export class KafkaLog {
     if (this.sending) return;
     this.sending = true;
     try {
+      if (this.connected !== null) await this.connected.catch(() => undefined);
       let backoff = RETRY_MS;
       while (this.queue.length > 0 && !this.closed) {
         const b = this.queue[0]!;

@@ -298,6 +298,7 @@ export class OutputLogger {
       logRecords: m.records, logApplied: m.applied, logStale: m.stale, logUnknownFlow: m.unknownFlow, logWrongUnit: this.counters.wrongUnit,
       logCorruptFrames: this.transport.framesRejected, logKafkaErrors: this.kafka?.counters.kafkaErrors ?? 0,
       logKafkaRetries: this.counters.kafkaRetries, logHeld: this.held.length, logKafkaDropped: this.kafka?.counters.kafkaDropped ?? 0,
+      logKafkaBuffered: this.kafka?.counters.kafkaBuffered ?? 0,
     };
   }
 

@@ -12,9 +12,9 @@ describe('STATS frames v1', () => {
   test('STATS golden bytes: one f64 per field in STATS_FIELDS_V1 order', () => {
     const f = encodeStats({ packets: 3, seamless: 1.5, storeErrors: 7, storeFlowsMissing: 2 });
     const n = STATS_FIELDS_V1.length;
-    expect(n).toBe(42);
-    // header: type 6, flags 0, count 42 (0x2a), length 336 (0x150)
-    expect(f.subarray(0, 8).toString('hex')).toBe('06 00 002a 00000150'.replace(/ /g, ''));
+    expect(n).toBe(43);
+    // header: type 6, flags 0, count 43 (0x2b), length 344 (0x158)
+    expect(f.subarray(0, 8).toString('hex')).toBe('06 00 002b 00000158'.replace(/ /g, ''));
     expect(f.subarray(8, 16)).toEqual(hex('4008000000000000')); // packets = 3
     expect(f.subarray(8 + 3 * 8, 8 + 4 * 8)).toEqual(hex('3ff8000000000000')); // seamless (#3) = 1.5
     expect(f.subarray(8 + 26 * 8, 8 + 27 * 8)).toEqual(hex('401c000000000000')); // storeErrors (#26) = 7
@@ -27,9 +27,9 @@ describe('STATS frames v1', () => {
 
   test('unknown trailing records are ignored; a body not 8 bytes per record is rejected', () => {
     const body = Buffer.concat([encodeStats({ packets: 1 }).subarray(8), hex('4000000000000000')]);
-    expect(validateStats(body, 43)).toBeNull();
-    expect(Object.keys(decodeStats(body, 43))).toHaveLength(42);
-    expect(validateStats(body.subarray(1), 43)).toMatch(/bytes for 43 records/);
+    expect(validateStats(body, 44)).toBeNull();
+    expect(Object.keys(decodeStats(body, 44))).toHaveLength(43);
+    expect(validateStats(body.subarray(1), 44)).toMatch(/bytes for 44 records/);
   });
 
   test('the frame parser accepts STATS and a malformed STATS_REQUEST is counted, not fatal', () => {
