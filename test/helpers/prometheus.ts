@@ -41,7 +41,8 @@ function need(cmd: string): string {
   return p;
 }
 
-async function freePort(): Promise<number> {
+/** A TCP port free on 127.0.0.1 right now (also the chaos tests' own Kafka broker). */
+export async function freePort(): Promise<number> {
   return new Promise((resolve, reject) => {
     const s = net.createServer();
     s.once('error', reject);
