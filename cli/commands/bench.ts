@@ -31,7 +31,7 @@ function assign(bench: Command): void {
   bench
     .command('assign')
     .description('ns per work-assignment decision (a packet starting a flowlet) with N loaded units')
-    .option('--units <list>', 'comma-separated unit counts', '16,64,256')
+    .option('--units <list>', 'comma-separated unit counts', '16,64,256,1024')
     .option('--decisions <n>', 'timed decisions per unit count', String(DEFAULT_ASSIGN_BENCH.decisions))
     .option('--json', 'print JSON (the default output)')
     .action((opts: { units: string; decisions: string }) => {
