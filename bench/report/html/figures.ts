@@ -62,7 +62,7 @@ function provisioning(mode: string, s: CompareModeSeries | undefined): FigureSpe
   const title = `Provisioned vs demand: ${mode}`;
   const what = `Units running (time-averaged per ${s?.epochMs ?? '?'} ms epoch) against the offered load in units' worth of capacity, over the replay.`;
   const n = s ? Math.min(s.tMs.length, s.demandUnits.length, s.provisionedUnits.length) : 0;
-  if (!s || n === 0) return { id, title, what, width: 560, height: 300, note: `no time series was recorded for ${mode}` };
+  if (!s || n === 0) return { id, title, what, width: 540, height: 300, note: `no time series was recorded for ${mode}` };
   const demand: Array<[number, number]> = [];
   const prov: Array<[number, number]> = [];
   for (let i = 0; i < n; i++) {
@@ -72,7 +72,7 @@ function provisioning(mode: string, s: CompareModeSeries | undefined): FigureSpe
   }
   const option = base('time (s)', 'units');
   option.series = [line('demand', thin(demand), false, true), line('provisioned', thin(prov), true)];
-  return { id, title, what, width: 560, height: 300, option };
+  return { id, title, what, width: 540, height: 300, option };
 }
 
 function utilizationCdf(modes: readonly string[], series: CompareResult['series']): FigureSpec {
