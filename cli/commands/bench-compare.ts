@@ -11,6 +11,7 @@ import { MODE_SYNTAX, parseRunMode } from '../../gateway/modes';
 import { SnfError } from '../../sdk/errors';
 import { generateTraffic } from '../../trace/generator';
 import { loadTrace } from '../../trace/load';
+import { repeatTrace } from '../../bench/live/repeat-trace';
 import { parseIntFlag, parseListFlag, parseNumberFlag } from '../flags';
 
 export function compare(bench: Command): void {
@@ -19,6 +20,7 @@ export function compare(bench: Command): void {
     .description('every mode (SNF flowlet proactive/reactive/external, flow, smartflow, per-packet) on fresh processes at one offered load')
     .option('--trace <pcap>', 'trace (default: generated traffic)')
     .option('--limit <n>', 'first N packets', '20000')
+    .option('--repeat <n>', 'play the trace n times back to back (flows keep their keys)', '1')
     .option('--function <nf>', 'network function', 'lb')
     .option('--modes <list>', `comma-separated run modes (${MODE_SYNTAX})`, COMPARE_MODES.join(','))
     .option('--rate <pps>', 'offered packets/s, evenly spaced (default 5000 unless --speed)')
@@ -34,7 +36,8 @@ export function compare(bench: Command): void {
       const modes = parseListFlag('--modes', f.modes!);
       modes.forEach(parseRunMode);
       if (f.rate !== undefined && f.speed !== undefined) throw new SnfError('SNF_ERR_USAGE', 'give --rate or --speed, not both');
-      const trace = f.trace ? loadTrace(f.trace, { limit: parseIntFlag('--limit', f.limit!, 1) }) : generateTraffic({ seed: 1, flows: 500 });
+      const base = f.trace ? loadTrace(f.trace, { limit: parseIntFlag('--limit', f.limit!, 1) }) : generateTraffic({ seed: 1, flows: 500 });
+      const trace = repeatTrace(base, parseIntFlag('--repeat', f.repeat!, 1));
       const bar = new SingleBar({ stream: process.stderr, format: 'compare {mode} ({n}/{of}) [{bar}] {value}/{total} sent · {received} back' }, Presets.shades_classic);
       bar.start(trace.count, 0, { mode: modes[0], n: 1, of: modes.length, received: 0 });
       const result = await runCompare({
