@@ -127,7 +127,7 @@ export class GatewayProcess {
         break;
       }
     }
-    throw new SnfError('SNF_ERR_UNIT_START', `snf gateway (${this.o.mode}) printed no stats on stop: ${this.errText.slice(-800)}`);
+    throw new Error(`snf gateway (${this.o.mode}) printed no stats on stop: ${this.errText.slice(-800)}`);
   }
 }
 

@@ -5,6 +5,7 @@
  * machine). Stable entry point: `runCompare(opts, onProgress?)`.
  */
 import { parseRunMode } from '../../gateway/modes';
+import { SnfError } from '../../sdk/errors';
 import { LIVE } from '../../gateway/profiles';
 import type { LoadedTrace } from '../../trace/types';
 import type { CompareResult } from './types';
@@ -53,6 +54,19 @@ export interface CompareProgress {
   total: number;
 }
 
+/**
+ * A mode whose processes failed to come up (a unit not ready in 20 s on a machine busy with other
+ * work) is tried once more on fresh processes; a failure after the replay began is not retried.
+ */
+async function startRetried(run: () => Promise<ModeRun>): Promise<ModeRun> {
+  try {
+    return await run();
+  } catch (err) {
+    if (!(err instanceof SnfError) || err.code !== 'SNF_ERR_UNIT_START') throw err;
+    return run();
+  }
+}
+
 /** Runs every mode; resolves with the figures and series of each (types.ts). */
 export async function runCompare(opts: CompareOptions, onProgress?: (p: CompareProgress) => void): Promise<CompareResult> {
   const modes = [...(opts.modes ?? COMPARE_MODES)];
@@ -78,14 +92,14 @@ export async function runCompare(opts: CompareOptions, onProgress?: (p: CompareP
     const tell = (phase: CompareProgress['phase'], sent: number, received: number): void =>
       onProgress?.({ mode, index, modes: modes.length, phase, sent, received, total: t.count });
     tell('start', 0, 0);
-    const run: ModeRun = await runMode({
+    const run: ModeRun = await startRetried(() => runMode({
       trace: t, function: fn, mode, minUnits: opts.minUnits ?? 1, maxUnits: opts.maxUnits ?? 4, capacityBps, demandBps: demand,
       drainTimeoutMs: opts.drainTimeoutMs ?? 5000,
       ...(opts.rate !== undefined ? { rate: opts.rate } : { speed: opts.speed! }),
       ...(opts.timeoutUs !== undefined ? { timeoutUs: opts.timeoutUs } : {}),
       ...(opts.ofWatchdog !== undefined ? { ofWatchdog: opts.ofWatchdog } : {}),
       onProgress: (sent, received) => tell('replay', sent, received),
-    });
+    }));
     result.modes[mode] = run.result;
     result.series[mode] = run.series;
     tell('done', run.detail.sent, run.detail.received);

@@ -105,6 +105,8 @@ export async function runMode(o: ModeRunOptions): Promise<ModeRun> {
       cpuSeconds: Math.round(cpuSeconds * 100) / 100,
       lost: r.lost,
       reordered: r.reordered,
+      offered: r.sent,
+      delivered: r.received,
     };
     const series: CompareModeSeries = {
       epochMs: EPOCH_MS,

@@ -17,6 +17,7 @@ import { generateTraffic } from '../../trace/generator';
 import { getFunction } from '../../functions';
 import { parseCtrlFlag, parseIntFlag, parseListFlag, parseNumberFlag } from '../flags';
 import { runRecoveryBench } from '../../bench/recovery/recovery-bench';
+import { compare } from './bench-compare';
 
 function positiveIntList(flag: string, text: string, max: number): number[] {
   const parts = text.split(',').map((s) => s.trim());
@@ -133,7 +134,7 @@ function live(bench: Command): void {
 }
 
 /** Every `snf bench` subcommand, in help order. */
-const SUBCOMMANDS: ReadonlyArray<(bench: Command) => void> = [nf, assign, sdkMicro, live, recovery];
+const SUBCOMMANDS: ReadonlyArray<(bench: Command) => void> = [nf, assign, sdkMicro, live, compare, recovery];
 
 function recovery(bench: Command): void {
   bench
