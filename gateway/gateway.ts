@@ -38,7 +38,7 @@ export interface GatewayDeps {
 
 /** The convenience default: units as local child processes. */
 export function localProcesses(o: GatewayOptions): UnitProviderFactory {
-  return (spec: UnitSpec) => new LocalProcessProvider({ ...spec, host: o.host, nodeFlags: o.unitNodeFlags, onLog: o.onUnitLog, logger: o.logger });
+  return (spec: UnitSpec) => new LocalProcessProvider({ ...spec, host: o.host, nodeFlags: o.unitNodeFlags, onLog: o.onUnitLog, logger: o.logger, ofWatchdog: o.ofWatchdog });
 }
 
 export class Gateway {

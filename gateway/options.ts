@@ -53,6 +53,8 @@ export interface GatewayOptions {
    * Kafka: release then append / append then release). Unset = off.
    */
   logger?: LoggerMode;
+  /** `packet` mode: each HTTP unit is this of-watchdog binary (http mode) in front of `snf watchdog --http`. */
+  ofWatchdog?: string;
 }
 
 export type LoggerMode = 'off' | 'memory' | 'kafka:fast' | 'kafka:strict';
