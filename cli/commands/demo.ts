@@ -62,7 +62,7 @@ export function register(program: Command): void {
     .description('SNF (flowlets) against vanilla per-packet HTTP invocation on this machine: a table and an HTML report')
     .option('--function <name>', 'function of stack.yml to run (its NF)', 'nat')
     .option('--pcap <file>', 'replay this capture (pcap or pcapng) instead of the built-in traffic')
-    .option('--seconds <s>', 'length of the built-in traffic; with --pcap, at most pps × seconds packets', '10')
+    .option('--seconds <s>', 'length of the built-in traffic; with --pcap, at most pps × seconds packets', '8')
     .option('--pps <n>', 'offered packets per second, both modes', '2000')
     .option('--seed <n>', 'seed of the built-in traffic', '1')
     .option('--http-in-flight <n>', 'vanilla: HTTP requests in flight at most', '64')
