@@ -19,15 +19,9 @@ export function drawTargets(
 ): number {
   let excludedReady = false;
   for (let i = 0; i < readyCount; i++) if (readyIds[i] === exclude) excludedReady = true;
-  const candidates = excludedReady ? readyCount - 1 : readyCount;
-  const want = k < candidates ? k : candidates;
+  const want = targetCount(readyCount, excludedReady, k);
   if (want <= 0) return 0;
-  if (want === candidates) {
-    // Everyone is a target: no draw needed.
-    let n = 0;
-    for (let i = 0; i < readyCount; i++) if (readyIds[i] !== exclude) out[n++] = readyIds[i]!;
-    return n;
-  }
+  if (want === readyCount - (excludedReady ? 1 : 0)) return everyReadyUnit(readyIds, readyCount, exclude, out);
   let remaining = excludedReady ? readyWeight - invId[exclude]! : readyWeight;
   for (let n = 0; n < want; n++) {
     const r = rng.next() * remaining;
@@ -44,6 +38,19 @@ export function drawTargets(
     remaining -= invId[pick]!;
   }
   return want;
+}
+
+/** K' = min(K, ready units other than the current one). */
+function targetCount(readyCount: number, excludedReady: boolean, k: number): number {
+  const candidates = excludedReady ? readyCount - 1 : readyCount;
+  return k < candidates ? k : candidates;
+}
+
+/** Every ready unit but `exclude` is a target (at most K + 1 ready units): no draw needed. */
+function everyReadyUnit(readyIds: Int32Array, readyCount: number, exclude: number, out: Int32Array): number {
+  let n = 0;
+  for (let i = 0; i < readyCount; i++) if (readyIds[i] !== exclude) out[n++] = readyIds[i]!;
+  return n;
 }
 
 function chosen(out: Int32Array, n: number, u: number): boolean {
@@ -89,15 +96,9 @@ export class ReadyWeights {
   /** Like drawTargets over the ready units (`readyIds`, `isReady`); `exclude` is never drawn. */
   draw(readyIds: Int32Array, readyCount: number, isReady: (unit: number) => boolean, exclude: number, k: number, rng: Prng, out: Int32Array): number {
     const excludedReady = isReady(exclude);
-    const candidates = excludedReady ? readyCount - 1 : readyCount;
-    const want = k < candidates ? k : candidates;
+    const want = targetCount(readyCount, excludedReady, k);
     if (want <= 0) return 0;
-    if (want === candidates) {
-      // Everyone is a target (at most k + 1 ready units): no draw needed.
-      let n = 0;
-      for (let i = 0; i < readyCount; i++) if (readyIds[i] !== exclude) out[n++] = readyIds[i]!;
-      return n;
-    }
+    if (want === readyCount - (excludedReady ? 1 : 0)) return everyReadyUnit(readyIds, readyCount, exclude, out);
     if (this.stale) this.rebuild(readyIds, readyCount);
     if (this.excluded.length <= want) this.excluded = new Int32Array(2 * (want + 1)); // once per larger K
     const ex = this.excluded;

@@ -19,6 +19,11 @@ import type { PackIndex } from './pack-index';
  * holds the two equal. The scan stays for smartflow's periodic rebalancing, which packs against
  * projected loads (bench/assign-bench.ts measures the whole decision).
  */
+/** The WAM's score: utilization, plus α where the unit holds the flow's state. */
+function unitScore(load: number, invCapacity: number, holdsState: boolean, alpha: number): number {
+  return holdsState ? load * invCapacity + alpha : load * invCapacity;
+}
+
 export function pickUnit(
   ids: Int32Array,
   count: number,
@@ -41,7 +46,7 @@ export function pickUnit(
     const u = ids[i]!;
     const load = loadBps[u]!;
     if ((backlogBps ? load + backlogBps[u]! : load) > (u === stayUnit ? limit : moveLimit) || u === excludeUnit) continue;
-    const score = hasState[u] === 1 ? load * inv + alpha : load * inv;
+    const score = unitScore(load, inv, hasState[u] === 1, alpha);
     if (score > bestScore) {
       bestScore = score;
       best = u;
@@ -91,13 +96,13 @@ export function pickUnitIndexed(
   const moveLimit = limit - moveCostBps;
   const inv = 1 / capacityBps;
   let best = index.best(moveLimit);
-  let bestScore = best < 0 ? -Infinity : hasState[best] === 1 ? loadBps[best]! * inv + alpha : loadBps[best]! * inv;
+  let bestScore = best < 0 ? -Infinity : unitScore(loadBps[best]!, inv, hasState[best] === 1, alpha);
   for (let i = -1; i < stateUnitCount; i++) {
     const u = i < 0 ? stayUnit : stateUnits[i]!;
     if (u < 0 || u === best || !running(u)) continue;
     const load = loadBps[u]!;
     if (load + backlogBps[u]! > (u === stayUnit ? limit : moveLimit)) continue;
-    const score = hasState[u] === 1 ? load * inv + alpha : load * inv;
+    const score = unitScore(load, inv, hasState[u] === 1, alpha);
     if (score > bestScore || (score === bestScore && u < best)) {
       bestScore = score;
       best = u;
