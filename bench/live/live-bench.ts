@@ -52,6 +52,8 @@ async function runMode(trace: LoadedTrace, mode: string, o: LiveBenchOptions): P
   g.maxUnits = o.units;
   g.controller = { ...o.controller };
   g.timing = { fromSeq: Math.min(o.warmupPackets ?? 0, trace.count) };
+  // e.g. `--cpu-prof --cpu-prof-dir=/tmp/p` to profile the units (NODE_OPTIONS may not carry --cpu-prof).
+  g.unitNodeFlags = (process.env.SNF_BENCH_UNIT_NODE_FLAGS ?? '').split(' ').filter((f) => f !== '');
   if (o.idlePushUs !== undefined) g.unitEnv = { SNF_IDLE_PUSH_US: String(o.idlePushUs) };
   const gw = new Gateway(g);
   try {

@@ -46,8 +46,16 @@ export async function liveFigures(gw: Gateway, bench: ProcessFigures, benchPacke
   const per = await gw.unitStats();
   for (const [u, s] of Object.entries(per)) if (Number(u) !== 0 && (s.cpuUs ?? 0) > 0) processes[`unit${u}`] = unitProcessReport(s);
   const bd = gw.core.breakdown?.summary() ?? null;
+  let frames = 0;
+  let packets = 0;
+  for (const l of gw.pool.links.values()) {
+    frames += l.counters.framesOut;
+    packets += l.counters.packetsOut;
+  }
   return {
     processes,
+    /** Packets per PACKETS frame to the units (each frame costs a write, a read and an EGRESS write back). */
+    packetsPerLinkFrame: frames > 0 ? Math.round((packets / frames) * 100) / 100 : null,
     breakdownUs: bd?.breakdownUs ?? null,
     movedStateWaitUs: bd?.movedStateWaitUs ?? null,
     breakdownPackets: bd ? { timed: bd.packets, untimed: bd.untimed } : null,
