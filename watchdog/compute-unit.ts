@@ -230,13 +230,13 @@ export class ComputeUnit<C, S> {
     if (timed) {
       if (!this.meter!.running) this.meter!.start();
       this.frameNs = now;
+      this.turnNs = now;
     }
     let bytes = 0;
     while (r.next()) {
       const k = r.targetCount;
       for (let i = 0; i < k; i++) this.targets[i] = r.target(i);
       bytes += r.packetLength;
-      if (timed) this.turnNs = nowNs();
       this.proc.processOne(r.flowletId, r.clock, r.prevUnit, this.targets, k, r.tsNs, body, r.packetOffset, r.packetLength, now);
     }
     this.billing.end(nowNs(), count, bytes);
@@ -271,7 +271,8 @@ export class ComputeUnit<C, S> {
   /**
    * The TIMING record of a packet being emitted (before its EGRESS record, so it never travels
    * after it). A held packet: read when held, waited until now (its NF call folded in); else read
-   * with the frame, its turn at `turnNs`, NF until now.
+   * with the frame, its turn at `turnNs` (the previous emit, or the frame's read: one clock read
+   * per packet), NF until now.
    */
   private timeEmit(flowletId: number, clock: number): void {
     const t = nowNs();
@@ -280,7 +281,10 @@ export class ComputeUnit<C, S> {
     const fits = heldAt >= 0
       ? tw.add(flowletId, clock, heldAt + PERF_TO_HOST_NS, 0, t - heldAt, 0)
       : tw.add(flowletId, clock, this.frameNs + PERF_TO_HOST_NS, this.turnNs - this.frameNs, 0, t - this.turnNs);
-    if (fits) return;
+    if (fits) {
+      this.turnNs = t;
+      return;
+    }
     this.flushEgress();
     this.timeEmit(flowletId, clock);
   }
@@ -300,7 +304,7 @@ export class ComputeUnit<C, S> {
     const credit = encodeCredit({ drained: this.drained, held: this.proc.heldPackets, drainedBytes: this.drainedBytes, cpuMicros: this.billing.takeCpuDelta() });
     // NAMES before the EGRESS that uses them. Copy: the writer's buffer is reused before the socket has flushed.
     const names = this.names.take();
-    const timing = this.timing !== null && this.timing.count > 0 ? this.timing.finish(monotonicNs()) : null;
+    const timing = this.timing !== null && this.timing.count > 0 ? this.timing.finishAt(monotonicNs()) : null;
     conn.socket.write(frame ? Buffer.concat([names, timing, frame, credit].filter((b): b is Buffer => b !== null)) : credit);
     this.timing?.reset();
     this.egress.reset();

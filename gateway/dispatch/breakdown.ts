@@ -7,7 +7,7 @@
  *  - link: written → read by the unit (kernel, the unit's event loop getting to it)
  *  - unitQueue: read → its turn in the batch at the unit
  *  - stateWait: held for its flow's state (push in flight, pull, store read)
- *  - nf: the NF's call (with the flow lookup)
+ *  - nf: its turn → emitted at the unit: the NF call and the runtime's per-record work
  *  - returnLink: NF done → the gateway read the EGRESS frame (unit egress batching, kernel, loop)
  *  - egressOrder: read → released in flow order
  *

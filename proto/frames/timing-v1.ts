@@ -10,16 +10,16 @@
  *  0  flowletId    u32  as received
  *  4  clock        u32  as received
  *  8  recvNs       f64  clock when the unit read the PACKETS frame that carried the packet
- * 16  queueNs      f32  recvNs → the packet's first processing attempt (its turn in the batch)
+ * 16  queueNs      f32  recvNs → the packet's turn in the batch (the previous packet's emit)
  * 20  stateWaitNs  f32  time held waiting for its flow's state (0 when it ran at once)
- * 24  nfNs         f32  the NF's own time for it (the invoke call)
+ * 24  nfNs         f32  its turn → emitted: the NF call and the runtime's per-record work
  *
  * The clock is CLOCK_MONOTONIC in ns (`monotonicNs`), shared by every process on the host, read
  * through `performance.now()` (no bigint per read): the gateway subtracts its own readings from it.
  */
 import { performance } from 'perf_hooks';
 import { FRAME_HEADER_BYTES, FrameType } from './constants';
-import { writeFrameHeader } from './frame-header-v1';
+import { RecordBatchCursor, RecordBatchWriter } from './record-batch';
 
 export const TIMING_HEAD_BYTES = 8;
 export const TIMING_RECORD_BYTES = 28;
@@ -32,19 +32,21 @@ export function monotonicNs(): number {
   return PERF_TO_HOST_NS + performance.now() * 1e6;
 }
 
-/** Builds TIMING frames in one preallocated buffer; records appended per emitted packet. */
-export class TimingWriter {
-  readonly buf: Buffer;
-  private pos = FRAME_HEADER_BYTES + TIMING_HEAD_BYTES;
-  count = 0;
-
+/** Builds TIMING frames in one preallocated buffer (record-batch.ts); records appended per emitted packet. */
+export class TimingWriter extends RecordBatchWriter {
   constructor(readonly maxRecords: number) {
-    this.buf = Buffer.allocUnsafe(FRAME_HEADER_BYTES + TIMING_HEAD_BYTES + maxRecords * TIMING_RECORD_BYTES);
+    super(FRAME_HEADER_BYTES + TIMING_HEAD_BYTES + maxRecords * TIMING_RECORD_BYTES, FrameType.TIMING);
+    this.reset();
+  }
+
+  override reset(): void {
+    super.reset();
+    this.pos += TIMING_HEAD_BYTES;
   }
 
   /** false when full (the caller flushes with its EGRESS frame first). */
   add(flowletId: number, clock: number, recvNs: number, queueNs: number, stateWaitNs: number, nfNs: number): boolean {
-    if (this.count === this.maxRecords) return false;
+    if (this.count === this.maxRecords || !this.fits(TIMING_RECORD_BYTES)) return false;
     const b = this.buf;
     const p = this.pos;
     b.writeUInt32BE(flowletId >>> 0, p);
@@ -53,21 +55,14 @@ export class TimingWriter {
     b.writeFloatBE(queueNs, p + 16);
     b.writeFloatBE(stateWaitNs, p + 20);
     b.writeFloatBE(nfNs, p + 24);
-    this.pos = p + TIMING_RECORD_BYTES;
-    this.count++;
+    this.commit(p + TIMING_RECORD_BYTES);
     return true;
   }
 
-  /** The whole frame (a view, valid until `reset`). */
-  finish(flushNs: number): Buffer {
-    writeFrameHeader(this.buf, 0, FrameType.TIMING, 0, this.count, this.pos - FRAME_HEADER_BYTES);
+  /** The whole frame, stamped with the time it is written (a view, valid until `reset`). */
+  finishAt(flushNs: number): Buffer {
     this.buf.writeDoubleBE(flushNs, FRAME_HEADER_BYTES);
-    return this.buf.subarray(0, this.pos);
-  }
-
-  reset(): void {
-    this.pos = FRAME_HEADER_BYTES + TIMING_HEAD_BYTES;
-    this.count = 0;
+    return this.finish();
   }
 }
 
@@ -76,8 +71,7 @@ export function validateTiming(body: Buffer, count: number): string | null {
 }
 
 /** Cursor over a TIMING body (validate first). */
-export class TimingReader {
-  body: Buffer = Buffer.alloc(0);
+export class TimingReader extends RecordBatchCursor {
   flushNs = 0;
   flowletId = 0;
   clock = 0;
@@ -85,14 +79,11 @@ export class TimingReader {
   queueNs = 0;
   stateWaitNs = 0;
   nfNs = 0;
-  private pos = 0;
-  private left = 0;
 
-  reset(body: Buffer, count: number): this {
-    this.body = body;
+  override reset(body: Buffer, count: number): this {
+    super.reset(body, count);
     this.flushNs = body.readDoubleBE(0);
     this.pos = TIMING_HEAD_BYTES;
-    this.left = count;
     return this;
   }
 

@@ -8,7 +8,7 @@ describe('TIMING frame v1', () => {
     expect(w.add(7, 3, 1000, 1.5, 0, 250)).toBe(true);
     expect(w.add(8, 1, 2000, 0, 4096, 0)).toBe(true);
     expect(w.add(9, 1, 0, 0, 0, 0)).toBe(false); // full
-    const f = w.finish(5000);
+    const f = w.finishAt(5000);
     // type 13, flags 0, count 2, length 8 + 2 × 28 = 64
     expect(f.subarray(0, 8).toString('hex')).toBe('0d00000200000040');
     expect(f.readDoubleBE(8)).toBe(5000);
@@ -34,7 +34,7 @@ describe('TIMING frame v1', () => {
     const bad = Buffer.from('0d00000100000004' + '00000000', 'hex');
     const w = new TimingWriter(1);
     w.add(1, 1, 1, 1, 1, 1);
-    expect(p.push(Buffer.concat([bad, w.finish(1)]))).toBe(true);
+    expect(p.push(Buffer.concat([bad, w.finishAt(1)]))).toBe(true);
     expect(got).toEqual([FrameType.TIMING]);
     expect(p.counters.rejected.bad_body).toBe(1);
   });
