@@ -44,6 +44,8 @@ const EGRESS_ROOM_FOR_LOG = EGRESS_BYTES - 128 * 1024;
 const LOG_RECORDS_BYTES = 256 * 1024;
 /** TIMING records per frame (28 B each: ~900 KB, under the gateway's 1 MiB frame cap). */
 const TIMING_RECORDS = 32 * 1024;
+/** Up to this many peers, a PEERS frame opens a StatePeer connection to each at once (warm-up). */
+const MAX_WARM_PEERS = 32;
 
 export class ComputeUnit<C, S> {
   readonly proc: PacketProcessor<C, S>;
@@ -211,7 +213,12 @@ export class ComputeUnit<C, S> {
       return;
     }
     if (type === FrameType.PEERS) {
-      for (const p of decodePeers(body, count)) this.peers.setAddress(p.unitId, `${ipToString(p.ip)}:${p.port}`);
+      // Connect to the peers ahead of the first push/pull (warm-up), unless that would be many idle connections.
+      const warm = count <= MAX_WARM_PEERS;
+      for (const p of decodePeers(body, count)) {
+        this.peers.setAddress(p.unitId, `${ipToString(p.ip)}:${p.port}`);
+        if (warm) this.peers.warm(p.unitId);
+      }
       return;
     }
     if (type === FrameType.STATS_REQUEST) {
