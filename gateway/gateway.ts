@@ -8,7 +8,7 @@ import type { AddressInfo, Server, Socket } from 'net';
 import { randomBytes } from 'crypto';
 import { addStats, type UnitStats } from '../proto/frames/stats-v1';
 import type { FlowKey } from '../sdk/flow-key';
-import { monoNs } from './clock';
+import { monoNs, MONO_TO_HOST_NS } from './clock';
 import { Controller } from './controller';
 import { DispatchCore, type GatewayCounters } from './dispatch/dispatch-core';
 import type { PendingTable } from './dispatch/pending-table';
@@ -88,6 +88,7 @@ export class Gateway {
         this.core.onUnitLost(unit, monoNs());
       },
     });
+    this.pool.timing = opts.timing !== undefined && !this.routing.http;
     this.recovery = !loggerOn ? null : new UnitRecovery({
       core: () => this.core, controller: () => this.controller, pool: this.pool, token: opts.token,
       durable: opts.logger === 'kafka:fast' || opts.logger === 'kafka:strict', nowNs: monoNs,
@@ -127,6 +128,7 @@ export class Gateway {
     });
     this.core = new DispatchCore(this.controller, this.pool.links, this.http, {
       maxInFlight: o.maxInFlight, replicate: this.routing.replicate, sourceTime: o.nfTime === 'source', sampleClockNs: monoNs, retain: this.recovery !== null,
+      timing: o.timing && !this.routing.http ? { fromSeq: o.timing.fromSeq, clockOffsetNs: MONO_TO_HOST_NS } : undefined,
     }, this.alerts);
     await this.pool.settled();
     if (this.errors.length > 0) {

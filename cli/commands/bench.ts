@@ -100,6 +100,7 @@ function live(bench: Command): void {
     .option('--function <nf>', 'network function', 'lb')
     .option('--units <n>', 'units', '2')
     .option('--rate <pps>', 'offered packets/s', '20000')
+    .option('--rates <list>', 'knee search: run every mode at each offered rate; prints knee.<mode> (highest rate with steady p99 ≤ 5 ms, nothing lost)')
     .option('--modes <list>', `comma-separated run modes (${MODE_SYNTAX})`, 'flowlet/proactive,flowlet/reactive,flowlet/external,packet')
     .option('--repeat <n>', 'play the trace n times back to back (steady state, not warm-up)', '1')
     .option('--idle-push-us <us>', 'units\' T/2 (default: derived from the effective T)')
@@ -121,6 +122,7 @@ function live(bench: Command): void {
         warmupPackets: base.count * (f.warmup !== undefined ? parseIntFlag('--warmup', f.warmup, 0) : defaultWarmupRepeats(base.count, rate, repeat)),
         idlePushUs: f.idlePushUs !== undefined ? parseIntFlag('--idle-push-us', f.idlePushUs, 1) : undefined,
         runs: parseIntFlag('--runs', f.runs!, 1),
+        rates: f.rates !== undefined ? parseListFlag('--rates', f.rates).map((x) => parseNumberFlag('--rates', x, 1)) : undefined,
         controller: {
           ...parseCtrlFlag(f.ctrl),
           ...(f.timeoutUs !== undefined ? { timeoutNs: parseNumberFlag('--timeout-us', f.timeoutUs, 1e-3) * 1e3 } : {}),

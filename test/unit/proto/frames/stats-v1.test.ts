@@ -12,13 +12,14 @@ describe('STATS frames v1', () => {
   test('STATS golden bytes: one f64 per field in STATS_FIELDS_V1 order', () => {
     const f = encodeStats({ packets: 3, seamless: 1.5, storeErrors: 7, storeFlowsMissing: 2 });
     const n = STATS_FIELDS_V1.length;
-    expect(n).toBe(31);
-    // header: type 6, flags 0, count 31 (0x1f), length 248 (0xf8)
-    expect(f.subarray(0, 8).toString('hex')).toBe('06 00 001f 000000f8'.replace(/ /g, ''));
+    expect(n).toBe(37);
+    // header: type 6, flags 0, count 37 (0x25), length 296 (0x128)
+    expect(f.subarray(0, 8).toString('hex')).toBe('06 00 0025 00000128'.replace(/ /g, ''));
     expect(f.subarray(8, 16)).toEqual(hex('4008000000000000')); // packets = 3
     expect(f.subarray(8 + 3 * 8, 8 + 4 * 8)).toEqual(hex('3ff8000000000000')); // seamless (#3) = 1.5
     expect(f.subarray(8 + 26 * 8, 8 + 27 * 8)).toEqual(hex('401c000000000000')); // storeErrors (#26) = 7
-    expect(f.subarray(8 + 30 * 8)).toEqual(hex('4000000000000000')); // storeFlowsMissing (#30, appended) = 2
+    expect(f.subarray(8 + 30 * 8, 8 + 31 * 8)).toEqual(hex('4000000000000000')); // storeFlowsMissing (#30, appended) = 2
+    expect(STATS_FIELDS_V1.slice(31)).toEqual(['eventLoopDelayP50Us', 'eventLoopDelayP99Us', 'eventLoopDelayMaxUs', 'gcPauseTotalMs', 'gcPauseMaxMs', 'cpuUs']);
     const d = decodeStats(f.subarray(8), n);
     expect(d).toMatchObject({ packets: 3, seamless: 1.5, storeErrors: 7, forwarded: 0, storeFlowsMissing: 2 });
     // A receiver that knows only the first 27 fields (v1 as first shipped) still reads them.
@@ -27,9 +28,9 @@ describe('STATS frames v1', () => {
 
   test('unknown trailing records are ignored; a body not 8 bytes per record is rejected', () => {
     const body = Buffer.concat([encodeStats({ packets: 1 }).subarray(8), hex('4000000000000000')]);
-    expect(validateStats(body, 32)).toBeNull();
-    expect(Object.keys(decodeStats(body, 32))).toHaveLength(31);
-    expect(validateStats(body.subarray(1), 32)).toMatch(/bytes for 32 records/);
+    expect(validateStats(body, 38)).toBeNull();
+    expect(Object.keys(decodeStats(body, 38))).toHaveLength(37);
+    expect(validateStats(body.subarray(1), 38)).toMatch(/bytes for 38 records/);
   });
 
   test('the frame parser accepts STATS and a malformed STATS_REQUEST is counted, not fatal', () => {
