@@ -57,6 +57,13 @@ module.exports = {
       to: { path: '^bench/' },
     },
     {
+      name: 'bench-compare-runs-the-gateway-as-a-process',
+      comment: 'bench/compare/ runs `snf gateway` as a child process and reads what a user can (start line, /metrics, stats): no gateway internals, no watchdog/, no report (bench/compare/README.md).',
+      severity: 'error',
+      from: { path: '^bench/compare/' },
+      to: { path: '^(watchdog/|bench/report/|gateway/(?!modes\\.ts$|profiles\\.ts$|units/process/local-process-provider\\.ts$))' },
+    },
+    {
       name: 'proto-imports-nothing-of-snf',
       comment: 'proto/ (wire formats) is the bottom layer: only itself, node builtins and its codec libraries (proto/README.md).',
       severity: 'error',

@@ -8,6 +8,7 @@ import type { NetworkFunction } from '../sdk/types';
 import { ids } from './ids';
 import { lb } from './lb';
 import { nat } from './nat';
+import { noop } from './noop';
 import { qos } from './qos';
 import { udpWhitelist } from './udp-whitelist';
 
@@ -20,6 +21,7 @@ export const FUNCTIONS: Readonly<Record<string, AnyFunction>> = Object.freeze({
   ids,
   'udp-whitelist': udpWhitelist,
   qos,
+  noop,
 });
 
 export const FUNCTION_NAMES: readonly string[] = Object.freeze(Object.keys(FUNCTIONS));

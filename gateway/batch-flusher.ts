@@ -1,7 +1,9 @@
 /**
  * When a partly filled output frame leaves: on a `setImmediate` once it holds ≥ `minBatch`
- * records or has waited `maxTurns` loop turns (so a trickle still leaves after ~one extra turn,
- * tens of µs). setImmediate rather than a timer: timers fire ≥ ~1 ms late here (ARCHITECTURE §7),
+ * records, or a loop turn added nothing to it (nothing more is arriving right now: waiting longer
+ * would only spin the event loop — each immediate makes the next poll non-blocking), or it has
+ * waited `maxTurns` loop turns. So a trickle leaves after one extra turn, a burst keeps filling
+ * while reads keep bringing records. setImmediate rather than a timer: timers fire ≥ ~1 ms late here (ARCHITECTURE §7),
  * while an immediate runs as soon as the event loop has read what is ready — so a batch carries
  * whatever arrived in one loop turn, and an idle gateway adds no delay.
  * Used by the unit links (PACKETS out) and the replayer's stream egress (EGRESS out); a full
@@ -20,11 +22,14 @@ export const DEFAULT_LINK_BATCHING: LinkBatching = { minBatch: 32, maxTurns: 4 }
 export class BatchFlusher {
   private scheduled = false;
   private turns = 0;
+  /** Records at the previous turn of this wait (a turn that adds none ends the wait). */
+  private seen = 0;
   private readonly tick = (): void => {
     this.scheduled = false;
     const pending = this.frame.count;
     if (pending === 0) return;
-    if (pending < this.batching.minBatch && ++this.turns < this.batching.maxTurns) {
+    if (pending < this.batching.minBatch && pending !== this.seen && ++this.turns < this.batching.maxTurns) {
+      this.seen = pending;
       this.scheduled = true;
       setImmediate(this.tick);
       return;
@@ -52,5 +57,6 @@ export class BatchFlusher {
   /** The frame was written (full, due, or on request): the next one starts its wait afresh. */
   flushed(): void {
     this.turns = 0;
+    this.seen = 0;
   }
 }

@@ -1,10 +1,15 @@
 /**
- * The gateway's clock: integer nanoseconds since the process started, from the monotonic
- * `process.hrtime`. Read once per ingress batch / egress frame / tick, never per packet — the
- * controller takes time as an argument and the batch shares one reading.
+ * The gateway's clock: nanoseconds since the process started, monotonic, read through
+ * `performance.now()` (a double; `process.hrtime.bigint()` allocates a BigInt per read). Read once
+ * per ingress batch / egress frame / tick, never per packet — the controller takes time as an
+ * argument and the batch shares one reading.
  */
-const origin = process.hrtime.bigint();
+import { performance } from 'perf_hooks';
+import { monotonicNs } from '../proto/frames/timing-v1';
 
 export function monoNs(): number {
-  return Number(process.hrtime.bigint() - origin);
+  return performance.now() * 1e6;
 }
+
+/** Add to a `monoNs()` reading to get the host-wide monotonic clock of TIMING frames (proto/frames/timing-v1). */
+export const MONO_TO_HOST_NS = monotonicNs() - monoNs();

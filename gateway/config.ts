@@ -13,7 +13,7 @@ import { parseAlertsTarget } from './alerts/alert-sink';
 type Kind = 'string' | 'int' | 'ms' | 'port' | 'optPort' | 'number' | 'fraction' | 'mode' | 'nfTime' | 'egress' | 'words' | 'alerts' | 'logger';
 type Field =
   | 'function' | 'token' | 'configFile' | 'host' | 'listen' | 'udp' | 'udpEgress' | 'mode' | 'timeoutUs' | 'sizeBytes'
-  | 'alpha' | 'minUnits' | 'maxUnits' | 'nfTime' | 'unitNodeFlags' | 'alerts' | 'metricsPort' | 'logger'
+  | 'alpha' | 'minUnits' | 'maxUnits' | 'nfTime' | 'unitNodeFlags' | 'alerts' | 'metricsPort' | 'logger' | 'capacityBps' | 'ofWatchdog'
   | 'checkpoint' | 'checkpointMs';
 interface KeySpec { field: Field; kind: Kind; def: unknown; flag?: string; alias?: string; doc: string }
 
@@ -31,6 +31,8 @@ export const ENV_KEYS: Readonly<Record<string, KeySpec>> = Object.freeze({
   SNF_GATEWAY_TIMEOUT_US: { field: 'timeoutUs', kind: 'number', def: undefined, flag: 'timeoutUs', doc: 'flowlet timeout T in µs (default: the LIVE profile, 20 000); units push at T/2' },
   SNF_GATEWAY_SIZE_BYTES: { field: 'sizeBytes', kind: 'number', def: undefined, flag: 'sizeBytes', doc: 'flowlet size threshold B in bytes (default: 15 000)' },
   SNF_GATEWAY_ALPHA: { field: 'alpha', kind: 'fraction', def: undefined, flag: 'alpha', doc: 'balancing knob α in [0, 1] (default: 0.25)' },
+  SNF_GATEWAY_CAPACITY_BPS: { field: 'capacityBps', kind: 'number', def: undefined, flag: 'capacityBps', doc: 'per-unit capacity in bits/s the controller packs flowlets against (default: 1e9)' },
+  SNF_GATEWAY_OF_WATCHDOG: { field: 'ofWatchdog', kind: 'string', def: undefined, flag: 'ofWatchdog', doc: '`packet` mode: path of the real of-watchdog binary run (http mode) in front of each `snf watchdog --http` unit; one unit at most (of-watchdog binds :8081). Default: units are `snf watchdog --http` alone' },
   SNF_GATEWAY_MIN_UNITS: { field: 'minUnits', kind: 'int', def: 1, flag: 'minUnits', doc: 'units started at once (1–32767)' },
   SNF_GATEWAY_MAX_UNITS: { field: 'maxUnits', kind: 'int', def: 8, flag: 'maxUnits', doc: 'upper bound on units (1–32767)' },
   SNF_GATEWAY_NF_TIME: { field: 'nfTime', kind: 'nfTime', def: 'arrival', flag: 'nfTime', doc: '`arrival` or `source`: ctx.nowNs is the gateway arrival or the replayer stamp' },
@@ -126,10 +128,17 @@ export function gatewayConfig(env: Readonly<Record<string, string | undefined>>,
   o.logger = c.logger as GatewayOptions['logger'];
   o.checkpoint = c.checkpoint as string | null;
   o.checkpointMs = c.checkpointMs as number;
+  if (c.ofWatchdog !== undefined) {
+    if (parseRunMode(o.mode).assignment !== 'packet') throw new ConfigError('--of-watchdog', `only for the packet mode (mode is ${o.mode})`);
+    // Every of-watchdog serves its metrics on the fixed port 8081: a second one on this host panics.
+    if (o.maxUnits > 1) throw new ConfigError('--of-watchdog', `runs one unit at most (of-watchdog binds :8081); --max-units is ${o.maxUnits}`);
+    o.ofWatchdog = c.ofWatchdog as string;
+  }
   o.controller = Object.freeze({
     ...(c.timeoutUs !== undefined ? { timeoutNs: Math.round((c.timeoutUs as number) * 1e3) } : {}),
     ...(c.sizeBytes !== undefined ? { sizeThresholdBytes: c.sizeBytes as number } : {}),
     ...(c.alpha !== undefined ? { alpha: c.alpha as number } : {}),
+    ...(c.capacityBps !== undefined ? { unitCapacityBps: c.capacityBps as number } : {}),
   });
   Object.freeze(o.unitEnv);
   return Object.freeze(o);

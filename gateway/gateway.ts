@@ -8,7 +8,7 @@ import type { AddressInfo, Server, Socket } from 'net';
 import { randomBytes } from 'crypto';
 import { addStats, type UnitStats } from '../proto/frames/stats-v1';
 import type { FlowKey } from '../sdk/flow-key';
-import { monoNs } from './clock';
+import { monoNs, MONO_TO_HOST_NS } from './clock';
 import { Controller } from './controller';
 import { DispatchCore, type GatewayCounters } from './dispatch/dispatch-core';
 import type { PendingTable } from './dispatch/pending-table';
@@ -39,7 +39,7 @@ export interface GatewayDeps {
 
 /** The convenience default: units as local child processes. */
 export function localProcesses(o: GatewayOptions): UnitProviderFactory {
-  return (spec: UnitSpec) => new LocalProcessProvider({ ...spec, host: o.host, nodeFlags: o.unitNodeFlags, onLog: o.onUnitLog, logger: o.logger });
+  return (spec: UnitSpec) => new LocalProcessProvider({ ...spec, host: o.host, nodeFlags: o.unitNodeFlags, onLog: o.onUnitLog, logger: o.logger, ofWatchdog: o.ofWatchdog });
 }
 
 export class Gateway {
@@ -95,6 +95,7 @@ export class Gateway {
         this.core.onUnitLost(unit, monoNs());
       },
     });
+    this.pool.timing = opts.timing !== undefined && !this.routing.http;
     this.recovery = !loggerOn ? null : new UnitRecovery({
       core: () => this.core, controller: () => this.controller, pool: this.pool, token: opts.token,
       durable: opts.logger === 'kafka:fast' || opts.logger === 'kafka:strict', nowNs: monoNs,
@@ -142,6 +143,7 @@ export class Gateway {
     });
     this.core = new DispatchCore(this.controller, this.pool.links, this.http, {
       maxInFlight: o.maxInFlight, replicate: this.routing.replicate, sourceTime: o.nfTime === 'source', sampleClockNs: monoNs, retain: this.recovery !== null,
+      timing: o.timing && !this.routing.http ? { fromSeq: o.timing.fromSeq, clockOffsetNs: MONO_TO_HOST_NS } : undefined,
     }, this.alerts);
     if (this.checkpoint !== null) await this.resume(this.checkpoint);
     await this.pool.settled();

@@ -53,6 +53,13 @@ export interface GatewayOptions {
    * Kafka: release then append / append then release). Unset = off.
    */
   logger?: LoggerMode;
+  /** `packet` mode: each HTTP unit is this of-watchdog binary (http mode) in front of `snf watchdog --http`. */
+  ofWatchdog?: string;
+  /**
+   * Latency breakdown (`snf bench live`): units run with SNF_TIMING=1, the dispatch core keeps
+   * where each packet's time went for packets with seq ≥ `fromSeq`. Unset = off (no cost).
+   */
+  timing?: { fromSeq: number };
   /**
    * Checkpoint to Redis under this key prefix (gateway/checkpoint/), and resume from the one there
    * at start (a gateway restarted after a crash). Needs `logger` ≠ off (clocks are made exact from
@@ -96,7 +103,7 @@ export interface ResolvedRouting {
  */
 export function unitEnvFor(o: GatewayOptions, r: ResolvedRouting, runId: string): Record<string, string> {
   const derived = unitSettings(r.params);
-  const env: Record<string, string> = { SNF_MAX_UNITS: String(o.maxUnits), SNF_IDLE_PUSH_US: String(derived.idlePushUs), ...o.unitEnv };
+  const env: Record<string, string> = { SNF_MAX_UNITS: String(o.maxUnits), SNF_IDLE_PUSH_US: String(derived.idlePushUs), ...(o.timing ? { SNF_TIMING: '1' } : {}), ...o.unitEnv };
   const asked = env.SNF_EVICT_MS !== undefined ? Number(env.SNF_EVICT_MS) : 0;
   env.SNF_EVICT_MS = String(Math.max(derived.evictMs, Number.isFinite(asked) ? asked : 0));
   if (r.externalState) {

@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # shellcheck source-path=SCRIPTDIR
 # Brings up the real services the tests need: Redis and a single-node Kafka (KRaft); installs
-# Prometheus + promtool (tests start their own instance).
+# Prometheus + promtool (tests start their own instance); Debian's chromium for the browser tests.
 #   bash scripts/services.sh up|down|status|reset
 # `up` is idempotent: anything already answering at REDIS_URL / KAFKA_BROKERS is reused,
 # otherwise a local server is installed/started and left running for the next test run.
@@ -18,6 +18,7 @@ source "$SCRIPTS_DIR/lib/redis.sh"
 source "$SCRIPTS_DIR/lib/kafka.sh"
 source "$SCRIPTS_DIR/lib/kube.sh"
 source "$SCRIPTS_DIR/lib/prometheus.sh"
+source "$SCRIPTS_DIR/lib/chromium.sh"
 
 # Several shells may run `up` at once (parallel test runs); one at a time starts things.
 lock() {
@@ -35,9 +36,9 @@ kube_maybe() { [[ ${SNF_KUBE:-on} == off ]] || "kube_$1"; }
 
 cmd=${1:-status}
 case $cmd in
-  up)     lock; t0=$SECONDS; tools_up; prometheus_up; redis_up; kafka_up; kube_maybe up; say "services: up in $((SECONDS - t0))s" ;;
+  up)     lock; t0=$SECONDS; tools_up; prometheus_up; chromium_up; redis_up; kafka_up; kube_maybe up; say "services: up in $((SECONDS - t0))s" ;;
   down)   lock; kube_maybe down; kafka_down; redis_down ;;
-  status) rc=0; redis_status || rc=1; kafka_status || rc=1; prometheus_status || rc=1; kube_maybe status || rc=1; exit $rc ;;
+  status) rc=0; redis_status || rc=1; kafka_status || rc=1; prometheus_status || rc=1; chromium_status || rc=1; kube_maybe status || rc=1; exit $rc ;;
   reset)  lock; kafka_reset; redis_down ;;
   *)      die "usage: services.sh up|down|status|reset (got '$cmd')" ;;
 esac

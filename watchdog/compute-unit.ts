@@ -18,6 +18,8 @@ import { encodeCredit } from '../proto/frames/credit-v1';
 import { PacketBatchReader } from '../proto/frames/packet-batch-v1';
 import { decodePeers } from '../proto/frames/peers-v1';
 import { encodeStats } from '../proto/frames/stats-v1';
+import { monotonicNs, PERF_TO_HOST_NS, TimingWriter } from '../proto/frames/timing-v1';
+import { ProcessMeter, processStatsFields } from './process-meter';
 import { ipToString, newFlowKey } from '../sdk/flow-key';
 import { LogKind, type LogRecord } from '../proto/frames/log-record-v1';
 import type { NetworkFunction } from '../sdk/types';
@@ -40,6 +42,10 @@ const EGRESS_BYTES = 1 << 20;
 /** With a logger, a LOG frame holds the records and the egress: flush the egress before it nears the frame cap. */
 const EGRESS_ROOM_FOR_LOG = EGRESS_BYTES - 128 * 1024;
 const LOG_RECORDS_BYTES = 256 * 1024;
+/** TIMING records per frame (28 B each: ~900 KB, under the gateway's 1 MiB frame cap). */
+const TIMING_RECORDS = 32 * 1024;
+/** Up to this many peers, a PEERS frame opens a StatePeer connection to each at once (warm-up). */
+const MAX_WARM_PEERS = 32;
 
 export class ComputeUnit<C, S> {
   readonly proc: PacketProcessor<C, S>;
@@ -58,6 +64,12 @@ export class ComputeUnit<C, S> {
   private saidSids: Uint32Array = new Uint32Array(0);
   private saidCount = 0;
   private egressConn: DataPlaneConnection | null = null;
+  /** SNF_TIMING=1: per-packet TIMING records (sent before their EGRESS) and process figures in STATS. */
+  private readonly timing: TimingWriter | null;
+  private readonly meter: ProcessMeter | null;
+  /** Clock (nowNs) when the current PACKETS frame was read, and when the current record's turn came. */
+  private frameNs = 0;
+  private turnNs = 0;
   private drained = 0;
   private drainedBytes = 0;
   private dataServer: Server | null = null;
@@ -96,6 +108,8 @@ export class ComputeUnit<C, S> {
       holdTimeoutNs: cfg.holdTimeoutMs * 1e6, maxUnits: cfg.maxUnits,
     });
     this.names = new EgressNames<S>(this.proc.invoker);
+    this.timing = cfg.timing === 1 ? new TimingWriter(TIMING_RECORDS) : null;
+    this.meter = cfg.timing === 1 ? new ProcessMeter() : null;
     this.sweepOpts = { idlePushNs: cfg.idlePushUs * 1e3, evictNs: cfg.evictMs * 1e6 };
     // After state arrives asynchronously: release, re-pull what is still missing, answer waiters, flush.
     const afterArrival = (): void => this.afterWork(nowNs());
@@ -158,6 +172,7 @@ export class ComputeUnit<C, S> {
   /** Push every flow that changed since its last push (drain on SIGTERM), then close. */
   async stop(): Promise<void> {
     if (this.timer) clearInterval(this.timer);
+    this.meter?.stop();
     this.flushEgress();
     // Wait for the answers: closing the peer clients below would cancel pushes still in flight.
     await this.backend.handOff();
@@ -198,14 +213,20 @@ export class ComputeUnit<C, S> {
       return;
     }
     if (type === FrameType.PEERS) {
-      for (const p of decodePeers(body, count)) this.peers.setAddress(p.unitId, `${ipToString(p.ip)}:${p.port}`);
+      // Connect to the peers ahead of the first push/pull (warm-up), unless that would be many idle connections.
+      const warm = count <= MAX_WARM_PEERS;
+      for (const p of decodePeers(body, count)) {
+        this.peers.setAddress(p.unitId, `${ipToString(p.ip)}:${p.port}`);
+        if (warm) this.peers.warm(p.unitId);
+      }
       return;
     }
     if (type === FrameType.STATS_REQUEST) {
       // After pending egress, so the counters cover every packet the gateway has seen back.
       this.flushEgress();
       const c = this.proc.counters as unknown as Record<string, number>;
-      conn.socket.write(encodeStats(this.logger === null ? c : { ...c, logRestoredFlows: this.logger.counters.restoredFlows }));
+      const withTiming = this.meter?.running ? { ...c, ...processStatsFields(this.meter.read()) } : c;
+      conn.socket.write(encodeStats(this.logger === null ? withTiming : { ...withTiming, logRestoredFlows: this.logger.counters.restoredFlows }));
       return;
     }
     if (this.egressConn !== conn) this.names.reset();
@@ -213,6 +234,12 @@ export class ComputeUnit<C, S> {
     const now = nowNs();
     this.billing.begin(now);
     const r = this.reader.reset(body, count);
+    const timed = this.timing !== null;
+    if (timed) {
+      if (!this.meter!.running) this.meter!.start();
+      this.frameNs = now;
+      this.turnNs = now;
+    }
     let bytes = 0;
     while (r.next()) {
       const k = r.targetCount;
@@ -236,6 +263,7 @@ export class ComputeUnit<C, S> {
   }
 
   private emit(flowletId: number, clock: number, verdict: number, reason: number, buf: Buffer, off: number, len: number, wireBytes: number): void {
+    if (this.timing !== null) this.timeEmit(flowletId, clock);
     this.drained++;
     this.drainedBytes += wireBytes;
     const n = this.saidCount;
@@ -248,6 +276,27 @@ export class ComputeUnit<C, S> {
     this.saidCount = 0;
   }
 
+  /**
+   * The TIMING record of a packet being emitted (before its EGRESS record, so it never travels
+   * after it). A held packet: read when held, waited until now (its NF call folded in); else read
+   * with the frame, its turn at `turnNs` (the previous emit, or the frame's read: one clock read
+   * per packet), NF until now.
+   */
+  private timeEmit(flowletId: number, clock: number): void {
+    const t = nowNs();
+    const heldAt = this.proc.runningHeldAtNs;
+    const tw = this.timing!;
+    const fits = heldAt >= 0
+      ? tw.add(flowletId, clock, heldAt + PERF_TO_HOST_NS, 0, t - heldAt, 0)
+      : tw.add(flowletId, clock, this.frameNs + PERF_TO_HOST_NS, this.turnNs - this.frameNs, 0, t - this.turnNs);
+    if (fits) {
+      this.turnNs = t;
+      return;
+    }
+    this.flushEgress();
+    this.timeEmit(flowletId, clock);
+  }
+
   /** Write pending egress and a CREDIT frame to the gateway connection (one write). */
   flushEgress(): void {
     if (this.logger !== null) return this.flushToLogger();
@@ -255,6 +304,7 @@ export class ComputeUnit<C, S> {
     const conn = this.egressConn;
     if (conn === null || conn.socket.destroyed) {
       this.egress.reset(); // no gateway to return to: the packets are lost like on a dead link
+      this.timing?.reset();
       this.names.reset();
       return;
     }
@@ -262,7 +312,9 @@ export class ComputeUnit<C, S> {
     const credit = encodeCredit({ drained: this.drained, held: this.proc.heldPackets, drainedBytes: this.drainedBytes, cpuMicros: this.billing.takeCpuDelta() });
     // NAMES before the EGRESS that uses them. Copy: the writer's buffer is reused before the socket has flushed.
     const names = this.names.take();
-    conn.socket.write(frame ? Buffer.concat(names ? [names, frame, credit] : [frame, credit]) : credit);
+    const timing = this.timing !== null && this.timing.count > 0 ? this.timing.finishAt(monotonicNs()) : null;
+    conn.socket.write(frame ? Buffer.concat([names, timing, frame, credit].filter((b): b is Buffer => b !== null)) : credit);
+    this.timing?.reset();
     this.egress.reset();
     this.drained = 0;
     this.drainedBytes = 0;
@@ -280,6 +332,7 @@ export class ComputeUnit<C, S> {
       if (frame) parts.push(frame);
       lg.send(parts); // copies
       this.egress.reset();
+      this.timing?.reset(); // not carried through a logger
     }
     if (this.drained === 0) return;
     const conn = this.egressConn;

@@ -26,6 +26,8 @@ export interface WatchdogConfig {
   httpPort: number | null;
   idlePushUs: number;
   sweepMs: number;
+  /** 1: send TIMING frames and measure event-loop delay, GC and CPU for STATS (bench live). */
+  timing: number;
   pullDelayUs: number;
   pullRetryUs: number;
   pullWaitMs: number;
@@ -74,6 +76,7 @@ export const ENV_KEYS: Readonly<Record<string, KeySpec>> = {
   SNF_HTTP_PORT: { field: 'httpPort', kind: 'port', def: null, flag: 'http', alias: 'port', doc: 'serve the of-watchdog HTTP baseline on this port instead' },
   SNF_IDLE_PUSH_US: { field: 'idlePushUs', kind: 'int', def: 250, doc: 'push a flow idle this long (T/2; paper T = 500 µs)' },
   SNF_SWEEP_MS: { field: 'sweepMs', kind: 'int', def: 1, doc: 'coarse idle-sweep timer (batches also sweep)' },
+  SNF_TIMING: { field: 'timing', kind: 'int', def: 0, doc: '1 = per-packet TIMING frames and event-loop/GC/CPU figures in STATS (`snf bench live`; costs one clock read and a 28-byte record per packet)' },
   SNF_PULL_DELAY_US: { field: 'pullDelayUs', kind: 'int', def: 0, doc: 'wait for an in-flight push this long before pulling' },
   SNF_PULL_RETRY_US: { field: 'pullRetryUs', kind: 'int', def: 200, doc: 'delay before re-pulling a flow whose answer lacked the needed clock' },
   SNF_PULL_WAIT_MS: { field: 'pullWaitMs', kind: 'int', def: 1000, doc: 'how long a Pull answer may wait for the flow to reach the asked clock' },

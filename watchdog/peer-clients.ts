@@ -32,6 +32,19 @@ export class PeerClients {
     this.clients.delete(unit);
   }
 
+  /**
+   * Start connecting to `unit` now (TCP + HTTP/2 set-up) so the first push or pull of a moved
+   * flowlet does not pay for it (part of a unit's warm-up; no call is made).
+   */
+  warm(unit: number): void {
+    if (unit === this.selfId || !this.addresses.has(unit)) return;
+    try {
+      (this.client(unit) as grpc.Client).getChannel().getConnectivityState(true);
+    } catch {
+      // a bad address fails again, and is reported, on first use
+    }
+  }
+
   private endPushStream(unit: number): void {
     const s = this.pushStreams.get(unit);
     if (s === undefined) return;

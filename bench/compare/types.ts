@@ -22,6 +22,10 @@ export interface CompareModeFigures {
   cpuSeconds: number;
   lost: number;
   reordered: number;
+  /** Packets the replayer sent (optional, added by bench/compare for invariants: delivered + lost = offered). */
+  offered?: number;
+  /** Packets that came back from the gateway (any verdict). */
+  delivered?: number;
 }
 
 /** Which implementation served a mode (the `packet` mode says whether the real of-watchdog ran). */

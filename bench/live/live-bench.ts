@@ -11,6 +11,8 @@ import { defaultGatewayOptions } from '../../gateway/options';
 import { parseRunMode } from '../../gateway/modes';
 import type { LoadedTrace } from '../../trace/types';
 import type { ControllerParams } from '../../gateway/controller';
+import { ProcessMeter } from '../../watchdog/process-meter';
+import { knee, liveFigures } from './process-stats';
 
 export interface LiveBenchOptions {
   function: string;
@@ -26,6 +28,8 @@ export interface LiveBenchOptions {
   warmupPackets?: number;
   /** Controller overrides (timeoutNs, unitCapacityBps, …). */
   controller?: Partial<ControllerParams>;
+  /** Offered rates for a knee search (`knee.<mode>`); the run uses `rate` when absent. */
+  rates?: number[];
 }
 
 /**
@@ -47,11 +51,18 @@ async function runMode(trace: LoadedTrace, mode: string, o: LiveBenchOptions): P
   g.minUnits = o.units;
   g.maxUnits = o.units;
   g.controller = { ...o.controller };
+  g.timing = { fromSeq: Math.min(o.warmupPackets ?? 0, trace.count) };
+  // e.g. `--cpu-prof --cpu-prof-dir=/tmp/p` to profile the units (NODE_OPTIONS may not carry --cpu-prof).
+  g.unitNodeFlags = (process.env.SNF_BENCH_UNIT_NODE_FLAGS ?? '').split(' ').filter((f) => f !== '');
   if (o.idlePushUs !== undefined) g.unitEnv = { SNF_IDLE_PUSH_US: String(o.idlePushUs) };
   const gw = new Gateway(g);
   try {
     await gw.start();
+    const meter = new ProcessMeter();
+    meter.start();
     const r = await replay({ port: gw.streamPort, token: TOKEN, trace, rate: o.rate, drainTimeoutMs: 5000 });
+    const bench = meter.read();
+    meter.stop();
     const ctl = gw.controller.counters;
     const u = await gw.unitTotals();
     const has = Object.keys(u).length > 0;
@@ -65,6 +76,7 @@ async function runMode(trace: LoadedTrace, mode: string, o: LiveBenchOptions): P
       stateLost: has ? u.stateLost ?? 0 : null,
       late: has ? u.late ?? 0 : null,
       waitedPackets: has ? u.waited ?? 0 : null,
+      ...(await liveFigures(gw, bench, trace.count)),
     };
   } finally {
     await gw.stop();
@@ -73,6 +85,7 @@ async function runMode(trace: LoadedTrace, mode: string, o: LiveBenchOptions): P
 
 export async function runLiveBench(trace: LoadedTrace, o: LiveBenchOptions): Promise<Record<string, unknown>> {
   o.modes.forEach(parseRunMode); // fail before any gateway starts
+  if (o.rates !== undefined && o.rates.length > 0) return runKnee(trace, o, o.rates);
   const modes: Record<string, unknown> = {};
   const runs = Math.max(1, o.runs ?? 1);
   for (const m of o.modes) {
@@ -81,4 +94,21 @@ export async function runLiveBench(trace: LoadedTrace, o: LiveBenchOptions): Pro
     modes[m] = runs === 1 ? all[0] : all;
   }
   return { trace: trace.path, function: o.function, units: o.units, offeredPps: o.rate, modes };
+}
+
+/** `--rates`: every mode at every rate (ascending); `knee.<mode>` = highest rate with steady p99 ≤ 5 ms and nothing lost. */
+async function runKnee(trace: LoadedTrace, o: LiveBenchOptions, rates: number[]): Promise<Record<string, unknown>> {
+  const modes: Record<string, Record<string, unknown>> = {};
+  const kneeOf: Record<string, number> = {};
+  for (const m of o.modes) {
+    const points: Array<{ rate: number; p99Us: number; lost: number }> = [];
+    modes[m] = {};
+    for (const rate of [...rates].sort((a, b) => a - b)) {
+      const r = await runMode(trace, m, { ...o, rate });
+      modes[m]![String(rate)] = r;
+      points.push({ rate, p99Us: (r.steadyLatencyUs as { p99: number }).p99, lost: r.lost as number });
+    }
+    kneeOf[m] = knee(points);
+  }
+  return { trace: trace.path, function: o.function, units: o.units, rates, knee: kneeOf, modes };
 }

@@ -17,6 +17,7 @@ import { generateTraffic } from '../../trace/generator';
 import { getFunction } from '../../functions';
 import { parseCtrlFlag, parseIntFlag, parseListFlag, parseNumberFlag } from '../flags';
 import { checkpointCost, runRecoveryBench } from '../../bench/recovery/recovery-bench';
+import { compare } from './bench-compare';
 
 function positiveIntList(flag: string, text: string, max: number): number[] {
   const parts = text.split(',').map((s) => s.trim());
@@ -31,7 +32,7 @@ function assign(bench: Command): void {
   bench
     .command('assign')
     .description('ns per work-assignment decision (a packet starting a flowlet) with N loaded units')
-    .option('--units <list>', 'comma-separated unit counts', '16,64,256')
+    .option('--units <list>', 'comma-separated unit counts', '16,64,256,1024')
     .option('--decisions <n>', 'timed decisions per unit count', String(DEFAULT_ASSIGN_BENCH.decisions))
     .option('--json', 'print JSON (the default output)')
     .action((opts: { units: string; decisions: string }) => {
@@ -99,6 +100,7 @@ function live(bench: Command): void {
     .option('--function <nf>', 'network function', 'lb')
     .option('--units <n>', 'units', '2')
     .option('--rate <pps>', 'offered packets/s', '20000')
+    .option('--rates <list>', 'knee search: run every mode at each offered rate; prints knee.<mode> (highest rate with steady p99 ≤ 5 ms, nothing lost)')
     .option('--modes <list>', `comma-separated run modes (${MODE_SYNTAX})`, 'flowlet/proactive,flowlet/reactive,flowlet/external,packet')
     .option('--repeat <n>', 'play the trace n times back to back (steady state, not warm-up)', '1')
     .option('--idle-push-us <us>', 'units\' T/2 (default: derived from the effective T)')
@@ -120,6 +122,7 @@ function live(bench: Command): void {
         warmupPackets: base.count * (f.warmup !== undefined ? parseIntFlag('--warmup', f.warmup, 0) : defaultWarmupRepeats(base.count, rate, repeat)),
         idlePushUs: f.idlePushUs !== undefined ? parseIntFlag('--idle-push-us', f.idlePushUs, 1) : undefined,
         runs: parseIntFlag('--runs', f.runs!, 1),
+        rates: f.rates !== undefined ? parseListFlag('--rates', f.rates).map((x) => parseNumberFlag('--rates', x, 1)) : undefined,
         controller: {
           ...parseCtrlFlag(f.ctrl),
           ...(f.timeoutUs !== undefined ? { timeoutNs: parseNumberFlag('--timeout-us', f.timeoutUs, 1e-3) * 1e3 } : {}),
@@ -133,7 +136,7 @@ function live(bench: Command): void {
 }
 
 /** Every `snf bench` subcommand, in help order. */
-const SUBCOMMANDS: ReadonlyArray<(bench: Command) => void> = [nf, assign, sdkMicro, live, recovery];
+const SUBCOMMANDS: ReadonlyArray<(bench: Command) => void> = [nf, assign, sdkMicro, live, compare, recovery];
 
 function recovery(bench: Command): void {
   bench

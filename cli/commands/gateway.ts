@@ -27,6 +27,8 @@ export function register(program: Command): void {
     .option('--timeout-us <n>', `flowlet timeout T in µs (default ${LIVE.controller.timeoutNs / 1e3}, the LIVE profile in gateway/profiles.ts)`)
     .option('--size-bytes <n>', 'flowlet size threshold B')
     .option('--alpha <x>', 'balancing knob α')
+    .option('--capacity-bps <bps>', 'per-unit capacity the controller packs against (default 1e9)')
+    .option('--of-watchdog <path>', 'packet mode: the real of-watchdog (http mode) in front of each snf watchdog --http unit')
     .option('--min-units <n>', 'units started at once (default 1)')
     .option('--max-units <n>', 'upper bound on units (default 8)')
     .option('--nf-time <t>', 'arrival | source (ctx.nowNs from the replayer stamps; default arrival)')

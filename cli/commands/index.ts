@@ -8,5 +8,6 @@ import { register as watchdog } from './watchdog';
 import { register as gateway } from './gateway';
 import { register as replay } from './replay';
 import { register as up } from './up';
+import { register as demo } from './demo';
 
-export const COMMANDS: ReadonlyArray<(program: Command) => void> = [nf, trace, bench, sim, gateway, watchdog, replay, up];
+export const COMMANDS: ReadonlyArray<(program: Command) => void> = [demo, nf, trace, bench, sim, gateway, watchdog, replay, up];

@@ -8,16 +8,11 @@ import { checkBasic, REALM, UNAUTHORIZED_BODY } from './auth';
 import type { ApiContext } from './context';
 import { functionRoutes, MAX_PACKET_BYTES } from './routes-function';
 import { systemRoutes } from './routes-system';
+import { snfRoutes } from './snf-view';
+import { UI_DIR } from './ui-dir';
 
 /** Largest JSON body on /system/* (a deployment with big maps fits easily). */
 export const MAX_JSON_BYTES = 1024 * 1024;
-
-const UI_PAGE = `<!doctype html>
-<html><head><meta charset="utf-8"><title>SNF</title></head>
-<body><h1>SNF — Serverless Network Functions</h1>
-<p>The OpenFaaS API is served here (<code>/system/functions</code>, <code>/function/&lt;name&gt;</code>).
-Use <code>faas-cli</code>; this page is a placeholder for the portal.</p></body></html>
-`;
 
 export function createApiApp(ctx: ApiContext): express.Express {
   const app = express();
@@ -38,16 +33,16 @@ export function createApiApp(ctx: ApiContext): express.Express {
     res.status(200).type('text/plain').send('OK');
   });
   app.get('/', (_req, res) => res.redirect(307, '/ui/'));
-  app.get('/ui', auth, (_req, res) => res.redirect(307, '/ui/'));
-  app.get('/ui/', auth, (_req, res) => {
-    res.status(200).type('text/html').send(UI_PAGE);
-  });
+  // Express matches '/ui' for '/ui/' too (non-strict routing): redirect only the bare path.
+  app.get('/ui', auth, (req, res, next) => (req.path.endsWith('/') ? next() : res.redirect(307, '/ui/')));
+  app.use('/ui/', auth, express.static(UI_DIR, { index: 'index.html', redirect: false, fallthrough: true }));
 
   app.use('/function', express.raw({ type: () => true, limit: MAX_PACKET_BYTES }));
   app.use(functionRoutes(ctx));
 
   app.use('/system', auth, express.json({ type: () => true, limit: MAX_JSON_BYTES }));
   app.use(systemRoutes(ctx));
+  app.use(snfRoutes(ctx));
 
   app.use((_req: Request, res: Response) => {
     res.status(404).type('text/plain').send('404 page not found\n');

@@ -33,6 +33,8 @@ export interface UpOptions {
   /** IDS alerts of the functions (gateway --alerts syntax; default off). */
   alerts?: string;
   upstreamTimeoutMs?: number;
+  /** Cluster token of the functions' gateways and units (stream ingress handshake); default random. */
+  token?: string;
   log?: (line: string) => void;
 }
 
@@ -68,7 +70,7 @@ export async function startUp(o: UpOptions, deps: UpDeps = {}): Promise<Up> {
   const store = await openStateStore(o.stateFile ?? join(o.stateDir, 'state.json'), o.redisUrl);
   const metrics = deps.metrics ?? NO_METRICS;
   const provider = new LocalFunctionProvider({
-    token: randomBytes(16).toString('hex'), host: '127.0.0.1', store, knownNfs: o.knownNfs,
+    token: o.token ?? randomBytes(16).toString('hex'), host: '127.0.0.1', store, knownNfs: o.knownNfs,
     ...(o.defaultNf !== undefined ? { defaultNf: o.defaultNf } : {}),
     ...(o.alerts !== undefined ? { alerts: o.alerts } : {}),
     ...(deps.gatewayDeps !== undefined ? { gatewayDeps: deps.gatewayDeps } : {}),

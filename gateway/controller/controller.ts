@@ -11,7 +11,6 @@ import { detectFlowlet } from './flowlet-detector';
 import { DrainMeters } from './load-meter';
 import { resolveParams, type ControllerParams } from './params';
 import { Prng } from '../../sdk/prng';
-import { drawTargets } from './replication-targets';
 import { shouldScaleUp, unitsToRetire } from './scaler';
 import { rebalance, type RebalanceHost } from './smartflow';
 import {
@@ -24,7 +23,7 @@ import {
   type UnitSnapshot,
 } from './types';
 import { UnitTable } from './units';
-import { leastLoaded, pickUnit } from './work-assigner';
+import { leastLoaded, pickUnitIndexed } from './work-assigner';
 
 /** Actions remembered between ticks; beyond this they are still reported through hooks. */
 const MAX_PENDING_ACTIONS = 4096;
@@ -46,6 +45,8 @@ export class Controller implements RebalanceHost {
   private readonly rng: Prng;
   /** Scratch: 1 for units holding the flow being assigned's state, cleared after each decision. */
   private readonly stateMark: Uint8Array;
+  /** Scratch: the units marked in stateMark (previous unit, replication targets). */
+  private readonly stateHolders: Int32Array;
   private readonly canonical: FlowKey = newFlowKey();
   private pending: ScalingAction[] = [];
   private returned: ScalingAction[] = [];
@@ -67,12 +68,13 @@ export class Controller implements RebalanceHost {
 
   constructor(params: Partial<ControllerParams> = {}, readonly hooks: ControllerHooks = {}) {
     const p = (this.params = resolveParams(params));
-    this.units = new UnitTable(p.maxUnits);
+    this.units = new UnitTable(p.maxUnits, p.unitCapacityBps);
     this.flows = new FlowStore(p.flowTableCapacity, p.k);
     this.meters = new DrainMeters(p.maxUnits, p.loadBucketNs, p.loadBuckets);
     this.average = new GlobalFlowletAverage(p.initialDemandBps);
     this.rng = new Prng(p.seed);
     this.stateMark = new Uint8Array(p.maxUnits + 1);
+    this.stateHolders = new Int32Array(p.k + 1);
     this.pinFlows = p.mode === 'flow' || p.mode === 'smartflow';
     this.packetMode = p.mode === 'packet';
     this.sizeTest = p.mode === 'flowlet';
@@ -131,8 +133,7 @@ export class Controller implements RebalanceHost {
     const U = this.units;
     U.lastRoutedNs[u] = nowNs;
     // The packet joins the unit's backlog until its drain credit: the load rises now, not a meter window later.
-    U.backlogBytes[u] = U.backlogBytes[u]! + wireBytes;
-    U.backlogBps[u] = U.backlogBytes[u]! * this.backlogBpsPerByte;
+    U.addBacklog(u, wireBytes, this.backlogBpsPerByte);
     U.routedBytes[u] = U.routedBytes[u]! + wireBytes;
     f.routedMark[s] = U.routedBytes[u]!;
 
@@ -194,14 +195,22 @@ export class Controller implements RebalanceHost {
     }
 
     const mark = this.stateMark;
+    const holders = this.stateHolders;
+    let holderCount = 0;
     if (!isNew) {
-      if (U.isRunning(prev)) mark[prev] = 1;
+      if (U.isRunning(prev)) {
+        mark[prev] = 1;
+        holders[holderCount++] = prev;
+      }
       // State is pushed to the targets after T/2 idle; a size-cut flowlet had no idle gap.
       if (reason === RouteReason.TIMEOUT) {
         const base = s * p.k;
         for (let i = 0; i < f.targetCount[s]!; i++) {
           const t = f.targets[base + i]!;
-          if (U.isRunning(t)) mark[t] = 1;
+          if (U.isRunning(t) && mark[t] === 0) {
+            mark[t] = 1;
+            holders[holderCount++] = t;
+          }
         }
       }
     }
@@ -215,7 +224,7 @@ export class Controller implements RebalanceHost {
     if (u < 0) {
       // Move cost: any other unit must also absorb the wait for the flow's bytes still queued here.
       const moveCost = pending * this.pendingBpsPerByte;
-      u = pickUnit(U.ids, U.count, U.loadBps, p.unitCapacityBps, demand, mark, p.alpha, -1, U.backlogBps, running ? prev : -1, moveCost);
+      u = pickUnitIndexed(U.syncPack(), U.loadBps, U.backlogBps, U.runningTest, p.unitCapacityBps, demand, mark, p.alpha, holders, holderCount, running ? prev : -1, moveCost);
     }
     // Nothing fits, not even with the old queue: a flow with bytes still queued there is its own
     // bottleneck (a move would wait for them and add a pull), so it stays; the scaler adds a unit for the others.
@@ -270,7 +279,7 @@ export class Controller implements RebalanceHost {
     const U = this.units;
     const k = this.params.k;
     const out = this.decision.targets; // scratch; route() rewrites it from the store afterwards
-    const n = drawTargets(U.readyIds, U.readyCount, U.readyWeight, U.invId, unit, k, this.rng, out);
+    const n = U.readyWeights.draw(U.readyIds, U.readyCount, U.readyTest, unit, k, this.rng, out);
     const stored = this.flows.targets;
     for (let i = 0; i < n; i++) stored[s * k + i] = out[i]!; // no subarray view: nothing allocated per flowlet
     return n;
@@ -352,7 +361,7 @@ export class Controller implements RebalanceHost {
     const open = U.openDemandBps[unit]!;
     // Open flowlets have not (fully) drained yet, so the meter does not hold them: add them.
     // (The backlog, U.backlogBps, is kept apart: it counts in the fit test and the scaler, not the score.)
-    U.loadBps[unit] = this.params.countOpenDemand ? meter + open : meter;
+    U.setLoad(unit, this.params.countOpenDemand ? meter + open : meter);
   }
 
   /** A retired unit's process has exited: with `holdRetiredIds`, its id may be reused now. */

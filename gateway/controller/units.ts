@@ -4,7 +4,13 @@
  * `ids` = every running unit (starting or active: both may be assigned work), `readyIds` = active
  * units only (state can be pushed to them). A new unit takes the lowest free id, so packing keeps
  * concentrating on low ids after units come and go.
+ *
+ * Writes to a unit's load or backlog go through `setLoad` / `addBacklog` / `releaseBacklog` (and
+ * start/stop), which mark it dirty in `pack`, the packer's index (pack-index.ts); `readyWeights`
+ * follows the ready set for the replication-target draw. Both keep assignment sub-linear in units.
  */
+import { PackIndex } from './pack-index';
+import { ReadyWeights } from './replication-targets';
 import { UnitState } from './types';
 
 export class UnitTable {
@@ -39,8 +45,15 @@ export class UnitTable {
   startingCount = 0;
   /** Earliest readyAtNs among starting units (Infinity when none). */
   nextReadyAtNs = Infinity;
+  /** The packer's index over (load, fit load); see pack-index.ts. */
+  readonly pack: PackIndex;
+  /** Prefix sums of 1/id over the ready units, for the replication-target draw. */
+  readonly readyWeights: ReadyWeights;
+  /** isRunning / isReady as functions (no closure per call on the decision path). */
+  readonly runningTest = (u: number): boolean => this.isRunning(u);
+  readonly readyTest = (u: number): boolean => this.isReady(u);
 
-  constructor(readonly maxUnits: number) {
+  constructor(readonly maxUnits: number, capacityBps = 1) {
     const n = maxUnits + 1;
     this.state = new Uint8Array(n);
     this.readyAtNs = new Float64Array(n);
@@ -56,6 +69,8 @@ export class UnitTable {
     for (let u = 1; u < n; u++) this.invId[u] = 1 / u;
     this.ids = new Int32Array(maxUnits);
     this.readyIds = new Int32Array(maxUnits);
+    this.pack = new PackIndex(maxUnits, 1 / capacityBps);
+    this.readyWeights = new ReadyWeights(maxUnits);
   }
 
   /** Lowest free id, or -1 when all maxUnits run. */
@@ -75,6 +90,7 @@ export class UnitTable {
     this.backlogBytes[unit] = 0;
     this.backlogBps[unit] = 0;
     this.count = insertSorted(this.ids, this.count, unit);
+    this.pack.markDirty(unit);
     if (readyAtNs <= nowNs) {
       this.state[unit] = UnitState.ACTIVE;
       this.addReady(unit);
@@ -90,6 +106,7 @@ export class UnitTable {
     if (this.state[unit] === UnitState.ACTIVE) {
       this.readyCount = removeSorted(this.readyIds, this.readyCount, unit);
       this.readyWeight -= this.invId[unit]!;
+      this.readyWeights.changed();
     } else if (this.state[unit] === UnitState.STARTING) {
       this.startingCount--;
     }
@@ -101,6 +118,27 @@ export class UnitTable {
     this.meterBps[unit] = 0;
     this.backlogBytes[unit] = 0;
     this.backlogBps[unit] = 0;
+    this.pack.markDirty(unit);
+  }
+
+  /** The packer's load for the unit (meter + open demand, bps). */
+  setLoad(unit: number, bps: number): void {
+    this.loadBps[unit] = bps;
+    this.pack.markDirty(unit);
+  }
+
+  /** `wireBytes` were routed to the unit: its backlog grows until they drain. */
+  addBacklog(unit: number, wireBytes: number, bpsPerByte: number): void {
+    const b = this.backlogBytes[unit]! + wireBytes;
+    this.backlogBytes[unit] = b;
+    this.backlogBps[unit] = b * bpsPerByte;
+    this.pack.markDirty(unit);
+  }
+
+  /** Brings the packer's index up to date with every write since the last decision. */
+  syncPack(): PackIndex {
+    this.pack.flush(this.runningTest, this.loadBps, this.backlogBps);
+    return this.pack;
   }
 
   /** The unit drained (or lost) `wireBytes` of its backlog. Clamped at 0: a credit for bytes routed before a restart cannot go negative. */
@@ -108,6 +146,7 @@ export class UnitTable {
     const b = this.backlogBytes[unit]! - wireBytes;
     this.backlogBytes[unit] = b > 0 ? b : 0;
     this.backlogBps[unit] = this.backlogBytes[unit]! * bpsPerByte;
+    this.pack.markDirty(unit);
   }
 
   /** Load for the fit test and the scaler: meter + open demand + backlog (bps). */
@@ -144,6 +183,12 @@ export class UnitTable {
   private addReady(unit: number): void {
     this.readyCount = insertSorted(this.readyIds, this.readyCount, unit);
     this.readyWeight += this.invId[unit]!;
+    this.readyWeights.changed();
+  }
+
+  /** A unit that can take pushed state (ACTIVE). */
+  isReady(unit: number): boolean {
+    return unit > 0 && unit <= this.maxUnits && this.state[unit] === UnitState.ACTIVE;
   }
 
   isRunning(unit: number): boolean {

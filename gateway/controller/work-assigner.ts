@@ -1,3 +1,5 @@
+import type { PackIndex } from './pack-index';
+
 /**
  * Work assignment (WAM, §4.2 + §5.2.2, Pseudocode 1 lines 26–39): scan units in ascending id; a
  * unit fits iff load + demand ≤ capacity; score = utilization + α·hasState; the maximum wins,
@@ -11,10 +13,17 @@
  * `moveCostBps` (optional) is added to the fit load of every unit except `stayUnit`: a moved
  * flowlet cannot start before its flow's outstanding bytes at the old unit drain (the move cost).
  *
- * A linear scan over two typed arrays (≈1–2 ns per unit) beats an index here: loads change at
- * every drain and flowlet event, so keeping a sorted or tree index current would cost more per
- * packet than the scan costs per flowlet (bench/assign-bench.ts measures the whole decision).
+ * `pickUnit` is the definition: a linear scan over typed arrays. The controller asks the same
+ * question through `pickUnitIndexed`, which answers it in O(log n) from the packer's index
+ * (pack-index.ts) and checks the few units that hold the flow's state one by one; a property test
+ * holds the two equal. The scan stays for smartflow's periodic rebalancing, which packs against
+ * projected loads (bench/assign-bench.ts measures the whole decision).
  */
+/** The WAM's score: utilization, plus α where the unit holds the flow's state. */
+function unitScore(load: number, invCapacity: number, holdsState: boolean, alpha: number): number {
+  return holdsState ? load * invCapacity + alpha : load * invCapacity;
+}
+
 export function pickUnit(
   ids: Int32Array,
   count: number,
@@ -37,7 +46,7 @@ export function pickUnit(
     const u = ids[i]!;
     const load = loadBps[u]!;
     if ((backlogBps ? load + backlogBps[u]! : load) > (u === stayUnit ? limit : moveLimit) || u === excludeUnit) continue;
-    const score = hasState[u] === 1 ? load * inv + alpha : load * inv;
+    const score = unitScore(load, inv, hasState[u] === 1, alpha);
     if (score > bestScore) {
       bestScore = score;
       best = u;
@@ -55,6 +64,47 @@ export function leastLoaded(ids: Int32Array, count: number, loadBps: Float64Arra
     const load = backlogBps ? loadBps[u]! + backlogBps[u]! : loadBps[u]!;
     if (load < bestLoad) {
       bestLoad = load;
+      best = u;
+    }
+  }
+  return best;
+}
+
+/**
+ * pickUnit over every running unit, from the packer's index: the best fitting unit by score
+ * (without α) from the index, then the units in `stateUnits` (the flow's previous unit and
+ * replication targets, marked 1 in `hasState`) and `stayUnit` checked one by one with α and the
+ * stay limit. Same result as pickUnit(ids, count, loadBps, …, excludeUnit = -1, backlogBps, …):
+ * an unmarked unit can only win with the highest score among those that fit, which the index
+ * finds (lowest id on ties), and every marked unit is scored exactly as the scan scores it.
+ */
+export function pickUnitIndexed(
+  index: PackIndex,
+  loadBps: Float64Array,
+  backlogBps: Float64Array,
+  running: (unit: number) => boolean,
+  capacityBps: number,
+  demandBps: number,
+  hasState: Uint8Array,
+  alpha: number,
+  stateUnits: Int32Array,
+  stateUnitCount: number,
+  stayUnit = -1,
+  moveCostBps = 0,
+): number {
+  const limit = capacityBps - demandBps;
+  const moveLimit = limit - moveCostBps;
+  const inv = 1 / capacityBps;
+  let best = index.best(moveLimit);
+  let bestScore = best < 0 ? -Infinity : unitScore(loadBps[best]!, inv, hasState[best] === 1, alpha);
+  for (let i = -1; i < stateUnitCount; i++) {
+    const u = i < 0 ? stayUnit : stateUnits[i]!;
+    if (u < 0 || u === best || !running(u)) continue;
+    const load = loadBps[u]!;
+    if (load + backlogBps[u]! > (u === stayUnit ? limit : moveLimit)) continue;
+    const score = unitScore(load, inv, hasState[u] === 1, alpha);
+    if (score > bestScore || (score === bestScore && u < best)) {
+      bestScore = score;
       best = u;
     }
   }

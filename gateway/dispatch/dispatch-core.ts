@@ -12,6 +12,8 @@ import { FrameType } from '../../proto/frames/constants';
 import { decodeCredit, type Credit } from '../../proto/frames/credit-v1';
 import { EgressBatchReader, EgressReason } from '../../proto/frames/egress-batch-v1';
 import { EgressBatchV2Reader } from '../../proto/frames/egress-batch-v2';
+import { TimingReader } from '../../proto/frames/timing-v1';
+import { NO_UNIT } from '../../proto/frames/constants';
 import { PacketBatchReader } from '../../proto/frames/packet-batch-v1';
 import { flowKeyOf, newFlowKey, type FlowKey } from '../../sdk/flow-key';
 import { Packet, PacketClass } from '../../sdk/packet';
@@ -20,6 +22,7 @@ import type { RouteDecision } from '../controller';
 import { NO_SLOT, PendingTable } from './pending-table';
 import { ROUTE_SAMPLE_EVERY, RouteTiming } from './route-timing';
 import { RetainedPackets } from './retained-packets';
+import { LatencyBreakdown } from './breakdown';
 import type { EgressSink, HttpPort, NfReport, Router, UnitPorts } from './ports';
 
 export interface GatewayCounters {
@@ -53,6 +56,11 @@ export interface DispatchOptions {
   sampleClockNs?: () => number;
   /** Keep a copy of every packet in flight so a dead unit's can be re-sent (output logger on). */
   retain?: boolean;
+  /**
+   * Latency breakdown (bench live; units started with SNF_TIMING=1): packets with seq ≥ `fromSeq`
+   * are counted; `clockOffsetNs` turns this core's `nowNs` into the host monotonic clock.
+   */
+  timing?: { fromSeq: number; clockOffsetNs: number };
 }
 
 const NO_TARGETS = new Int32Array(0);
@@ -76,6 +84,10 @@ export class DispatchCore {
   private readonly batchReader = new PacketBatchReader();
   private readonly egressReader = new EgressBatchReader();
   private readonly egressV2Reader = new EgressBatchV2Reader();
+  private readonly timingReader = new TimingReader();
+  /** Where each packet's time went (null unless `timing`). */
+  readonly breakdown: LatencyBreakdown | null;
+  private readonly clockOffsetNs: number;
   private readonly credit: Credit = { drained: 0, held: 0, drainedBytes: 0, cpuMicros: 0 };
   private httpSeq = 0;
   private lastTickNs = 0;
@@ -92,6 +104,8 @@ export class DispatchCore {
   ) {
     this.pending = new PendingTable(o.maxInFlight);
     this.retained = o.retain === true ? new RetainedPackets(o.maxInFlight) : null;
+    this.breakdown = o.timing ? new LatencyBreakdown(o.maxInFlight, o.timing.fromSeq) : null;
+    this.clockOffsetNs = o.timing?.clockOffsetNs ?? 0;
     this.order = new EgressOrder(controller.params.flowTableCapacity, (slot, verdict, reason, buf, off, len) => this.emitSlot(slot, verdict, reason, buf, off, len));
   }
 
@@ -149,6 +163,7 @@ export class DispatchCore {
     this.order.begin(d.flowSlot, d.clock);
     const k = this.o.replicate ? d.targetCount : 0;
     link.add(d.flowletId, d.clock, d.prevUnit, k > 0 ? d.targets : NO_TARGETS, k, ts, buf, off, len);
+    if (this.breakdown !== null) this.breakdown.sent(slot, link.frameSeq ?? 0, d.prevUnit !== NO_UNIT && d.prevUnit !== d.unit);
   }
 
   /** `route` with its duration counted (sampled; no allocation). */
@@ -181,6 +196,7 @@ export class DispatchCore {
     if (type === FrameType.CREDIT) this.onCredit(unit, body, nowNs);
     else if (type === FrameType.EGRESS_V2) this.onEgressV2Frame(unit, body, count, nowNs);
     else if (type === FrameType.NAMES) this.report?.onNames(unit, body, count);
+    else if (type === FrameType.TIMING) this.onTiming(unit, body, count);
     else this.onEgressFrame(body, count, nowNs);
   }
 
@@ -190,6 +206,18 @@ export class DispatchCore {
     this.counters.billedPackets += c.drained;
     this.counters.billedCpuMicros += c.cpuMicros;
     if (c.drained > 0) this.controller.onDrained(unit, c.drainedBytes, nowNs);
+  }
+
+  /** A unit's TIMING frame (just before its EGRESS): unit-side times of the packets about to come back. */
+  onTiming(unit: number, body: Buffer, count: number): void {
+    const bd = this.breakdown;
+    const times = this.units.get(unit)?.frameTimes;
+    if (bd === null || times == null) return;
+    const r = this.timingReader.reset(body, count);
+    while (r.next()) {
+      const s = this.pending.slotOf(r.flowletId, r.clock);
+      if (s !== NO_SLOT) bd.unitTimes(s, times.writtenAt(bd.frameSeq[s]!), r.recvNs, r.queueNs, r.stateWaitNs, r.nfNs);
+    }
   }
 
   onEgressFrame(body: Buffer, count: number, nowNs: number): void {
@@ -210,6 +238,7 @@ export class DispatchCore {
         continue;
       }
       if ((r.dropId | r.alertCount) !== 0 && this.report !== null) this.report.onRecord(unit, s, r);
+      if (this.breakdown !== null) this.breakdown.egressRxNs[s] = nowNs + this.clockOffsetNs;
       this.order.done(pend.flow[s]!, pend.clock[s]!, s, r.verdict, r.reason, body, r.packetOffset, r.packetLength);
     }
   }
@@ -241,6 +270,7 @@ export class DispatchCore {
     const pend = this.pending;
     this.counters.egress++;
     this.sinks[pend.source[s]!]?.emit(pend.seq[s]!, this.egressNow - pend.ingressNs[s]!, verdict, reason, buf, off, len);
+    if (this.breakdown !== null) this.breakdown.released(s, pend.seq[s]!, pend.unit[s]!, pend.ingressNs[s]! + this.clockOffsetNs, this.egressNow + this.clockOffsetNs);
     this.report?.release(s);
     pend.release(s);
   }

@@ -5,6 +5,7 @@
 
 import type { Controller } from '../controller';
 import type { EgressBatchV2Reader } from '../../proto/frames/egress-batch-v2';
+import type { FrameTimes } from './frame-times';
 
 /** The controller as the core uses it (the real one, or a scripted router in tests). */
 export type Router = Pick<Controller, 'route' | 'onDropped' | 'onDrained' | 'tick'> & {
@@ -17,6 +18,10 @@ export interface UnitPort {
     flowletId: number, clock: number, prevUnit: number, targets: ArrayLike<number>, targetCount: number,
     tsNs: number, buf: Buffer, off: number, len: number,
   ): boolean;
+  /** Number of the frame the next record goes into (latency breakdown; optional for fakes). */
+  readonly frameSeq?: number;
+  /** When each frame was written (only with timing on). */
+  readonly frameTimes?: FrameTimes | null;
 }
 
 /** The links of the running units by unit id (the pool's Map fits). */

@@ -69,7 +69,8 @@ export class LocalFunctionProvider implements FunctionProvider {
       ...base,
       host: this.o.host,
       controller: { ...base.controller, ...spec.params },
-      unitEnv: { ...base.unitEnv },
+      // The deployment's envVars are its units' environment (as a stock function's), SNF's derived settings win.
+      unitEnv: { ...spec.deployment.envVars, ...base.unitEnv },
       unitNodeFlags: this.o.unitNodeFlags ?? base.unitNodeFlags,
       alerts: this.o.alerts ?? 'off',
       onUnitLog: (unit, chunk) => logs.write(`${spec.name}-unit-${unit}`, chunk),

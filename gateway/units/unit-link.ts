@@ -16,7 +16,9 @@ import { FrameParser } from '../../proto/frames/frame-parser';
 import { PacketBatchWriter } from '../../proto/frames/packet-batch-v1';
 import { decodeStats, encodeStatsRequest, type UnitStats } from '../../proto/frames/stats-v1';
 import { SnfError } from '../../sdk/errors';
+import { monotonicNs } from '../../proto/frames/timing-v1';
 import { BatchFlusher, DEFAULT_LINK_BATCHING, type LinkBatching } from '../batch-flusher';
+import { FrameTimes } from '../dispatch/frame-times';
 
 export interface UnitLinkHandlers {
   onFrame(link: UnitLink, type: number, count: number, body: Buffer): void;
@@ -47,6 +49,8 @@ export class UnitLink {
   /** Answers to STATS_REQUESTs come back in order on this connection. */
   private statsWaiters: Array<(s: UnitStats | null) => void> = [];
   private readonly flusher: BatchFlusher;
+  /** When each frame was written (latency breakdown); null unless timing is on. */
+  readonly frameTimes: FrameTimes | null;
 
   constructor(
     readonly unit: number,
@@ -54,8 +58,10 @@ export class UnitLink {
     private readonly handlers: UnitLinkHandlers,
     batchBytes = DEFAULT_BATCH_BYTES,
     batching: LinkBatching = DEFAULT_LINK_BATCHING,
+    timing = false,
   ) {
     this.writer = new PacketBatchWriter(batchBytes);
+    this.frameTimes = timing ? new FrameTimes() : null;
     this.flusher = new BatchFlusher(this.writer, () => {
       this.counters.flushImmediate++;
       this.flush();
@@ -79,7 +85,7 @@ export class UnitLink {
       };
       const timer = setTimeout(() => fail('handshake timed out'), timeoutMs);
       const parser = new FrameParser({
-        accept: [FrameType.EGRESS, FrameType.CREDIT, FrameType.STATS, FrameType.EGRESS_V2, FrameType.NAMES, FrameType.UNIT_GONE],
+        accept: [FrameType.EGRESS, FrameType.CREDIT, FrameType.STATS, FrameType.EGRESS_V2, FrameType.NAMES, FrameType.UNIT_GONE, FrameType.TIMING],
         onFrame: (type, _flags, count, body) => {
           if (type === FrameType.STATS) this.statsWaiters.shift()?.(decodeStats(body, count));
           else this.handlers.onFrame(this, type, count, body);
@@ -142,6 +148,11 @@ export class UnitLink {
     return true;
   }
 
+  /** Number of the frame the next record goes into (frames are numbered from 0 as written). */
+  get frameSeq(): number {
+    return this.counters.framesOut;
+  }
+
   /** Writes the pending frame now. */
   flush(): void {
     const w = this.writer;
@@ -149,6 +160,7 @@ export class UnitLink {
     const frame = Buffer.from(w.finish());
     w.reset();
     this.flusher.flushed();
+    if (this.frameTimes !== null) this.frameTimes.written(this.counters.framesOut, monotonicNs());
     this.counters.framesOut++;
     this.counters.bytesOut += frame.length;
     this.writeRaw(frame);

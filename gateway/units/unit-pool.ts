@@ -37,6 +37,8 @@ export class UnitPool {
   private readonly unsubscribe: () => void;
   /** `gone`: units that went without being asked (no link noticed first, e.g. HTTP units). */
   readonly counters = { started: 0, stopped: 0, startFailures: 0, lost: 0, gone: 0 };
+  /** Links note when each frame is written (the latency breakdown; set before units start). */
+  timing = false;
 
   constructor(
     readonly provider: UnitProvider,
@@ -83,7 +85,7 @@ export class UnitPool {
           this.ev.lost(unit);
         }
       },
-    });
+    }, undefined, undefined, this.timing);
     this.links.set(unit, link);
     return link;
   }

@@ -37,6 +37,8 @@ export const FrameType = {
   LOGGER: 11,
   /** logger → its unit, right after the handshake: the mirror as log records v1; a RESTORE with count 0 ends it. */
   RESTORE: 12,
+  /** unit → gateway, only with SNF_TIMING=1: per-packet unit-side times, before its EGRESS (timing-v1.ts). */
+  TIMING: 13,
 } as const;
 export type FrameType = (typeof FrameType)[keyof typeof FrameType];
 

@@ -19,6 +19,10 @@ export const STATS_FIELDS_V1 = [
   'pullsSent', 'pullAttempts', 'pullFlowsFound', 'pullFlowsUnknown', 'pullErrors', 'pullFlowsServed',
   'pullBytesServed', 'handlerErrors', 'storeReads', 'storeWrites', 'storeBytesWritten', 'storeErrors',
   'restarted', 'evicted', 'pullFlowsNotYet', 'storeFlowsMissing',
+  // Appended 2026-12-03 (issue 12), filled only by a unit with SNF_TIMING=1 (0 otherwise): the
+  // unit process's event-loop delay p50/p99/max (µs), GC pause total/max (ms) and CPU time (µs),
+  // all since its first PACKETS frame.
+  'eventLoopDelayP50Us', 'eventLoopDelayP99Us', 'eventLoopDelayMaxUs', 'gcPauseTotalMs', 'gcPauseMaxMs', 'cpuUs',
   // Output loggers (issue 8): the unit's restored flows; the logger's own counters (it answers STATS_REQUEST too).
   'logRestoredFlows', 'logRecords', 'logApplied', 'logStale', 'logUnknownFlow', 'logWrongUnit', 'logCorruptFrames',
   'logKafkaErrors', 'logKafkaRetries', 'logHeld', 'logKafkaDropped', 'logKafkaBuffered',

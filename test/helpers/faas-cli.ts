@@ -5,20 +5,11 @@
  * Under CI=true a missing binary is an error, never a skip.
  */
 import { spawn } from 'child_process';
-import { existsSync } from 'fs';
-import { join, resolve } from 'path';
-
-const ROOT = resolve(__dirname, '..', '..');
+import { sharedToolPath } from './tools';
 
 /** The faas-cli binary, or null when absent (outside CI only). */
 export function faasCliPath(): string | null {
-  const dirs = [process.env.SNF_TOOLS, join(ROOT, '..', 'shared', 'tools', 'bin'), '/work/shared/tools/bin'].filter((d): d is string => !!d);
-  for (const d of dirs) {
-    const p = join(d, 'faas-cli');
-    if (existsSync(p)) return p;
-  }
-  if (process.env.CI === 'true') throw new Error(`faas-cli not found in ${dirs.join(', ')} (set SNF_TOOLS)`);
-  return null;
+  return sharedToolPath('faas-cli');
 }
 
 export interface CliResult {

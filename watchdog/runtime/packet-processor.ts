@@ -84,6 +84,8 @@ export class PacketProcessor<C, S> {
   /** Entries with held packets (rare; checked by the sweeper for pulls and timeouts). */
   readonly waiting = new Set<FlowEntry<S>>();
   heldPackets = 0;
+  /** While a held packet runs (its emit included): when it was held; −1 otherwise (latency breakdown). */
+  runningHeldAtNs = -1;
   /** The shared judgement (sdk/invoke.ts): interned drop reasons, the packet's alerts. */
   readonly invoker: Invoker<S>;
   /** The current packet's 5-tuple as it arrived (as parsed, not canonical). */
@@ -296,7 +298,9 @@ export class PacketProcessor<C, S> {
   private runHeld(e: FlowEntry<S>, h: HeldPacket, nowNs: number, reason: number): void {
     flowKeyOf(this.pkt.reset(h.bytes, 0, h.bytes.length), this.key);
     if (e.clock >= h.clock) this.counters.late++;
+    this.runningHeldAtNs = h.heldAtNs;
     this.run(e, h.flowletId, h.clock, h.tsNs, nowNs, reason);
+    this.runningHeldAtNs = -1;
   }
 
   /** Run the NF on `this.pkt` with `e` bound; emit; record the delta. */

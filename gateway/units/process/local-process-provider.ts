@@ -13,6 +13,7 @@ import * as path from 'path';
 import { parseReadyRecord, READY_FD_ENV, type UnitKind } from '../../../proto/ready-record';
 import { SnfError } from '../../../sdk/errors';
 import { unitBaseEnv } from '../../unit-env';
+import { ofWatchdogLaunch, waitOfWatchdogReady } from './of-watchdog';
 import type { UnitEndpoint, UnitEvent, UnitProvider, UnitSpec } from '../provider';
 
 export interface ProviderOptions extends UnitSpec {
@@ -31,6 +32,8 @@ export interface ProviderOptions extends UnitSpec {
   onLog?: (unit: number, line: string) => void;
   /** An output logger process per compute unit (started first; the unit gets `--logger`). Default off. */
   logger?: 'off' | 'memory' | 'kafka:fast' | 'kafka:strict';
+  /** HTTP units run behind this of-watchdog binary (http mode; ./of-watchdog.ts). Default: `snf watchdog --http` alone. */
+  ofWatchdog?: string;
 }
 
 /** The package root (the nearest package.json above this file), from the sources or from dist/. */
@@ -111,6 +114,7 @@ export class LocalProcessProvider implements UnitProvider {
 
   /** A data-plane compute unit, or an of-watchdog-style HTTP unit (state in Redis: the packet baseline). */
   async start(unit: number, kind: UnitKind): Promise<UnitEndpoint> {
+    if (kind === 'http' && this.opts.ofWatchdog !== undefined) return this.launchOfWatchdog(unit, this.opts.ofWatchdog);
     const extra = kind === 'compute' ? ['--unit-id', String(unit), '--listen', '0', '--peer-listen', '0'] : ['--http', '0'];
     const mode = this.opts.logger ?? 'off';
     if (kind !== 'compute' || mode === 'off') return this.launch(unit, kind, extra);
@@ -161,14 +165,58 @@ export class LocalProcessProvider implements UnitProvider {
     for (const l of this.listeners) l(e);
   }
 
+  private unitEnv(): Record<string, string> {
+    return { ...unitBaseEnv(process.env), SNF_HOST: this.host, SNF_LOCK_FILE: 'off', ...this.opts.env };
+  }
+
+  /** An HTTP unit as the stock OpenFaaS path: the real of-watchdog forking `snf watchdog --http` (no ready record: polled). */
+  private async launchOfWatchdog(unit: number, binary: string): Promise<UnitEndpoint> {
+    const unitArgv = [process.execPath, ...(this.opts.nodeFlags ?? []), ...snfCommand(), 'watchdog', '--function', this.opts.function];
+    if (this.opts.configFile) unitArgv.push('--config', this.opts.configFile);
+    const l = await ofWatchdogLaunch(binary, this.host, unitArgv, this.unitEnv());
+    const child = spawn(l.argv[0]!, l.argv.slice(1), { env: l.env, stdio: ['ignore', 'pipe', 'pipe'] });
+    track(child);
+    this.children.set(unit, child);
+    const instance = `pid:${child.pid ?? -1}`;
+    let errText = '';
+    for (const s of [child.stdout!, child.stderr!]) {
+      s.setEncoding('utf8');
+      s.on('data', (t: string) => {
+        errText = (errText + t).slice(-4000);
+        this.opts.onLog?.(unit, t);
+      });
+    }
+    let exited = false;
+    child.once('error', () => (exited = true));
+    child.once('exit', (code, sig) => {
+      exited = true;
+      fs.rmSync(l.tmpDir, { recursive: true, force: true });
+      if (this.children.get(unit) === child) this.children.delete(unit);
+      const was = this.ready.get(unit);
+      if (was !== undefined && was.instance === instance) {
+        this.ready.delete(unit);
+        this.emit({ type: 'unit-gone', unit, instance, why: `of-watchdog exited (${code ?? sig})` });
+      }
+    });
+    const timeoutMs = this.opts.startTimeoutMs ?? 20000;
+    const deadline = Date.now() + timeoutMs;
+    const ok = await waitOfWatchdogReady(l, this.host, () => !exited && Date.now() < deadline);
+    if (!ok) {
+      child.kill('SIGKILL');
+      throw new SnfError('SNF_ERR_UNIT_START', `unit ${unit}: of-watchdog ${exited ? 'exited' : `not healthy within ${timeoutMs} ms`}${errText ? `: ${errText.slice(-500)}` : ''}`);
+    }
+    const ep: UnitEndpoint = { unit, kind: 'http', data: { host: this.host, port: l.port }, peer: null, instance };
+    this.ready.set(unit, ep);
+    this.emit({ type: 'unit-ready', endpoint: ep });
+    return ep;
+  }
+
   private launch(unit: number, kind: UnitKind, extra: string[], env2: Record<string, string> = {}): Promise<UnitEndpoint> {
     const children = kind === 'logger' ? this.loggers : this.children;
     const args = [...snfCommand(), 'watchdog', '--function', this.opts.function, '--token', this.opts.token, ...extra];
     if (this.opts.configFile) args.push('--config', this.opts.configFile);
     // A defined environment (unitBaseEnv), not the gateway's whole one; the ready record comes on fd 3.
-    const env: Record<string, string> = {
-      ...unitBaseEnv(process.env), SNF_HOST: this.host, SNF_LOCK_FILE: 'off', ...this.opts.env, ...env2, [READY_FD_ENV]: String(READY_FD),
-    };
+    const env: Record<string, string> = { ...this.unitEnv(), ...env2, [READY_FD_ENV]: String(READY_FD) };
     if (kind === 'logger' && process.env.KAFKA_BROKERS) env.SNF_KAFKA_BROKERS = process.env.KAFKA_BROKERS;
     const argv = [process.execPath, ...(this.opts.nodeFlags ?? []), ...args];
     const [exe, ...rest] = this.opts.launcher !== undefined && this.opts.launcher.length > 0 ? [...this.opts.launcher, ...argv] : argv;

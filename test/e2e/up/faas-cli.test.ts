@@ -5,7 +5,6 @@
  * bodies, bad names, unknown functions, bad credentials, oversized bodies) with the process still
  * serving; and a restart on the same state file bringing the functions back.
  */
-import { spawn, type ChildProcess } from 'child_process';
 import { mkdtempSync, readFileSync, rmSync } from 'fs';
 import { tmpdir } from 'os';
 import { join } from 'path';
@@ -13,54 +12,14 @@ import { FaasCli, faasCliPath, parseDescribe, parseList } from '../../helpers/fa
 import { checksumsValid, udp } from '../../helpers/packets';
 import { waitFor } from '../../helpers/services';
 import { startPrometheus } from '../../helpers/prometheus';
+import { startSnfUp as startUp, stopSnfUp as stopUp, type SnfUp as Up } from '../../helpers/snf-up';
 
 jest.setTimeout(120_000);
 
 const ROOT = join(__dirname, '..', '..', '..');
-const BIN = join(ROOT, 'bin', 'snf.js');
 const STACK = join(__dirname, 'stack.yml');
 const bin = faasCliPath();
 const suite = bin === null ? describe.skip : describe;
-
-interface Up { proc: ChildProcess; port: number; metricsPort: number; err: () => string; out: () => string }
-
-function startUp(stateDir: string): Promise<Up> {
-  // State in this test's own file: with REDIS_URL set (as npm test sets it) snf up would keep it in
-  // the shared Redis key snf:up:state, and a later run would find this run's functions and secrets
-  // (found by a second full run). The Redis store has its own test (up-state-store).
-  const env = { ...process.env };
-  delete env.REDIS_URL;
-  const proc = spawn(process.execPath, [BIN, 'up', '--port', '0', '--metrics-port', '0', '--state-dir', stateDir], { cwd: ROOT, env, stdio: ['ignore', 'pipe', 'pipe'] });
-  let err = '';
-  let out = '';
-  return new Promise((resolve, reject) => {
-    const timer = setTimeout(() => reject(new Error(`snf up did not start in 60 s:\n${err}`)), 60_000);
-    const check = (): void => {
-      const m = /API on http:\/\/127\.0\.0\.1:(\d+)/.exec(err);
-      const mm = /Prometheus metrics on http:\/\/127\.0\.0\.1:(\d+)\/metrics/.exec(err);
-      if (m && mm && /snf up: ready/.test(err) && /faas-cli login/.test(out)) {
-        clearTimeout(timer);
-        resolve({ proc, port: Number(m[1]), metricsPort: Number(mm[1]), err: () => err, out: () => out });
-      }
-    };
-    proc.stdout!.on('data', (c: Buffer) => {
-      out += c.toString();
-      check();
-    });
-    proc.stderr!.on('data', (c: Buffer) => {
-      err += c.toString();
-      check();
-    });
-    proc.once('exit', (code) => reject(new Error(`snf up exited (${code}) before starting:\n${err}`)));
-  });
-}
-
-async function stopUp(up: Up): Promise<number | null> {
-  if (up.proc.exitCode !== null) return up.proc.exitCode;
-  const exited = new Promise<number | null>((r) => up.proc.once('exit', (code) => r(code)));
-  up.proc.kill('SIGTERM');
-  return exited;
-}
 
 suite('snf up with the real faas-cli', () => {
   const dir = mkdtempSync(join(tmpdir(), 'snf-up-e2e-'));

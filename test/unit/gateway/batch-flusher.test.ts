@@ -31,7 +31,7 @@ describe('BatchFlusher', () => {
     expect(h.flushes).toEqual([5]);
   });
 
-  test('a trickle below minBatch waits maxTurns turns, then leaves', async () => {
+  test('a trickle below minBatch waits while turns bring records, at most maxTurns turns', async () => {
     const h = harness(32, 3);
     h.add(1);
     await turn();
@@ -39,8 +39,18 @@ describe('BatchFlusher', () => {
     h.add(1);
     await turn();
     expect(h.flushes).toEqual([]);
+    h.add(1);
     await turn();
-    expect(h.flushes).toEqual([2]);
+    expect(h.flushes).toEqual([3]);
+  });
+
+  test('a turn that adds nothing ends the wait (no spinning while nothing arrives)', async () => {
+    const h = harness(32, 10);
+    h.add(1);
+    await turn();
+    expect(h.flushes).toEqual([]);
+    await turn();
+    expect(h.flushes).toEqual([1]);
   });
 
   test('{1, 1} flushes every turn; an empty frame schedules nothing', async () => {
@@ -58,14 +68,18 @@ describe('BatchFlusher', () => {
     const h = harness(32, 3);
     h.add(1);
     await turn();
-    await turn(); // two turns waited
+    h.add(1);
+    await turn(); // two turns waited, each bringing a record
+    expect(h.flushes).toEqual([]);
     h.frame.count = 0; // the owner wrote a full frame
     h.flusher.flushed();
     h.add(1);
     await turn();
-    expect(h.flushes).toEqual([]); // had turns not restarted, this turn would have been the third
+    expect(h.flushes).toEqual([]); // had the wait not restarted, this turn would have been the third
+    h.add(1);
     await turn();
+    expect(h.flushes).toEqual([]);
     await turn();
-    expect(h.flushes).toEqual([1]);
+    expect(h.flushes).toEqual([2]);
   });
 });

@@ -44,6 +44,14 @@ describe('gatewayConfig', () => {
     expect(() => gatewayConfig({ ...base, SNF_SWEEP_MS: '2', SNF_DATA: '/d' })).not.toThrow();
   });
 
+  test('--capacity-bps sets the controller capacity; --of-watchdog only for packet with one unit', () => {
+    const base = { function: 'lb', token: 't' };
+    expect(gatewayConfig({}, { ...base, capacityBps: '3e8' }).controller.unitCapacityBps).toBe(3e8);
+    expect(gatewayConfig({}, { ...base, mode: 'packet', maxUnits: '1', ofWatchdog: '/x/of-watchdog' }).ofWatchdog).toBe('/x/of-watchdog');
+    expect(() => gatewayConfig({}, { ...base, maxUnits: '1', ofWatchdog: '/x' })).toThrow(/--of-watchdog.*packet/);
+    expect(() => gatewayConfig({}, { ...base, mode: 'packet', maxUnits: '2', ofWatchdog: '/x' })).toThrow(/8081/);
+  });
+
   test('README table lists exactly the env keys', () => {
     const readme = fs.readFileSync(path.join(__dirname, '../../../README.md'), 'utf8');
     const names = [...readme.matchAll(/^\| `(SNF_GATEWAY_[A-Z_]+)` \|/gm)].map((m) => m[1]);
