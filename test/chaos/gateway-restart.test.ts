@@ -174,6 +174,8 @@ describe('kill -9 of the gateway under load: a restarted gateway resumes from it
         expect({ resumedUnits: stats?.checkpoint?.resumed?.units, why }).toEqual({ resumedUnits: metaA.units.length, why });
         expect({ missing: stats?.checkpoint?.resumed?.unitsMissing, why }).toEqual({ missing: 0, why });
       } finally {
+        // A gateway still alive here (a failure before the kill) leaves its units orphaned once killed: collect them first.
+        if (a !== null && a.child.exitCode === null && a.child.signalCode === null) for (const p of childrenOf(a.child.pid!)) pids.add(p);
         killHard(a?.child.pid);
         await b?.stop(10_000).catch(() => null);
         for (const p of pids) killHard(p);
