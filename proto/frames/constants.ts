@@ -7,6 +7,12 @@
 export const DATA_PLANE_MAGIC = 0x534e4644;
 export const DATA_PLANE_VERSION = 1;
 
+/** Handshake `flags` bits (unknown bits are ignored by the acceptor). */
+export const HandshakeFlag = {
+  /** A replay source that reads SOURCE_EGRESS (type 13); without it the gateway answers with EGRESS v1. */
+  WIDE_EGRESS: 1,
+} as const;
+
 /** Who opens the connection (handshake `role`). */
 export const Role = { GATEWAY: 1, UNIT: 2, LOGGER: 3 } as const;
 export type Role = (typeof Role)[keyof typeof Role];
@@ -37,6 +43,8 @@ export const FrameType = {
   LOGGER: 11,
   /** logger → its unit, right after the handshake: the mirror as log records v1; a RESTORE with count 0 ends it. */
   RESTORE: 12,
+  /** gateway → a replay source: finished packets with their residence as u64 ns (source-egress-v2.ts). */
+  SOURCE_EGRESS: 13,
 } as const;
 export type FrameType = (typeof FrameType)[keyof typeof FrameType];
 
