@@ -11,16 +11,9 @@ import { monoNs } from '../../../gateway/clock';
 import type { UnitProviderFactory } from '../../../gateway/units/provider';
 import { SnfError } from '../../../sdk/errors';
 import { tcp } from '../../helpers/packets';
+import { waitFor } from '../../helpers/services';
 
 jest.setTimeout(60_000);
-
-async function until(cond: () => boolean, ms = 20_000): Promise<void> {
-  const end = Date.now() + ms;
-  while (!cond()) {
-    if (Date.now() > end) throw new Error('timed out');
-    await new Promise((r) => setTimeout(r, 10));
-  }
-}
 
 describe('gateway: a unit whose start fails', () => {
   let gw: Gateway;
@@ -46,7 +39,7 @@ describe('gateway: a unit whose start fails', () => {
   test('leaves the controller, so no flowlet is routed to it afterwards', async () => {
     const now = monoNs();
     expect(gw.controller.startUnit(now, now)).toBe(2);
-    await until(() => gw.pool.counters.startFailures === 1);
+    await waitFor(() => gw.pool.counters.startFailures === 1, { timeoutMs: 20_000, what: 'unit 2 start failure' });
     expect(gw.controller.unitCount).toBe(1);
     expect(gw.controller.snapshotUnits(monoNs()).map((u) => u.unit)).toEqual([1]);
     expect((gw.stats().unitStartErrors as string[])[0]).toMatch(/unit 2: .*not ready/);
@@ -54,7 +47,7 @@ describe('gateway: a unit whose start fails', () => {
       const p = tcp('10.0.0.1', 1000 + i, '10.0.0.2', 80);
       gw.ingest(0, p, 0, p.length, i, 0, monoNs());
     }
-    await until(() => gw.pending.size === 0);
+    await waitFor(() => gw.pending.size === 0, { timeoutMs: 20_000, what: 'every packet answered' });
     expect(gw.counters.noLink).toBe(0);
     expect(gw.counters.egress).toBe(200);
   });
