@@ -91,8 +91,12 @@ export class Gateway {
       error: (unit, err) => {
         this.core.counters.unitErrors++;
         this.errors.push(`unit ${unit}: ${String(err)}`);
-        // Packets queued for a unit that never came up are lost: release them (counted).
-        this.core.onUnitLost(unit, monoNs());
+        // Packets queued for a unit that never came up are lost: release them (counted). The
+        // controller must forget the unit too, or it keeps routing flowlets (and pushing state)
+        // to an id with no process behind it (noLink drops, parked egress, forever).
+        const now = monoNs();
+        this.core.onUnitLost(unit, now);
+        if (this.timer !== null && this.controller?.unitFailed(unit, now) !== undefined) this.controller.unitGone(unit);
       },
     });
     this.pool.timing = opts.timing !== undefined && !this.routing.http;
@@ -284,6 +288,7 @@ export class Gateway {
       alerts: this.alerts.stats(),
       recovery: this.recovery?.counters ?? null,
       checkpoint: this.checkpoint?.counters ?? null,
+      unitStartErrors: this.errors.slice(-5),
     };
   }
 

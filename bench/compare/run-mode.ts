@@ -107,6 +107,7 @@ export async function runMode(o: ModeRunOptions): Promise<ModeRun> {
       reordered: r.reordered,
       offered: r.sent,
       delivered: r.received,
+      gatewayStats: stats,
     };
     const series: CompareModeSeries = {
       epochMs: EPOCH_MS,

@@ -26,6 +26,12 @@ export interface CompareModeFigures {
   offered?: number;
   /** Packets that came back from the gateway (any verdict). */
   delivered?: number;
+  /**
+   * The gateway's own stats JSON, as it printed them on stop (`snf gateway`'s last stderr line:
+   * data-path counters, refusals, units, controller): what a mode with delivered ≠ billed needs
+   * to be diagnosed. Optional; left out of the report's table.
+   */
+  gatewayStats?: Record<string, unknown>;
 }
 
 /** Which implementation served a mode (the `packet` mode says whether the real of-watchdog ran). */

@@ -1,6 +1,6 @@
 /**
  * `snf demo` as a library: SNF on embedded defaults (`snf up`'s startUp, in this process, on a
- * free port, state in a temporary directory), the chosen function of stack.yml deployed through
+ * free port, state in a temporary directory), every function of stack.yml deployed through
  * the OpenFaaS API as faas-cli would, with its vanilla twin (`<fn>-vanilla`, `packet` mode: units
  * are `snf watchdog --http` HTTP handlers with state in the external store), then the same
  * traffic at the same offered load through both:
@@ -28,7 +28,7 @@ import { CpuMeter } from '../compare/proc-cpu';
 import { generateCalibratedTraffic } from '../traffic/calibrated-generator';
 import { SMALLFLOWS_CALIBRATION } from '../traffic/calibration';
 import { startEmbeddedKv, type EmbeddedKv } from './embedded-kv';
-import { deploy, stackDeployment, vanillaTwin, type ApiClient } from './deploy';
+import { deploy, stackDeployment, stackFunctionNames, vanillaTwin, withUnitCapacity, type ApiClient } from './deploy';
 import { replayHttp, type HttpReplayResult } from './http-replay';
 
 export interface DemoOptions {
@@ -43,6 +43,8 @@ export interface DemoOptions {
   pcap?: string;
   /** Requests in flight at most on the vanilla path. */
   httpInFlight: number;
+  /** Per-unit capacity (bits/s) of the demo's function and its twin; default DEMO_UNIT_CAPACITY_BPS. */
+  unitCapacityBps?: number;
   env: Readonly<Record<string, string | undefined>>;
   version: string;
 }
@@ -55,6 +57,15 @@ export interface DemoProgress {
 }
 
 const TOKEN_BYTES = 16;
+
+/**
+ * The demo's per-unit capacity: 4 Mbit/s, not stack.yml's 1 Gbit/s. The built-in traffic at the
+ * default 2,000 pkt/s offers ~8.4 Mbit/s (per 100 ms epoch: p10 7.6, p90 9.4, max 10.3), which is
+ * ~1 % of a 1 Gbit/s unit — SNF would never leave its one unit. At 4 Mbit/s the demand is 2–2.6
+ * units' worth, so the controller visibly scales from the minimum of 1 to 3 units and packs
+ * flowlets onto them; vanilla gets the same setting.
+ */
+export const DEMO_UNIT_CAPACITY_BPS = 4e6;
 
 export function demoTraffic(o: Pick<DemoOptions, 'pcap' | 'pps' | 'seconds' | 'seed'>): LoadedTrace {
   if (o.pcap !== undefined) return loadTrace(o.pcap, { limit: Math.max(1, Math.round(o.pps * o.seconds)) });
@@ -134,12 +145,13 @@ export async function runDemo(o: DemoOptions, progress: DemoProgress): Promise<C
       alerts: kafka ? 'kafka' : 'off', // the deployments stay in stateDir (never in a shared Redis key)
     });
     const api: ApiClient = { base: `http://127.0.0.1:${up.port}`, user: up.creds.user, password: up.creds.password };
-    const snf = stackDeployment(o.stackFile, o.function);
+    const capacityBps = o.unitCapacityBps ?? DEMO_UNIT_CAPACITY_BPS;
+    const snf = withUnitCapacity(stackDeployment(o.stackFile, o.function), capacityBps);
     const vanilla = vanillaTwin(snf, kv ? { SNF_REDIS_URL: kv.url } : {});
-    progress.stage('deploy', `${snf.service}, ${vanilla.service}`);
-    await deploy(api, snf);
-    await deploy(api, vanilla);
-    const capacityBps = Number(snf.annotations['com.snf.unit-capacity-bps'] ?? 1e9);
+    // Every function of the stack is deployed (as `faas-cli deploy` would); traffic goes to one.
+    const others = stackFunctionNames(o.stackFile).filter((n) => n !== o.function).map((n) => stackDeployment(o.stackFile, n));
+    progress.stage('deploy', [snf, vanilla, ...others].map((d) => d.service).join(', '));
+    await Promise.all([snf, vanilla, ...others].map((d) => deploy(api, d, 60_000)));
     const dueNs = (i: number): number => (i / o.pps) * 1e9;
     const demandUnits = demandBps(trace.wireLengths, dueNs).map((b) => b / capacityBps);
     const total = trace.count;
@@ -168,7 +180,8 @@ export async function runDemo(o: DemoOptions, progress: DemoProgress): Promise<C
         packets: total, rate: o.pps, epochMs: EPOCH_MS, capacityBps, timeoutUs: Number(snf.annotations['com.snf.timeout-us'] ?? 20000),
         minUnits: Number(snf.labels['com.openfaas.scale.min'] ?? 1), maxUnits: Number(snf.labels['com.openfaas.scale.max'] ?? 8),
         stateStore: redisUrl ? 'redis' : 'embedded', alerts: kafka ? 'kafka' : 'off', httpInFlight: o.httpInFlight,
-        cpuScope: 'unit processes (gateway, store and replayers share the demo process)',
+        cpuScope: 'unit processes only: the gateway (every function\'s), the embedded store and both replayers share the demo\'s process and cannot be told apart',
+        deployed: [snf, vanilla, ...others].map((d) => d.service).join(','),
         httpStatuses: JSON.stringify(httpRun.statusCounts),
       },
       modes: { flowlet: snfFig.result, packet: vanFig.result },

@@ -26,15 +26,24 @@ interface StackFunction {
 const strings = (m: Record<string, unknown> | undefined): Record<string, string> =>
   Object.fromEntries(Object.entries(m ?? {}).map(([k, v]) => [k, String(v)]));
 
-/** The named function of a stack file as a deployment (SnfError naming what is missing). */
-export function stackDeployment(stackFile: string, name: string): Deployment {
+function stackFunctionsOf(stackFile: string): Record<string, StackFunction> {
   let doc: { functions?: Record<string, StackFunction> };
   try {
     doc = load(readFileSync(stackFile, 'utf8')) as typeof doc;
   } catch (err) {
     throw new SnfError('SNF_ERR_CONFIG', `cannot read ${stackFile}: ${(err as Error).message}`);
   }
-  const fns = doc?.functions ?? {};
+  return doc?.functions ?? {};
+}
+
+/** The names of the functions of a stack file, in file order. */
+export function stackFunctionNames(stackFile: string): string[] {
+  return Object.keys(stackFunctionsOf(stackFile));
+}
+
+/** The named function of a stack file as a deployment (SnfError naming what is missing). */
+export function stackDeployment(stackFile: string, name: string): Deployment {
+  const fns = stackFunctionsOf(stackFile);
   const f = fns[name];
   if (f === undefined) throw new SnfError('SNF_ERR_USAGE', `${stackFile} has no function "${name}" (it has: ${Object.keys(fns).join(', ')})`);
   return { service: name, image: String(f.image ?? `snf/${name}`), annotations: strings(f.annotations), labels: strings(f.labels), envVars: strings(f.environment) };
@@ -47,6 +56,11 @@ export function stackDeployment(stackFile: string, name: string): Deployment {
 export function vanillaTwin(d: Deployment, envVars: Record<string, string>): Deployment {
   const annotations = { ...d.annotations, 'com.snf.mode': 'packet', 'com.snf.state': 'external' };
   return { ...d, service: `${d.service}-vanilla`, annotations, envVars: { ...d.envVars, ...envVars } };
+}
+
+/** The deployment with another per-unit capacity (the controller packs flowlets against it). */
+export function withUnitCapacity(d: Deployment, bps: number): Deployment {
+  return { ...d, annotations: { ...d.annotations, 'com.snf.unit-capacity-bps': String(bps) } };
 }
 
 export interface ApiClient {

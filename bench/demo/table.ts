@@ -1,7 +1,8 @@
 /**
  * The demo's side-by-side table: one row per figure, one column per mode (SNF flowlet, vanilla
  * per-packet), plain text for a terminal. "units over time" is a sparkline of the units running,
- * one character per second of the run (▁ = 0 … █ = the most any mode ran). Pure.
+ * one character per second of the run (▁ = 0 … █ = the most any mode ran), then the range and
+ * mean of the units over the epochs. A footnote says what the CPU row counts. Pure.
  */
 import type { CompareResult } from '../compare/types';
 
@@ -37,6 +38,19 @@ export function sparkline(values: readonly number[], max: number, per = 10, widt
   return out.join('');
 }
 
+/** "min–max, mean m" of the units per epoch. */
+export function unitRange(units: readonly number[]): string {
+  if (units.length === 0) return '–';
+  const min = Math.min(...units), max = Math.max(...units);
+  const mean = units.reduce((a, b) => a + b, 0) / units.length;
+  return `${fmtNumber(min)}–${fmtNumber(max)}, mean ${fmtNumber(mean)}`;
+}
+
+/** Under the table: what the CPU row counts (params.cpuScope, set by the producer), if said. */
+function footnotes(r: CompareResult): string[] {
+  return typeof r.params.cpuScope === 'string' ? [`CPU seconds: ${r.params.cpuScope}.`] : [];
+}
+
 export function demoTable(r: CompareResult): string {
   const cols = DEMO_COLUMNS.filter((c) => r.modes[c.mode] !== undefined);
   const maxUnits = Math.max(0, ...cols.flatMap((c) => r.series[c.mode]?.provisionedUnits ?? []));
@@ -49,7 +63,7 @@ export function demoTable(r: CompareResult): string {
       case 'units (mean)': return fmtNumber(m.unitsMean);
       case 'units over time': {
         const s = r.series[mode];
-        return s ? `${sparkline(s.provisionedUnits, maxUnits, Math.max(1, Math.round(1000 / s.epochMs)))} max ${fmtNumber(Math.max(0, ...s.provisionedUnits))}` : '–';
+        return s ? `${sparkline(s.provisionedUnits, maxUnits, Math.max(1, Math.round(1000 / s.epochMs)))} ${unitRange(s.provisionedUnits)}` : '–';
       }
       case 'billed packets': return fmtNumber(m.billedPackets);
       case 'billed unit-seconds': return fmtNumber(m.billedUnitSeconds);
@@ -62,5 +76,5 @@ export function demoTable(r: CompareResult): string {
   const widths = rows[0]!.map((_, j) => Math.max(...rows.map((cells) => [...cells[j]!].length)));
   const line = (cells: string[]): string => cells.map((c, j) => (j === 0 ? c.padEnd(widths[j]!) : c.padStart(widths[j]!))).join('   ').trimEnd();
   const head = `${r.trace} · ${fmtNumber(r.offeredPps)} pkt/s offered · ${r.function} · ${fmtNumber(Number(r.params.packets ?? 0))} packets`;
-  return [head, line(rows[0]!), ...rows.slice(1).map(line)].join('\n') + '\n';
+  return [head, line(rows[0]!), ...rows.slice(1).map(line), ...footnotes(r)].join('\n') + '\n';
 }

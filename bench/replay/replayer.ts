@@ -2,7 +2,9 @@
  * The replayer (`snf replay`, also used in-process by tests and the live bench): sends a trace to
  * the gateway's stream port as PACKETS frames (record `flowletId` = sequence number, `tsNs` =
  * the packet's trace time), paced by a packet rate or a time compression of the trace, and reads
- * the egress back (EGRESS records: `flowletId` = sequence, `clock` = gateway residence ns).
+ * the egress back: SOURCE_EGRESS records (sequence, gateway residence as u64 ns), asked for with
+ * the handshake flag WIDE_EGRESS; a gateway that predates it answers with EGRESS v1 records
+ * (`flowletId` = sequence, `clock` = residence ns saturating at 4.29 s), read as well.
  * Measures per-packet latency (gateway ingress → egress), loss, reordering within flows and
  * throughput. Pacing: packets due by now go out together, one frame once `batch` are due or the
  * oldest due one has waited `maxDelayUs` (a NIC's interrupt moderation, in effect); a timer is used
@@ -12,11 +14,12 @@
  * ingress, so this batching does not enter it.
  */
 import * as net from 'net';
-import { FrameType, GATEWAY_UNIT_ID, Role } from '../../proto/frames/constants';
+import { FrameType, GATEWAY_UNIT_ID, HandshakeFlag, Role } from '../../proto/frames/constants';
 import { EgressBatchReader } from '../../proto/frames/egress-batch-v1';
 import { FrameParser } from '../../proto/frames/frame-parser';
 import { decodeHandshakeReply, encodeHandshake, HANDSHAKE_REPLY_BYTES, HandshakeStatus } from '../../proto/frames/handshake-v1';
 import { PacketBatchWriter } from '../../proto/frames/packet-batch-v1';
+import { SourceEgressReader } from '../../proto/frames/source-egress-v2';
 import { SnfError } from '../../sdk/errors';
 import type { LoadedTrace } from '../../trace/types';
 import { indexFlows, type FlowIndex } from './flow-index';
@@ -93,28 +96,34 @@ export async function replay(o: ReplayOptions): Promise<ReplayResult> {
   let closed = false;
 
   const socket = await connect(o.host ?? '127.0.0.1', o.port, o.token);
-  const reader = new EgressBatchReader();
+  const v1 = new EgressBatchReader();
+  const v2 = new SourceEgressReader();
   let finish: (() => void) | null = null;
+  const onRecord = (s: number, residence: number, verdict: number, reason: number, body: Buffer, off: number, len: number): void => {
+    if (s >= n || got[s] === 1) {
+      duplicates++;
+      return;
+    }
+    got[s] = 1;
+    residenceNs[s] = residence;
+    if (order) order[received] = s;
+    received++;
+    if (verdict === 0) forwarded++;
+    else dropped++;
+    const f = flows.flowOf[s]!;
+    if (s < lastSeq[f]!) reordered++;
+    else lastSeq[f] = s;
+    if (outputs) outputs[s] = { verdict, reason, bytes: len > 0 ? Buffer.from(body.subarray(off, off + len)) : null };
+  };
   const parser = new FrameParser({
-    accept: [FrameType.EGRESS],
-    onFrame: (_type, _flags, count, body) => {
-      const r = reader.reset(body, count);
-      while (r.next()) {
-        const s = r.flowletId;
-        if (s >= n || got[s] === 1) {
-          duplicates++;
-          continue;
-        }
-        got[s] = 1;
-        residenceNs[s] = r.clock;
-        if (order) order[received] = s;
-        received++;
-        if (r.verdict === 0) forwarded++;
-        else dropped++;
-        const f = flows.flowOf[s]!;
-        if (s < lastSeq[f]!) reordered++;
-        else lastSeq[f] = s;
-        if (outputs) outputs[s] = { verdict: r.verdict, reason: r.reason, bytes: r.packetLength > 0 ? Buffer.from(body.subarray(r.packetOffset, r.packetOffset + r.packetLength)) : null };
+    accept: [FrameType.SOURCE_EGRESS, FrameType.EGRESS],
+    onFrame: (type, _flags, count, body) => {
+      if (type === FrameType.SOURCE_EGRESS) {
+        const r = v2.reset(body, count);
+        while (r.next()) onRecord(r.seq, r.residenceNs, r.verdict, r.reason, body, r.packetOffset, r.packetLength);
+      } else {
+        const r = v1.reset(body, count);
+        while (r.next()) onRecord(r.flowletId, r.clock, r.verdict, r.reason, body, r.packetOffset, r.packetLength);
       }
       lastRecvNs = nowNs();
       if (received === n) finish?.();
@@ -199,7 +208,7 @@ function connect(host: string, port: number, token: string): Promise<net.Socket>
       s.destroy();
       reject(new SnfError('SNF_ERR_USAGE', `replay: gateway at ${host}:${port}: ${why}`));
     };
-    s.once('connect', () => s.write(encodeHandshake({ role: Role.GATEWAY, unitId: GATEWAY_UNIT_ID, token })));
+    s.once('connect', () => s.write(encodeHandshake({ role: Role.GATEWAY, unitId: GATEWAY_UNIT_ID, token, flags: HandshakeFlag.WIDE_EGRESS })));
     s.once('error', (err) => fail(String(err)));
     const onData = (chunk: Buffer) => {
       hs = Buffer.concat([hs, chunk]);

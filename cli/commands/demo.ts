@@ -7,7 +7,7 @@ import type { Command } from 'commander';
 import { existsSync } from 'fs';
 import { dirname, join, resolve } from 'path';
 import { MultiBar, Presets, type SingleBar } from 'cli-progress';
-import { runDemo, type DemoProgress } from '../../bench/demo/demo';
+import { DEMO_UNIT_CAPACITY_BPS, runDemo, type DemoProgress } from '../../bench/demo/demo';
 import { demoTable } from '../../bench/demo/table';
 import { writeHtmlReport } from '../../bench/report/html';
 import { SnfError } from '../../sdk/errors';
@@ -66,14 +66,16 @@ export function register(program: Command): void {
     .option('--pps <n>', 'offered packets per second, both modes', '2000')
     .option('--seed <n>', 'seed of the built-in traffic', '1')
     .option('--http-in-flight <n>', 'vanilla: HTTP requests in flight at most', '64')
+    .option('--unit-capacity-bps <bps>', 'per-unit capacity of the demo\'s function and its twin (stack.yml says 1 Gbit/s: far above the demo\'s traffic)', String(DEMO_UNIT_CAPACITY_BPS))
     .option('--stack <file>', 'OpenFaaS stack file whose function is deployed (default: the package\'s stack.yml)')
     .option('--report <dir>', 'where the HTML report goes', 'report')
     .addHelpText('after', `
 Starts SNF on embedded defaults (the OpenFaaS gateway API of \`snf up\`, on a free port, local
-function units), deploys the function from stack.yml and its vanilla twin <name>-vanilla (packet
+function units), deploys every function of stack.yml and the chosen one's vanilla twin <name>-vanilla (packet
 mode: one HTTP request per packet through /function/<name>-vanilla to an \`snf watchdog --http\`
 handler, state in the external store) through the OpenFaaS API, and sends the same traffic at the
-same rate through both. The built-in traffic is generated (seeded) with the flow sizes, flowlet
+same rate through both, at a per-unit capacity of 4 Mbit/s (--unit-capacity-bps) so that SNF
+scales its units with the demand. The built-in traffic is generated (seeded) with the flow sizes, flowlet
 sizes and inter-flowlet gaps of the real smallFlows capture (bench/traffic/README.md).
 No services needed: the state store is embedded; with REDIS_URL set it is that Redis, with
 KAFKA_BROKERS set IDS alerts go to Kafka. Prints a side-by-side table on stdout, progress on
@@ -84,6 +86,7 @@ stderr, writes <report>/index.html and prints its path last.`)
       const opts = {
         function: f.function!, stackFile: resolve(f.stack ?? packageStack()), pps, seconds,
         seed: parseIntFlag('--seed', f.seed!, 0), httpInFlight: parseIntFlag('--http-in-flight', f.httpInFlight!, 1, 4096),
+        unitCapacityBps: parseNumberFlag('--unit-capacity-bps', f.unitCapacityBps!, 1),
         env: process.env, version: program.version() ?? 'dev',
         ...(f.pcap !== undefined ? { pcap: resolve(f.pcap) } : {}),
       };

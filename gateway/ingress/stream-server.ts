@@ -6,10 +6,11 @@
  */
 import * as net from 'net';
 import { timingSafeEqual } from 'crypto';
-import { DEFAULT_MAX_FRAME_BODY, FrameType } from '../../proto/frames/constants';
+import { DEFAULT_MAX_FRAME_BODY, FrameType, HandshakeFlag } from '../../proto/frames/constants';
 import { decodeHandshake, encodeHandshakeReply, HandshakeStatus } from '../../proto/frames/handshake-v1';
 import { FrameParser } from '../../proto/frames/frame-parser';
 import { StreamEgress } from '../egress/stream-egress';
+import { DEFAULT_LINK_BATCHING } from '../batch-flusher';
 
 export interface StreamServerHandlers {
   /** A new replayer connection: register its egress, get its source id. */
@@ -55,7 +56,8 @@ export function createStreamServer(token: string, h: StreamServerHandlers, count
       if (!sameToken(token, r.handshake.token)) return refuse(HandshakeStatus.UNAUTHENTICATED);
       clearTimeout(timer);
       counters.connections++;
-      source = h.open(new StreamEgress(socket));
+      const wide = (r.handshake.flags & HandshakeFlag.WIDE_EGRESS) !== 0;
+      source = h.open(new StreamEgress(socket, DEFAULT_LINK_BATCHING, wide));
       const src = source;
       parser = new FrameParser({
         accept: [FrameType.PACKETS],

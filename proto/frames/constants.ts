@@ -7,6 +7,12 @@
 export const DATA_PLANE_MAGIC = 0x534e4644;
 export const DATA_PLANE_VERSION = 1;
 
+/** Handshake `flags` bits (unknown bits are ignored by the acceptor). */
+export const HandshakeFlag = {
+  /** A replay source that reads SOURCE_EGRESS (type 14); without it the gateway answers with EGRESS v1. */
+  WIDE_EGRESS: 1,
+} as const;
+
 /** Who opens the connection (handshake `role`). */
 export const Role = { GATEWAY: 1, UNIT: 2, LOGGER: 3 } as const;
 export type Role = (typeof Role)[keyof typeof Role];
@@ -39,6 +45,8 @@ export const FrameType = {
   RESTORE: 12,
   /** unit → gateway, only with SNF_TIMING=1: per-packet unit-side times, before its EGRESS (timing-v1.ts). */
   TIMING: 13,
+  /** gateway → a replay source: finished packets with their residence as u64 ns (source-egress-v2.ts). */
+  SOURCE_EGRESS: 14,
 } as const;
 export type FrameType = (typeof FrameType)[keyof typeof FrameType];
 

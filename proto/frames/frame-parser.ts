@@ -23,6 +23,7 @@ import { validateCredit } from './credit-v1';
 import { validatePeers } from './peers-v1';
 import { validateStats, validateStatsRequest } from './stats-v1';
 import { validateTiming } from './timing-v1';
+import { SourceEgressReader } from './source-egress-v2';
 
 export const RejectReason = {
   BAD_TYPE: 'bad_type',
@@ -64,6 +65,7 @@ export function validateFrameBody(type: number, body: Buffer, count: number): st
     case FrameType.UNIT_GONE: return validateUnitGone(body, count);
     case FrameType.RESTORE: return validateRestoreBody(body, count);
     case FrameType.TIMING: return validateTiming(body, count);
+    case FrameType.SOURCE_EGRESS: return SourceEgressReader.validate(body, count);
     default: return `unknown frame type ${type}`;
   }
 }

@@ -4,7 +4,8 @@
  *  0  magic        u32  0x534E4644 'SNFD'
  *  4  version      u16  1
  *  6  role         u8   1 gateway, 2 unit, 3 logger
- *  7  flags        u8   reserved, 0
+ *  7  flags        u8   HandshakeFlag bits (WIDE_EGRESS = 1: a replay source reading SOURCE_EGRESS);
+ *                       0 otherwise; an acceptor ignores bits it does not know
  *  8  unitId       u16  sender's unit id (0xFFFF for a gateway)
  * 10  tokenLength  u16  bytes of token (≤ 1024)
  * 12  token        UTF-8 cluster token
@@ -32,17 +33,19 @@ export type HandshakeStatus = (typeof HandshakeStatus)[keyof typeof HandshakeSta
 export interface Handshake {
   version: number;
   role: number;
+  /** HandshakeFlag bits. */
+  flags: number;
   unitId: number;
   token: string;
 }
 
-export function encodeHandshake(h: { role: number; unitId: number; token: string; version?: number }): Buffer {
+export function encodeHandshake(h: { role: number; unitId: number; token: string; version?: number; flags?: number }): Buffer {
   const token = Buffer.from(h.token, 'utf8');
   const buf = Buffer.alloc(HANDSHAKE_FIXED_BYTES + token.length);
   buf.writeUInt32BE(DATA_PLANE_MAGIC, 0);
   buf.writeUInt16BE(h.version ?? DATA_PLANE_VERSION, 4);
   buf[6] = h.role;
-  buf[7] = 0;
+  buf[7] = h.flags ?? 0;
   buf.writeUInt16BE(h.unitId, 8);
   buf.writeUInt16BE(token.length, 10);
   token.copy(buf, HANDSHAKE_FIXED_BYTES);
@@ -77,6 +80,7 @@ export function decodeHandshake(buf: Buffer): HandshakeResult {
     handshake: {
       version,
       role: buf[6]!,
+      flags: buf[7]!,
       unitId: buf.readUInt16BE(8),
       token: buf.toString('utf8', HANDSHAKE_FIXED_BYTES, total),
     },

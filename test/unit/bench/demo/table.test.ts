@@ -1,4 +1,4 @@
-/** The demo's side-by-side table: rows, alignment, number formatting, the units sparkline. */
+/** The demo's side-by-side table: rows, alignment, number formatting, the units sparkline and range, the CPU footnote. */
 import { demoTable, DEMO_ROWS, fmtNumber, sparkline } from '../../../../bench/demo/table';
 import type { CompareModeResult, CompareModeSeries, CompareResult } from '../../../../bench/compare/types';
 
@@ -41,9 +41,15 @@ describe('demo table', () => {
     expect(row('latency p99 (µs)')).toEqual(['94,443', '490,331']);
     expect(row('reordered')).toEqual(['0', '25']);
     expect(row('lost')).toEqual(['0', '3']);
-    expect(row('units over time')).toEqual(['▅█ max 2', '▅▅▅ max 1']);
+    expect(row('units over time')).toEqual(['▅█ 1–2, mean 1.5', '▅▅▅ 1–1, mean 1']);
     const width = lines[1]!.length;
     for (const l of lines.slice(2)) expect([...l].length).toBe(width);
+  });
+
+  test('the CPU row\'s scope is said under the table when the producer gives it', () => {
+    expect(demoTable(result)).not.toContain('CPU seconds:');
+    const scoped = { ...result, params: { ...result.params, cpuScope: 'unit processes only' } };
+    expect(demoTable(scoped).trimEnd().split('\n').pop()).toBe('CPU seconds: unit processes only.');
   });
 
   test('a mode that did not run leaves its column out', () => {

@@ -7,7 +7,7 @@ describe('handshake v1', () => {
   const GOLDEN = hex('534e4644 0001 01 00 ffff 0003 746f6b');
   test('golden round trip', () => {
     expect(encodeHandshake({ role: 1, unitId: 0xffff, token: 'tok' }).toString('hex')).toBe(GOLDEN.toString('hex'));
-    expect(decodeHandshake(GOLDEN)).toEqual({ kind: 'ok', bytes: 15, handshake: { version: 1, role: 1, unitId: 0xffff, token: 'tok' } });
+    expect(decodeHandshake(GOLDEN)).toEqual({ kind: 'ok', bytes: 15, handshake: { version: 1, role: 1, flags: 0, unitId: 0xffff, token: 'tok' } });
   });
   test('partial input asks for more; bad magic is refused after 4 bytes', () => {
     for (let n = 0; n < GOLDEN.length; n++) expect(decodeHandshake(GOLDEN.subarray(0, n)).kind).toBe('need-more');
