@@ -26,12 +26,16 @@ export function register(program: Command): void {
     .option('--state-file <file>', 'JSON state file (default <state-dir>/state.json; REDIS_URL set: Redis key snf:up:state instead)')
     .option('--alerts <sink>', 'IDS alerts of the functions: stdout | file:<path> | kafka[:topic] | off', 'off')
     .option('--provider <name>', 'local (units as local processes) | kubernetes (Deployments + Services; default in a cluster: KUBERNETES_SERVICE_HOST set)')
+    .option('--functions-provider-url <url>', 'the faas-netes proxy path: /system/* goes to this provider (default $functions_provider_url); units from EndpointSlices')
     .option('--kubeconfig <file>', 'kubernetes: kubeconfig (default KUBECONFIG, else the in-cluster service account)')
     .option('--function-namespace <ns>', 'kubernetes: the functions namespace (default $function_namespace, else openfaas-fn)')
     .action(async (f: Record<string, string | undefined>) => {
       const apiPort = port('--port', f.port!);
+      const providerUrl = f.functionsProviderUrl ?? (process.env.functions_provider_url || undefined);
       const provider = f.provider ?? (process.env.KUBERNETES_SERVICE_HOST ? 'kubernetes' : 'local');
       if (provider !== 'local' && provider !== 'kubernetes') throw new ConfigError('--provider', `must be local or kubernetes, got ${JSON.stringify(provider)}`);
+      if (providerUrl !== undefined && f.provider !== undefined) throw new ConfigError('--provider', 'give either --provider or a functions provider URL (the faas-netes proxy path), not both');
+      if (providerUrl !== undefined && !/^https?:\/\/./.test(providerUrl)) throw new ConfigError('--functions-provider-url', `not an http(s) URL: ${JSON.stringify(providerUrl)}`);
       const metricsPort = port('--metrics-port', f.metricsPort!);
       const stateDir = resolve(f.stateDir!);
       const say = (line: string): void => void process.stderr.write(`snf up: ${line}\n`);
@@ -46,6 +50,7 @@ export function register(program: Command): void {
         ...(process.env.SNF_FUNCTION ? { defaultNf: process.env.SNF_FUNCTION } : {}),
         ...(process.env.SNF_TOKEN ? { token: process.env.SNF_TOKEN } : {}),
         provider,
+        ...(providerUrl !== undefined ? { providerUrl } : {}),
         kube: {
           namespace: f.functionNamespace ?? (process.env.function_namespace || 'openfaas-fn'),
           ...(f.kubeconfig !== undefined ? { kubeconfig: resolve(f.kubeconfig) } : {}),

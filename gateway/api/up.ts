@@ -11,11 +11,14 @@ import { join } from 'path';
 import { KubernetesFunctionProvider } from '../functions/kubernetes-provider';
 import { kubeFunctionsApi } from '../functions/kube-functions-api';
 import { LocalFunctionProvider } from '../functions/local-provider';
+import { ProxyFunctionProvider } from '../functions/proxy-provider';
+import { kubeApi } from '../units/kubernetes/kube-api';
 import type { FunctionProvider } from '../functions/provider';
 import { openStateStore } from '../functions/state-store';
 import type { GatewayDeps } from '../gateway';
 import { createApiApp } from './app';
 import { newCounters, type ApiContext } from './context';
+import { systemProxy } from './system-proxy';
 import { ensureCredentials, readCredentials, type Credentials } from './auth';
 import { DEFAULT_NAMESPACE, NO_METRICS, type ApiMetrics } from './types';
 
@@ -37,8 +40,10 @@ export interface UpOptions {
   alerts?: string;
   upstreamTimeoutMs?: number;
   log?: (line: string) => void;
-  /** `local` (default: units as local processes) or `kubernetes` (SNF's own Kubernetes provider). */
+  /** `local` (default: units as local processes) or `kubernetes` (SNF's own Kubernetes provider); ignored with providerUrl. */
   provider?: 'local' | 'kubernetes';
+  /** The faas-netes proxy path: /system/* goes to this provider; units from EndpointSlices (kube settings). */
+  providerUrl?: string;
   /** kubernetes: credentials (kubeconfig file, else KUBECONFIG, else in-cluster) and the functions namespace. */
   kube?: { kubeconfig?: string; namespace: string; startTimeoutMs?: number };
   /** Cluster token of the functions' gateways and units (default: random per run; kubernetes: give one that stays). */
@@ -78,7 +83,19 @@ export async function startUp(o: UpOptions, deps: UpDeps = {}): Promise<Up> {
   const token = o.token ?? randomBytes(16).toString('hex');
   let provider: FunctionProvider;
   let stateWhere: string;
-  if (o.provider === 'kubernetes') {
+  if (o.providerUrl !== undefined) {
+    const api = kubeApi(o.kube?.kubeconfig !== undefined ? { kubeconfig: o.kube.kubeconfig } : {});
+    const namespace = o.kube?.namespace ?? DEFAULT_NAMESPACE;
+    stateWhere = `the functions provider ${o.providerUrl} (units from EndpointSlices in ${namespace} at ${api.server})`;
+    provider = new ProxyFunctionProvider({
+      url: o.providerUrl, creds, api, namespace, token, host: '127.0.0.1', knownNfs: o.knownNfs,
+      ...(o.kube?.startTimeoutMs !== undefined ? { startTimeoutMs: o.kube.startTimeoutMs } : {}),
+      ...(o.defaultNf !== undefined ? { defaultNf: o.defaultNf } : {}),
+      ...(o.alerts !== undefined ? { alerts: o.alerts } : {}),
+      ...(o.log !== undefined ? { log: o.log } : {}),
+      onGateway: (name, gw) => metrics.watch?.(`${name}.${DEFAULT_NAMESPACE}`, gw),
+    });
+  } else if (o.provider === 'kubernetes') {
     const api = kubeFunctionsApi(o.kube?.kubeconfig !== undefined ? { kubeconfig: o.kube.kubeconfig } : {});
     const namespace = o.kube?.namespace ?? DEFAULT_NAMESPACE;
     stateWhere = `kubernetes ${api.server}, namespace ${namespace}`;
@@ -112,6 +129,10 @@ export async function startUp(o: UpOptions, deps: UpDeps = {}): Promise<Up> {
     provider, metrics, creds, version: o.version, sha: o.sha ?? 'unknown',
     upstreamTimeoutMs: o.upstreamTimeoutMs ?? 60_000, counters: newCounters(), followers: new Set(),
   };
+  if (provider instanceof ProxyFunctionProvider) {
+    const proxy = provider;
+    ctx.systemProxy = systemProxy(o.providerUrl!, ctx.counters, ctx.upstreamTimeoutMs, (name) => proxy.forget(name));
+  }
   const server: Server = createApiApp(ctx).listen(o.port, o.host);
   try {
     await new Promise<void>((resolve, reject) => {

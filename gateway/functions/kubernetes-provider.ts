@@ -16,16 +16,15 @@
  */
 import { SnfError } from '../../sdk/errors';
 import type { InvokeResult } from '../egress/invoke-sink';
-import { Gateway } from '../gateway';
+import type { Gateway } from '../gateway';
 import { resolveRouting, unitEnvFor } from '../options';
-import { KubernetesUnitProvider } from '../units/kubernetes/kubernetes-provider';
 import { kubeErrorText, ListWatch } from '../units/kubernetes/list-watch';
 import { validateDeployment, type FunctionSpec, type SpecContext } from '../api/function-spec';
 import { DEFAULT_NAMESPACE, type LogLine, type SecretEntry } from '../api/types';
 import { functionGatewayOptions } from './function-gateway';
 import { statusOf, type KubeFunctionsApi } from './kube-functions-api';
 import { deploymentFor, deploymentOf, FUNCTION_LABEL, MANAGED_BY, secretFor, serviceFor, tokenSecret } from './kube-objects';
-import { LogRing } from './log-ring';
+import { SliceGateway } from './slice-gateway';
 import type { FunctionInfo, FunctionProvider, LogQuery } from './provider';
 
 type Obj = Record<string, any>;
@@ -54,35 +53,26 @@ interface Fn {
   spec: FunctionSpec;
   createdAt: string;
   dep: Obj;
-  logs: LogRing;
   invocations: number;
-  minUnits: number;
-  gw: Gateway | null;
-  units: KubernetesUnitProvider | null;
-  /** Bumped on every (re)start or stop: a stale start attempt knows it is stale. */
-  epoch: number;
-  retry: NodeJS.Timeout | null;
+  run: SliceGateway;
 }
 
 export interface KubeProviderCounters {
   adopted: number;
   deletedOutside: number;
-  gatewayStarts: number;
-  gatewayStartFailures: number;
   skipped: number;
 }
 
 export class KubernetesFunctionProvider implements FunctionProvider {
   readonly name = 'snf-kubernetes';
   readonly orchestration = 'kubernetes';
-  readonly counters: KubeProviderCounters = { adopted: 0, deletedOutside: 0, gatewayStarts: 0, gatewayStartFailures: 0, skipped: 0 };
+  readonly counters: KubeProviderCounters = { adopted: 0, deletedOutside: 0, skipped: 0 };
   private readonly fns = new Map<string, Fn>();
   private readonly secrets = new Set<string>();
   /** Names a deploy/update/remove of ours is changing right now: the watch leaves them alone. */
   private readonly busy = new Set<string>();
   private readonly ops = new Map<string, Promise<unknown>>();
   private lw: ListWatch<Obj> | null = null;
-  private closed = false;
 
   constructor(private readonly o: KubeProviderOptions) {}
 
@@ -174,66 +164,26 @@ export class KubernetesFunctionProvider implements FunctionProvider {
     this.fns.delete(name);
     const msg = `function ${name}: its Deployment ${this.o.namespace}/${name} was deleted outside SNF; function removed`;
     this.say(msg);
-    f.logs.write('snf-gateway', `${msg}\n`);
-    void this.stopGateway(f).then(() => this.o.api.deleteService(this.o.namespace, name)).catch((err) => {
+    f.run.logs.write('snf-gateway', `${msg}\n`);
+    void f.run.stop().then(() => this.o.api.deleteService(this.o.namespace, name)).catch((err) => {
       this.say(`function ${name}: deleting its Service failed: ${kubeErrorText(err)}`);
     });
   }
 
   private add(spec: FunctionSpec, dep: Obj, createdAt: string): Fn {
-    const f: Fn = {
-      spec, createdAt, dep, logs: new LogRing(spec.name, spec.namespace), invocations: 0,
-      minUnits: Math.max(1, (dep.spec?.replicas as number | undefined) ?? spec.minUnits), gw: null, units: null, epoch: 0, retry: null,
-    };
+    const minUnits = Math.max(1, (dep.spec?.replicas as number | undefined) ?? spec.minUnits);
+    const run = new SliceGateway(spec, {
+      api: this.o.api.units, namespace: this.o.namespace, token: this.o.token, host: this.o.host,
+      ...(this.o.alerts !== undefined ? { alerts: this.o.alerts } : {}),
+      ...(this.o.startTimeoutMs !== undefined ? { startTimeoutMs: this.o.startTimeoutMs } : {}),
+      ...(this.o.backoffMs !== undefined ? { backoffMs: this.o.backoffMs } : {}),
+      ...(this.o.log !== undefined ? { log: this.o.log } : {}),
+      ...(this.o.onGateway !== undefined ? { onGateway: this.o.onGateway } : {}),
+    }, minUnits);
+    const f: Fn = { spec, createdAt, dep, invocations: 0, run };
     this.fns.set(spec.name, f);
-    this.startGateway(f);
+    run.start();
     return f;
-  }
-
-  // ---- a function's gateway ---------------------------------------------------------------
-
-  private startGateway(f: Fn, backoff = this.o.backoffMs?.min ?? 1000): void {
-    const epoch = ++f.epoch;
-    const name = f.spec.name;
-    const opts = functionGatewayOptions(f.spec, { token: this.o.token, host: this.o.host, ...(this.o.alerts !== undefined ? { alerts: this.o.alerts } : {}) });
-    const note = (line: string): void => f.logs.write('snf-gateway', `${line}\n`);
-    const gw = new Gateway(opts, {
-      provider: () => (f.units = new KubernetesUnitProvider({
-        api: this.o.api.units, namespace: this.o.namespace, service: name, deployment: name,
-        replicas: { min: f.spec.minUnits, max: f.spec.maxUnits }, startTimeoutMs: this.o.startTimeoutMs ?? 60_000,
-        onLog: note,
-      })),
-    });
-    this.counters.gatewayStarts++;
-    gw.start().then(() => {
-      if (f.epoch !== epoch || this.closed) return void gw.stop();
-      f.gw = gw;
-      gw.setMinUnits(f.minUnits);
-      note(`gateway up: stream :${gw.streamPort}, udp :${gw.udpPort}`);
-      this.say(`${name}: gateway up (units from the EndpointSlices of ${this.o.namespace}/${name}), stream :${gw.streamPort}, udp :${gw.udpPort}`);
-      this.o.onGateway?.(name, gw);
-    }, (err: unknown) => {
-      this.counters.gatewayStartFailures++;
-      if (f.epoch !== epoch || this.closed) return;
-      const next = Math.min(backoff * 2, this.o.backoffMs?.max ?? 10_000);
-      const msg = `${name}: gateway not started: ${(err as Error).message}; again in ${backoff} ms`;
-      note(msg);
-      this.say(msg);
-      f.retry = setTimeout(() => {
-        f.retry = null;
-        if (f.epoch === epoch && this.fns.get(name) === f) this.startGateway(f, next);
-      }, backoff);
-    });
-  }
-
-  private async stopGateway(f: Fn): Promise<void> {
-    f.epoch++;
-    if (f.retry !== null) clearTimeout(f.retry);
-    f.retry = null;
-    const gw = f.gw;
-    f.gw = null;
-    f.units = null;
-    if (gw !== null) await gw.stop();
   }
 
   // ---- FunctionProvider ---------------------------------------------------------------------
@@ -282,7 +232,7 @@ export class KubernetesFunctionProvider implements FunctionProvider {
       const { dep, svc } = this.objects(spec);
       const made = await this.o.api.applyDeployment(this.o.namespace, dep, true);
       await this.o.api.applyService(this.o.namespace, svc, true);
-      await this.stopGateway(old);
+      await old.run.stop();
       this.fns.delete(spec.name);
       const f = this.add(spec, made, old.createdAt);
       f.invocations = old.invocations;
@@ -296,7 +246,7 @@ export class KubernetesFunctionProvider implements FunctionProvider {
       const f = this.fns.get(name);
       if (f === undefined) return false;
       this.fns.delete(name);
-      await this.stopGateway(f);
+      await f.run.stop();
       await this.o.api.deleteDeployment(this.o.namespace, name);
       await this.o.api.deleteService(this.o.namespace, name);
       this.say(`removed ${name}: Deployment and Service ${this.o.namespace}/${name} deleted`);
@@ -310,18 +260,18 @@ export class KubernetesFunctionProvider implements FunctionProvider {
       if (f === undefined) return false;
       const n = Math.max(1, Math.min(Math.floor(replicas), f.spec.maxUnits));
       await this.o.api.units.setReplicas(this.o.namespace, name, n);
-      f.minUnits = n;
       f.dep = { ...f.dep, spec: { ...f.dep.spec, replicas: n } };
-      f.gw?.setMinUnits(n);
+      f.run.setMinUnits(n);
       return true;
     });
   }
 
   private info(f: Fn): FunctionInfo {
-    const available = Math.max((f.dep.status?.availableReplicas as number | undefined) ?? 0, f.units?.list().length ?? 0);
+    const available = Math.max((f.dep.status?.availableReplicas as number | undefined) ?? 0, f.run.available());
+    const gw = f.run.gw;
     return {
       spec: f.spec, createdAt: f.createdAt, replicas: (f.dep.spec?.replicas as number | undefined) ?? 0, availableReplicas: available,
-      streamPort: f.gw?.streamPort ?? 0, udpPort: f.gw?.udpPort ?? 0, minUnits: f.minUnits, invocations: f.invocations,
+      streamPort: gw?.streamPort ?? 0, udpPort: gw?.udpPort ?? 0, minUnits: f.run.minUnits, invocations: f.invocations,
     };
   }
 
@@ -335,22 +285,22 @@ export class KubernetesFunctionProvider implements FunctionProvider {
   }
 
   gateway(name: string): Gateway | undefined {
-    return this.fns.get(name)?.gw ?? undefined;
+    return this.fns.get(name)?.run.gw ?? undefined;
   }
 
   invoke(name: string, packet: Buffer): Promise<InvokeResult> | undefined {
     const f = this.fns.get(name);
-    if (f === undefined || f.gw === null) return undefined;
+    if (f === undefined || f.run.gw === null) return undefined;
     f.invocations++;
-    return f.gw.invoke(packet);
+    return f.run.gw.invoke(packet);
   }
 
   logs(name: string, q: LogQuery): LogLine[] {
-    return this.fns.get(name)?.logs.query(q) ?? [];
+    return this.fns.get(name)?.run.logs.query(q) ?? [];
   }
 
   followLogs(name: string, listener: (l: LogLine) => void): () => void {
-    return this.fns.get(name)?.logs.follow(listener) ?? (() => {});
+    return this.fns.get(name)?.run.logs.follow(listener) ?? (() => {});
   }
 
   listSecrets(): Array<{ name: string; namespace: string }> {
@@ -382,15 +332,16 @@ export class KubernetesFunctionProvider implements FunctionProvider {
   }
 
   stats(): Record<string, unknown> {
-    return { ...this.counters, functions: this.fns.size, watch: this.lw === null ? null : { ...this.lw.counters, lastError: this.lw.lastError } };
+    let startFailures = 0;
+    for (const f of this.fns.values()) startFailures += f.run.startFailures;
+    return { ...this.counters, startFailures, functions: this.fns.size, watch: this.lw === null ? null : { ...this.lw.counters, lastError: this.lw.lastError } };
   }
 
   /** Stops every function's gateway; the cluster's objects stay (the functions live on there). */
   async close(): Promise<void> {
-    this.closed = true;
     this.lw?.close();
     const all = [...this.fns.values()];
     this.fns.clear();
-    await Promise.all(all.map((f) => this.stopGateway(f)));
+    await Promise.all(all.map((f) => f.run.stop()));
   }
 }

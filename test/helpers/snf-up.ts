@@ -61,7 +61,9 @@ export function startSnfUp(stateDir: string, args: string[] = [], extraEnv: Node
       const pw = /credentials \(user admin\) in (\S+)/.exec(err);
       if (m && mm && /snf up: ready/.test(err) && /faas-cli login/.test(out)) {
         clearTimeout(timer);
-        const password = readFileSync(join(pw !== null ? pw[1]! : join(stateDir, 'secrets'), 'basic-auth-password'), 'utf8').trim();
+        const given = args.indexOf('--secrets');
+        const secrets = pw !== null ? pw[1]! : given >= 0 ? args[given + 1]! : join(stateDir, 'secrets');
+        const password = readFileSync(join(secrets, 'basic-auth-password'), 'utf8').trim();
         const auth = `Basic ${Buffer.from(`admin:${password}`).toString('base64')}`;
         resolve({ proc, port: Number(m[1]), metricsPort: Number(mm[1]), url: `http://127.0.0.1:${m[1]}`, auth, password, err: () => err, out: () => out, stop });
       }

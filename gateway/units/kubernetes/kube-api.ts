@@ -1,8 +1,9 @@
 /**
  * The few Kubernetes API calls the Kubernetes unit provider makes, over @kubernetes/client-node:
- * list and watch a Service's EndpointSlices, read and set a Deployment's replicas through its
- * scale subresource. RBAC needed (charts/snf grants exactly this, in the functions namespace):
- * `discovery.k8s.io` endpointslices get/list/watch; `apps` deployments/scale get/patch.
+ * list and watch a Service's EndpointSlices, set a Deployment's replicas through its scale
+ * subresource. RBAC needed (charts/snf grants exactly this, in the functions namespace):
+ * `discovery.k8s.io` endpointslices list/watch; `apps` deployments/scale patch (SNF's own
+ * provider only: the proxy path scales through faas-netes).
  *
  * Credentials: a kubeconfig file when one is given (or KUBECONFIG is set), else the in-cluster
  * service account when KUBERNETES_SERVICE_HOST is set. A kubeconfig that is missing, unreadable,
@@ -35,7 +36,6 @@ export interface KubeApi {
     namespace: string, labelSelector: string, resourceVersion: string,
     onEvent: (type: WatchEventType, obj: SliceLike) => void, done: (err: Error | null) => void,
   ): Promise<() => void>;
-  getReplicas(namespace: string, deployment: string): Promise<number>;
   setReplicas(namespace: string, deployment: string, replicas: number): Promise<void>;
 }
 
@@ -105,11 +105,6 @@ class ClientNodeApi implements KubeApi {
   ): Promise<() => void> {
     const path = `/apis/discovery.k8s.io/v1/namespaces/${encodeURIComponent(namespace)}/endpointslices`;
     return watchPath(this.watcher, path, labelSelector, resourceVersion, onEvent, done);
-  }
-
-  async getReplicas(namespace: string, deployment: string): Promise<number> {
-    const s = await this.apps.readNamespacedDeploymentScale({ name: deployment, namespace });
-    return s.spec?.replicas ?? 0;
   }
 
   async setReplicas(namespace: string, deployment: string, replicas: number): Promise<void> {

@@ -40,8 +40,11 @@ export interface KubernetesUnitsOptions {
   backoffMs?: { min: number; max: number };
   /** Watch failures, re-lists (default: dropped). */
   onLog?: (line: string) => void;
-  /** Scale the Deployment when the controller asks for units (clamped to min..max); unset = never. */
-  replicas?: { min: number; max: number };
+  /**
+   * Scale when the controller asks for units (clamped to min..max): through `set` when given (the
+   * proxy path: faas-netes' scale-function), else the Deployment's scale subresource; unset = never.
+   */
+  replicas?: { min: number; max: number; set?: (replicas: number) => Promise<void> };
 }
 
 export interface KubernetesUnitsCounters extends ListWatchCounters {
@@ -146,7 +149,10 @@ export class KubernetesUnitProvider implements UnitProvider {
       const want = Math.max(r.min, Math.min(r.max, this.asked.size));
       if (want === this.setTo || this.closed) return;
       try {
-        await this.scale(want);
+        if (r.set !== undefined) {
+          await r.set(want);
+          this.own.scales++;
+        } else await this.scale(want);
         this.setTo = want;
         this.log(`replicas set to ${want} (units asked ${this.asked.size}, min ${r.min}, max ${r.max})`);
       } catch (err) {
@@ -163,11 +169,6 @@ export class KubernetesUnitProvider implements UnitProvider {
   on(listener: (e: UnitEvent) => void): () => void {
     this.listeners.add(listener);
     return () => void this.listeners.delete(listener);
-  }
-
-  /** Desired replicas of the function's Deployment (scale subresource). */
-  replicas(): Promise<number> {
-    return this.o.api.getReplicas(this.o.namespace, this.deployment);
   }
 
   /** Sets the Deployment's replicas (scale subresource); the new pods show up as unit-ready. */
