@@ -35,12 +35,12 @@ describe('charts/snf', () => {
 
   it('renders the expected objects, default and non-default', async () => {
     const def = await tool(k, 'helm', ['template', 't', CHART, '-n', 'openfaas']);
-    expect(kinds(def)).toEqual(['Deployment', 'Deployment', 'Role', 'RoleBinding', 'Secret', 'Service', 'ServiceAccount']);
+    expect(kinds(def)).toEqual(['ConfigMap', 'Deployment', 'Deployment', 'Role', 'RoleBinding', 'Secret', 'Service', 'ServiceAccount']);
     expect(def).toContain('prometheus.io/scrape: "true"');
     expect(def).toContain('prometheus.io/port: "8082"');
     const other = await tool(k, 'helm', ['template', 't', CHART, '-n', 'openfaas', '--set',
       'redis.inCluster=true,kafka.inCluster=true,loggers.replicas=0,clusterToken.value=s3cret,functionNamespace=fns,metrics.scrape=false']);
-    expect(kinds(other)).toEqual(['Deployment', 'Deployment', 'Deployment', 'Role', 'RoleBinding', 'Secret', 'Service', 'Service', 'Service', 'ServiceAccount']);
+    expect(kinds(other)).toEqual(['ConfigMap', 'Deployment', 'Deployment', 'Deployment', 'Role', 'RoleBinding', 'Secret', 'Service', 'Service', 'Service', 'ServiceAccount']);
     expect(other).toContain(`token: "${Buffer.from('s3cret').toString('base64')}"`);
     expect(other).toContain('value: "redis://t-snf-redis.openfaas:6379"');
     expect(other).toContain('value: "t-snf-kafka.openfaas:9092"');
@@ -79,6 +79,9 @@ describe('charts/snf', () => {
     const token = Buffer.from(secret.data.token, 'base64').toString();
     expect(token).toMatch(/^[A-Za-z0-9]{40}$/);
     expect((await getJson(k, ['deployment', 'snf-logger', '-n', ns])).spec.replicas).toBe(1);
+    const dash = await getJson(k, ['configmap', 'snf-dashboard', '-n', ns]);
+    expect(dash.metadata.labels.grafana_dashboard).toBe('1');
+    expect(JSON.parse(dash.data['snf.json']).uid).toBe('snf-overview');
 
     // Upgrade: new values apply, the generated token is kept.
     await tool(k, 'helm', ['upgrade', 'snf', CHART, '-n', ns, '--reuse-values', '--set', 'gateway.replicas=2,loggers.replicas=0']);
