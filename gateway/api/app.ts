@@ -40,6 +40,7 @@ export function createApiApp(ctx: ApiContext): express.Express {
   app.use('/function', express.raw({ type: () => true, limit: MAX_PACKET_BYTES }));
   app.use(functionRoutes(ctx));
 
+  if (ctx.systemProxy !== undefined) app.use('/system', auth, ctx.systemProxy);
   app.use('/system', auth, express.json({ type: () => true, limit: MAX_JSON_BYTES }));
   app.use(systemRoutes(ctx));
   app.use(snfRoutes(ctx));

@@ -1,5 +1,5 @@
 /** What the API handlers share: the provider, the metrics hook, credentials, rejection counters. */
-import type { Response } from 'express';
+import type { RequestHandler, Response } from 'express';
 import type { FunctionProvider } from '../functions/provider';
 import type { Credentials } from './auth';
 import type { ApiMetrics } from './types';
@@ -23,6 +23,8 @@ export interface ApiContext {
   readonly counters: ApiCounters;
   /** Open `/system/logs?follow=true` responses (ended on shutdown). */
   readonly followers: Set<Response>;
+  /** The faas-netes proxy path: `/system/*` (behind auth) goes here instead of the routes (system-proxy.ts). */
+  systemProxy?: RequestHandler;
 }
 
 export function newCounters(): ApiCounters {

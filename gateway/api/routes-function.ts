@@ -31,7 +31,9 @@ export function functionRoutes(ctx: ApiContext): Router {
       ctx.metrics.done(label, code, s);
     };
     ctx.metrics.started(label);
-    if (!PATH_NAME.test(full) || namespace !== DEFAULT_NAMESPACE || ctx.provider.get(name) === undefined) {
+    const known = PATH_NAME.test(full) && namespace === DEFAULT_NAMESPACE &&
+      (ctx.provider.get(name) !== undefined || (ctx.provider.lookup !== undefined && (await ctx.provider.lookup(name))));
+    if (!known) {
       ctx.counters.unknownFunction++;
       finish(404);
       res.status(404).type('text/plain').send(`error finding function ${label}: not found\n`);

@@ -1,6 +1,6 @@
 /**
- * `snf up` as a library: the state store, credentials, the local function provider (its
- * deployments restored) and the API server. The CLI (cli/commands/up.ts) only parses flags and
+ * `snf up` as a library: credentials, the function provider (local: with its state store, its
+ * deployments restored; kubernetes: the cluster's functions found) and the API server. The CLI (cli/commands/up.ts) only parses flags and
  * prints; tests call `startUp` directly. `deps.metrics` is where a metrics server plugs in
  * (gateway/metrics/); by default nothing is recorded.
  */
@@ -8,13 +8,19 @@ import { randomBytes } from 'crypto';
 import type { AddressInfo } from 'net';
 import type { Server } from 'http';
 import { join } from 'path';
+import { KubernetesFunctionProvider } from '../functions/kubernetes-provider';
+import { kubeFunctionsApi } from '../functions/kube-functions-api';
 import { LocalFunctionProvider } from '../functions/local-provider';
+import { ProxyFunctionProvider } from '../functions/proxy-provider';
+import { kubeApi } from '../units/kubernetes/kube-api';
+import type { FunctionProvider } from '../functions/provider';
 import { openStateStore } from '../functions/state-store';
 import type { GatewayDeps } from '../gateway';
 import { createApiApp } from './app';
 import { newCounters, type ApiContext } from './context';
+import { systemProxy } from './system-proxy';
 import { ensureCredentials, readCredentials, type Credentials } from './auth';
-import { NO_METRICS, type ApiMetrics } from './types';
+import { DEFAULT_NAMESPACE, NO_METRICS, type ApiMetrics } from './types';
 
 export interface UpOptions {
   port: number;
@@ -33,9 +39,15 @@ export interface UpOptions {
   /** IDS alerts of the functions (gateway --alerts syntax; default off). */
   alerts?: string;
   upstreamTimeoutMs?: number;
-  /** Cluster token of the functions' gateways and units (stream ingress handshake); default random. */
-  token?: string;
   log?: (line: string) => void;
+  /** `local` (default: units as local processes) or `kubernetes` (SNF's own Kubernetes provider); ignored with providerUrl. */
+  provider?: 'local' | 'kubernetes';
+  /** The faas-netes proxy path: /system/* goes to this provider; units from EndpointSlices (kube settings). */
+  providerUrl?: string;
+  /** kubernetes: credentials (kubeconfig file, else KUBECONFIG, else in-cluster) and the functions namespace. */
+  kube?: { kubeconfig?: string; namespace: string; startTimeoutMs?: number };
+  /** Cluster token of the functions' gateways and units (default: random per run; kubernetes: give one that stays). */
+  token?: string;
 }
 
 export interface UpDeps {
@@ -51,7 +63,7 @@ export interface Up {
   generatedSecretsDir: string | null;
   stateWhere: string;
   restored: { restored: string[]; failed: string[] };
-  provider: LocalFunctionProvider;
+  provider: FunctionProvider;
   ctx: ApiContext;
   /** Stops serving, drains every function's units; the state stays. */
   close(): Promise<void>;
@@ -67,15 +79,45 @@ export async function startUp(o: UpOptions, deps: UpDeps = {}): Promise<Up> {
     creds = r.creds;
     generatedSecretsDir = dir;
   }
-  const store = await openStateStore(o.stateFile ?? join(o.stateDir, 'state.json'), o.redisUrl);
   const metrics = deps.metrics ?? NO_METRICS;
-  const provider = new LocalFunctionProvider({
-    token: o.token ?? randomBytes(16).toString('hex'), host: '127.0.0.1', store, knownNfs: o.knownNfs,
-    ...(o.defaultNf !== undefined ? { defaultNf: o.defaultNf } : {}),
-    ...(o.alerts !== undefined ? { alerts: o.alerts } : {}),
-    ...(deps.gatewayDeps !== undefined ? { gatewayDeps: deps.gatewayDeps } : {}),
-    ...(o.log !== undefined ? { log: o.log } : {}),
-  });
+  const token = o.token ?? randomBytes(16).toString('hex');
+  let provider: FunctionProvider;
+  let stateWhere: string;
+  if (o.providerUrl !== undefined) {
+    const api = kubeApi(o.kube?.kubeconfig !== undefined ? { kubeconfig: o.kube.kubeconfig } : {});
+    const namespace = o.kube?.namespace ?? DEFAULT_NAMESPACE;
+    stateWhere = `the functions provider ${o.providerUrl} (units from EndpointSlices in ${namespace} at ${api.server})`;
+    provider = new ProxyFunctionProvider({
+      url: o.providerUrl, creds, api, namespace, token, host: '127.0.0.1', knownNfs: o.knownNfs,
+      ...(o.kube?.startTimeoutMs !== undefined ? { startTimeoutMs: o.kube.startTimeoutMs } : {}),
+      ...(o.defaultNf !== undefined ? { defaultNf: o.defaultNf } : {}),
+      ...(o.alerts !== undefined ? { alerts: o.alerts } : {}),
+      ...(o.log !== undefined ? { log: o.log } : {}),
+      onGateway: (name, gw) => metrics.watch?.(`${name}.${DEFAULT_NAMESPACE}`, gw),
+    });
+  } else if (o.provider === 'kubernetes') {
+    const api = kubeFunctionsApi(o.kube?.kubeconfig !== undefined ? { kubeconfig: o.kube.kubeconfig } : {});
+    const namespace = o.kube?.namespace ?? DEFAULT_NAMESPACE;
+    stateWhere = `kubernetes ${api.server}, namespace ${namespace}`;
+    provider = new KubernetesFunctionProvider({
+      api, namespace, token, host: '127.0.0.1', knownNfs: o.knownNfs,
+      ...(o.kube?.startTimeoutMs !== undefined ? { startTimeoutMs: o.kube.startTimeoutMs } : {}),
+      ...(o.defaultNf !== undefined ? { defaultNf: o.defaultNf } : {}),
+      ...(o.alerts !== undefined ? { alerts: o.alerts } : {}),
+      ...(o.log !== undefined ? { log: o.log } : {}),
+      onGateway: (name, gw) => metrics.watch?.(`${name}.${DEFAULT_NAMESPACE}`, gw),
+    });
+  } else {
+    const store = await openStateStore(o.stateFile ?? join(o.stateDir, 'state.json'), o.redisUrl);
+    stateWhere = store.where;
+    provider = new LocalFunctionProvider({
+      token, host: '127.0.0.1', store, knownNfs: o.knownNfs,
+      ...(o.defaultNf !== undefined ? { defaultNf: o.defaultNf } : {}),
+      ...(o.alerts !== undefined ? { alerts: o.alerts } : {}),
+      ...(deps.gatewayDeps !== undefined ? { gatewayDeps: deps.gatewayDeps } : {}),
+      ...(o.log !== undefined ? { log: o.log } : {}),
+    });
+  }
   const restored = await provider.restore();
   for (const f of provider.list()) {
     const label = `${f.spec.name}.${f.spec.namespace}`;
@@ -87,6 +129,10 @@ export async function startUp(o: UpOptions, deps: UpDeps = {}): Promise<Up> {
     provider, metrics, creds, version: o.version, sha: o.sha ?? 'unknown',
     upstreamTimeoutMs: o.upstreamTimeoutMs ?? 60_000, counters: newCounters(), followers: new Set(),
   };
+  if (provider instanceof ProxyFunctionProvider) {
+    const proxy = provider;
+    ctx.systemProxy = systemProxy(o.providerUrl!, ctx.counters, ctx.upstreamTimeoutMs, (name) => proxy.forget(name));
+  }
   const server: Server = createApiApp(ctx).listen(o.port, o.host);
   try {
     await new Promise<void>((resolve, reject) => {
@@ -111,5 +157,5 @@ export async function startUp(o: UpOptions, deps: UpDeps = {}): Promise<Up> {
     })();
     return closing;
   };
-  return { port, creds, generatedSecretsDir, stateWhere: store.where, restored, provider, ctx, close };
+  return { port, creds, generatedSecretsDir, stateWhere, restored, provider, ctx, close };
 }

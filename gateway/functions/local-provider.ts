@@ -5,13 +5,13 @@
  * function's min and max, `scale` sets the floor. Deployments, floors, ports and secrets go to
  * the state store after every change and come back with `restore()`.
  */
-import { gatewayConfig } from '../config';
 import type { InvokeResult } from '../egress/invoke-sink';
 import { Gateway, type GatewayDeps } from '../gateway';
 import type { GatewayOptions } from '../options';
 import type { FunctionSpec, SpecContext } from '../api/function-spec';
 import { validateDeployment } from '../api/function-spec';
 import { DEFAULT_NAMESPACE, type LogLine, type SecretEntry } from '../api/types';
+import { functionGatewayOptions } from './function-gateway';
 import { LogRing } from './log-ring';
 import type { FunctionInfo, FunctionProvider, LogQuery } from './provider';
 import type { PersistedState, StateStore } from './state-store';
@@ -59,22 +59,14 @@ export class LocalFunctionProvider implements FunctionProvider {
     return next;
   }
 
-  /** The spec's gateway options with the given ports (null = the spec's own). */
+  /** The spec's gateway options with the given ports (unset = the spec's own). */
   private optionsFor(spec: FunctionSpec, logs: LogRing, ports: { stream?: number; udp?: number }): GatewayOptions {
-    const flags: Record<string, string> = { ...spec.flags, token: this.o.token };
-    if (ports.stream !== undefined && spec.flags.listen === '0') flags.listen = String(ports.stream);
-    if (ports.udp !== undefined && spec.flags.udp === '0') flags.udp = String(ports.udp);
-    const base = gatewayConfig({}, flags);
-    return {
-      ...base,
-      host: this.o.host,
-      controller: { ...base.controller, ...spec.params },
-      // The deployment's envVars are its units' environment (as a stock function's), SNF's derived settings win.
-      unitEnv: { ...spec.deployment.envVars, ...base.unitEnv },
-      unitNodeFlags: this.o.unitNodeFlags ?? base.unitNodeFlags,
-      alerts: this.o.alerts ?? 'off',
+    return functionGatewayOptions(spec, {
+      token: this.o.token, host: this.o.host, ports,
+      ...(this.o.alerts !== undefined ? { alerts: this.o.alerts } : {}),
+      ...(this.o.unitNodeFlags !== undefined ? { unitNodeFlags: this.o.unitNodeFlags } : {}),
       onUnitLog: (unit, chunk) => logs.write(`${spec.name}-unit-${unit}`, chunk),
-    };
+    });
   }
 
   /** Starts the function's gateway; ports that are taken now fall back to any free port. */

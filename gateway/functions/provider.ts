@@ -43,6 +43,8 @@ export interface FunctionProvider {
   /** Stops its units (drained); false when unknown. */
   remove(name: string): Promise<boolean>;
   list(): FunctionInfo[];
+  /** A function not held yet that the provider can find (the faas-netes proxy path asks upstream); resolves true when it now holds it. */
+  lookup?(name: string): Promise<boolean>;
   get(name: string): FunctionInfo | undefined;
   /** Sets the floor on units (clamped to 1..max); false when unknown. */
   scale(name: string, replicas: number): Promise<boolean>;

@@ -1,8 +1,9 @@
 /**
  * The few Kubernetes API calls the Kubernetes unit provider makes, over @kubernetes/client-node:
- * list and watch a Service's EndpointSlices, read and set a Deployment's replicas through its
- * scale subresource. RBAC needed (charts/snf grants exactly this, in the functions namespace):
- * `discovery.k8s.io` endpointslices get/list/watch; `apps` deployments/scale get/patch.
+ * list and watch a Service's EndpointSlices, set a Deployment's replicas through its scale
+ * subresource. RBAC needed (charts/snf grants exactly this, in the functions namespace):
+ * `discovery.k8s.io` endpointslices list/watch; `apps` deployments/scale patch (SNF's own
+ * provider only: the proxy path scales through faas-netes).
  *
  * Credentials: a kubeconfig file when one is given (or KUBECONFIG is set), else the in-cluster
  * service account when KUBERNETES_SERVICE_HOST is set. A kubeconfig that is missing, unreadable,
@@ -35,12 +36,12 @@ export interface KubeApi {
     namespace: string, labelSelector: string, resourceVersion: string,
     onEvent: (type: WatchEventType, obj: SliceLike) => void, done: (err: Error | null) => void,
   ): Promise<() => void>;
-  getReplicas(namespace: string, deployment: string): Promise<number>;
   setReplicas(namespace: string, deployment: string, replicas: number): Promise<void>;
 }
 
 let lib: typeof K8s | null = null;
-function k8s(): typeof K8s {
+/** The client library, loaded on first use. */
+export function k8s(): typeof K8s {
   // eslint-disable-next-line @typescript-eslint/no-require-imports
   lib ??= require('@kubernetes/client-node') as typeof K8s;
   return lib;
@@ -98,28 +99,12 @@ class ClientNodeApi implements KubeApi {
     return { items: l.items as SliceLike[], resourceVersion: l.metadata?.resourceVersion ?? '' };
   }
 
-  async watchSlices(
+  watchSlices(
     namespace: string, labelSelector: string, resourceVersion: string,
     onEvent: (type: WatchEventType, obj: SliceLike) => void, done: (err: Error | null) => void,
   ): Promise<() => void> {
-    let ended = false;
-    const end = (err: unknown): void => {
-      if (ended) return;
-      ended = true;
-      done(err === null || err === undefined ? null : err instanceof Error ? err : new Error(String(err)));
-    };
     const path = `/apis/discovery.k8s.io/v1/namespaces/${encodeURIComponent(namespace)}/endpointslices`;
-    const ac = await this.watcher.watch(path, { labelSelector, resourceVersion, allowWatchBookmarks: true },
-      (type, obj) => onEvent(type as WatchEventType, obj as SliceLike), end);
-    return () => {
-      ended = true;
-      ac.abort();
-    };
-  }
-
-  async getReplicas(namespace: string, deployment: string): Promise<number> {
-    const s = await this.apps.readNamespacedDeploymentScale({ name: deployment, namespace });
-    return s.spec?.replicas ?? 0;
+    return watchPath(this.watcher, path, labelSelector, resourceVersion, onEvent, done);
   }
 
   async setReplicas(namespace: string, deployment: string, replicas: number): Promise<void> {
@@ -128,6 +113,25 @@ class ClientNodeApi implements KubeApi {
       name: deployment, namespace, body: [{ op: 'replace', path: '/spec/replicas', value: replicas }],
     });
   }
+}
+
+/** One watch of a collection path from `resourceVersion`; `done` once (null: the server closed it). */
+export async function watchPath<T>(
+  watcher: K8s.Watch, path: string, labelSelector: string, resourceVersion: string,
+  onEvent: (type: WatchEventType, obj: T) => void, done: (err: Error | null) => void,
+): Promise<() => void> {
+  let ended = false;
+  const end = (err: unknown): void => {
+    if (ended) return;
+    ended = true;
+    done(err === null || err === undefined ? null : err instanceof Error ? err : new Error(String(err)));
+  };
+  const ac = await watcher.watch(path, { labelSelector, resourceVersion, allowWatchBookmarks: true },
+    (type, obj) => onEvent(type as WatchEventType, obj as T), end);
+  return () => {
+    ended = true;
+    ac.abort();
+  };
 }
 
 /** A KubeApi over @kubernetes/client-node; throws SNF_ERR_CONFIG for bad credentials. */

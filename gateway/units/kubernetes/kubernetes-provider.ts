@@ -13,10 +13,16 @@
  * once the slices show it (or rejects with SNF_ERR_UNIT_START after `startTimeoutMs`); pods are
  * created by scaling the function's Deployment, `scale(replicas)`, through its scale subresource.
  * `stop(unit)` only forgets that the unit was asked for (the pod runs on until scaled away).
+ *
+ * With `replicas: {min, max}` (SNF's own function provider, and the proxy path) the controller's
+ * scaler acts through the Deployment: `start(unit)` of a unit not yet seen sets the Deployment's
+ * replicas to the units asked for, and `stop(unit)` lowers it again, both clamped to the
+ * function's `com.openfaas.scale.min/max` labels; the pods that come up are the new units.
  */
 import { SnfError } from '../../../sdk/errors';
 import type { UnitEndpoint, UnitEvent, UnitKind, UnitProvider, UnitProviderFactory, UnitSpec } from '../provider';
-import type { KubeApi, WatchEventType } from './kube-api';
+import type { KubeApi } from './kube-api';
+import { kubeErrorText, ListWatch, type ListWatchCounters } from './list-watch';
 import { DEFAULT_UNIT_NAMES, newSliceSkips, sameEndpoint, unitsOfSlices, type KubeUnitNames, type SliceLike, type SliceSkips } from './slices';
 
 export interface KubernetesUnitsOptions {
@@ -34,14 +40,14 @@ export interface KubernetesUnitsOptions {
   backoffMs?: { min: number; max: number };
   /** Watch failures, re-lists (default: dropped). */
   onLog?: (line: string) => void;
+  /**
+   * Scale when the controller asks for units (clamped to min..max): through `set` when given (the
+   * proxy path: faas-netes' scale-function), else the Deployment's scale subresource; unset = never.
+   */
+  replicas?: { min: number; max: number; set?: (replicas: number) => Promise<void> };
 }
 
-export interface KubernetesUnitsCounters {
-  lists: number;
-  listErrors: number;
-  watches: number;
-  watchEvents: number;
-  watchErrors: number;
+export interface KubernetesUnitsCounters extends ListWatchCounters {
   unitsReady: number;
   unitsGone: number;
   scales: number;
@@ -57,36 +63,56 @@ export class KubernetesUnitProvider implements UnitProvider {
   readonly name = 'kubernetes';
   readonly service: string;
   readonly deployment: string;
-  readonly counters: KubernetesUnitsCounters = { lists: 0, listErrors: 0, watches: 0, watchEvents: 0, watchErrors: 0, unitsReady: 0, unitsGone: 0, scales: 0 };
+  private readonly own = { unitsReady: 0, unitsGone: 0, scales: 0, scaleErrors: 0 };
   /** What the last reconcile skipped (see slices.ts). */
   skips: SliceSkips = newSliceSkips();
-  /** The last list or watch error, for messages and stats (null while healthy). */
-  lastError: string | null = null;
   private readonly slices = new Map<string, SliceLike>();
   private units = new Map<number, UnitEndpoint>();
   private readonly listeners = new Set<(e: UnitEvent) => void>();
   private readonly waiters = new Map<number, Waiter[]>();
   private readonly asked = new Set<number>();
-  private readonly selector: string;
-  private stopWatch: (() => void) | null = null;
-  private retryTimer: NodeJS.Timeout | null = null;
-  private backoff: number;
+  private readonly lw: ListWatch<SliceLike>;
   private closed = false;
-  private firstSync: Promise<void>;
-  private markSynced!: () => void;
+  /** Replicas last set through the Deployment (-1: not yet). */
+  private setTo = -1;
+  private scaling: Promise<void> = Promise.resolve();
 
   constructor(private readonly o: KubernetesUnitsOptions) {
     this.service = o.service ?? '';
     this.deployment = o.deployment ?? this.service;
-    this.selector = `kubernetes.io/service-name=${this.service}`;
-    this.backoff = o.backoffMs?.min ?? 200;
-    this.firstSync = new Promise((r) => (this.markSynced = r));
-    void this.cycle();
+    const selector = `kubernetes.io/service-name=${this.service}`;
+    this.lw = new ListWatch<SliceLike>({
+      server: o.api.server,
+      list: () => o.api.listSlices(o.namespace, selector),
+      watch: (rv, onEvent, done) => o.api.watchSlices(o.namespace, selector, rv, onEvent, done),
+    }, {
+      reset: (items) => {
+        this.slices.clear();
+        for (const s of items) this.slices.set(s.metadata?.name ?? '', s);
+        this.reconcile();
+      },
+      event: (type, obj) => {
+        const name = obj.metadata?.name ?? '';
+        if (type === 'DELETED') this.slices.delete(name);
+        else this.slices.set(name, obj);
+        this.reconcile();
+      },
+      failed: (why, ms) => this.log(`${why}; again in ${ms} ms`),
+    }, o.backoffMs);
+  }
+
+  get counters(): KubernetesUnitsCounters {
+    return { ...this.lw.counters, unitsReady: this.own.unitsReady, unitsGone: this.own.unitsGone, scales: this.own.scales };
+  }
+
+  /** The last list or watch error, for messages and stats (null while healthy). */
+  get lastError(): string | null {
+    return this.lw.lastError;
   }
 
   /** Resolves after the first successful list (tests; `start` does not need it). */
   synced(): Promise<void> {
-    return this.firstSync;
+    return this.lw.synced();
   }
 
   start(unit: number, kind: UnitKind): Promise<UnitEndpoint> {
@@ -94,6 +120,7 @@ export class KubernetesUnitProvider implements UnitProvider {
     this.asked.add(unit);
     const ep = this.units.get(unit);
     if (ep !== undefined) return Promise.resolve(ep);
+    this.follow();
     const ms = this.o.startTimeoutMs ?? 60000;
     return new Promise((resolve, reject) => {
       const w: Waiter = {
@@ -110,7 +137,29 @@ export class KubernetesUnitProvider implements UnitProvider {
 
   stop(unit: number): Promise<void> {
     this.asked.delete(unit);
+    this.follow();
     return Promise.resolve();
+  }
+
+  /** With `replicas`: the Deployment follows the units asked for (clamped), one patch at a time. */
+  private follow(): void {
+    const r = this.o.replicas;
+    if (r === undefined || this.closed) return;
+    this.scaling = this.scaling.then(async () => {
+      const want = Math.max(r.min, Math.min(r.max, this.asked.size));
+      if (want === this.setTo || this.closed) return;
+      try {
+        if (r.set !== undefined) {
+          await r.set(want);
+          this.own.scales++;
+        } else await this.scale(want);
+        this.setTo = want;
+        this.log(`replicas set to ${want} (units asked ${this.asked.size}, min ${r.min}, max ${r.max})`);
+      } catch (err) {
+        this.own.scaleErrors++;
+        this.log(`setting replicas of deployment ${this.deployment} to ${want} failed: ${kubeErrorText(err)}`);
+      }
+    });
   }
 
   list(): UnitEndpoint[] {
@@ -122,23 +171,16 @@ export class KubernetesUnitProvider implements UnitProvider {
     return () => void this.listeners.delete(listener);
   }
 
-  /** Desired replicas of the function's Deployment (scale subresource). */
-  replicas(): Promise<number> {
-    return this.o.api.getReplicas(this.o.namespace, this.deployment);
-  }
-
   /** Sets the Deployment's replicas (scale subresource); the new pods show up as unit-ready. */
   async scale(replicas: number): Promise<void> {
     if (!Number.isInteger(replicas) || replicas < 0) throw new SnfError('SNF_ERR_USAGE', `replicas must be an integer ≥ 0 (got ${replicas})`);
     await this.o.api.setReplicas(this.o.namespace, this.deployment, replicas);
-    this.counters.scales++;
+    this.own.scales++;
   }
 
   close(): Promise<void> {
     this.closed = true;
-    this.stopWatch?.();
-    this.stopWatch = null;
-    if (this.retryTimer !== null) clearTimeout(this.retryTimer);
+    this.lw.close();
     for (const [unit, ws] of this.waiters) {
       for (const w of ws) {
         clearTimeout(w.timer);
@@ -149,75 +191,8 @@ export class KubernetesUnitProvider implements UnitProvider {
     return Promise.resolve();
   }
 
-  // ---- list + watch -------------------------------------------------------------------------
-
   private log(line: string): void {
     this.o.onLog?.(`kubernetes ${this.o.namespace}/${this.service}: ${line}`);
-  }
-
-  /** One list, then a watch from its resourceVersion; on any end, again after the backoff. */
-  private async cycle(): Promise<void> {
-    if (this.closed) return;
-    let rv: string;
-    try {
-      const l = await this.o.api.listSlices(this.o.namespace, this.selector);
-      this.counters.lists++;
-      this.slices.clear();
-      for (const s of l.items) this.slices.set(s.metadata?.name ?? '', s);
-      rv = l.resourceVersion;
-      this.lastError = null;
-      this.reconcile();
-      this.markSynced();
-    } catch (err) {
-      this.counters.listErrors++;
-      return this.retry(`list ${this.o.api.server}: ${errText(err)}`);
-    }
-    if (this.closed) return;
-    let delivered = false;
-    try {
-      this.counters.watches++;
-      const stop = await this.o.api.watchSlices(this.o.namespace, this.selector, rv, (type, obj) => {
-        delivered = true;
-        this.onWatchEvent(type, obj);
-      }, (err) => {
-        this.stopWatch = null;
-        if (err !== null) this.counters.watchErrors++;
-        if (delivered) this.backoff = this.o.backoffMs?.min ?? 200;
-        this.retry(err !== null ? `watch: ${errText(err)}` : null);
-      });
-      if (this.closed) stop();
-      else this.stopWatch = stop;
-    } catch (err) {
-      this.counters.watchErrors++;
-      this.retry(`watch ${this.o.api.server}: ${errText(err)}`);
-    }
-  }
-
-  private retry(why: string | null): void {
-    if (this.closed || this.retryTimer !== null) return;
-    if (why !== null) {
-      this.lastError = why;
-      this.log(`${why}; again in ${this.backoff} ms`);
-    }
-    const wait = why === null ? 0 : this.backoff;
-    if (why !== null) this.backoff = Math.min(this.backoff * 2, this.o.backoffMs?.max ?? 5000);
-    this.retryTimer = setTimeout(() => {
-      this.retryTimer = null;
-      void this.cycle();
-    }, wait);
-  }
-
-  private onWatchEvent(type: WatchEventType, obj: SliceLike): void {
-    this.counters.watchEvents++;
-    const name = obj.metadata?.name ?? '';
-    if (type === 'ADDED' || type === 'MODIFIED') this.slices.set(name, obj);
-    else if (type === 'DELETED') this.slices.delete(name);
-    else if (type === 'ERROR') {
-      // Typically 410 Gone (resourceVersion too old): the watch ends and the re-list resyncs.
-      this.lastError = `watch error event: ${JSON.stringify(obj).slice(0, 200)}`;
-      return;
-    } else return; // BOOKMARK
-    this.reconcile();
   }
 
   /** Diff the slices' units against the known ones: gone first, then ready. */
@@ -230,13 +205,13 @@ export class KubernetesUnitProvider implements UnitProvider {
     for (const [unit, ep] of prev) {
       const now = next.get(unit);
       if (now !== undefined && sameEndpoint(now, ep)) continue;
-      this.counters.unitsGone++;
+      this.own.unitsGone++;
       this.emit({ type: 'unit-gone', unit, instance: ep.instance, why: now === undefined ? 'endpoint removed or not ready' : `moved to ${now.instance}` });
     }
     for (const [unit, ep] of next) {
       const was = prev.get(unit);
       if (was !== undefined && sameEndpoint(was, ep)) continue;
-      this.counters.unitsReady++;
+      this.own.unitsReady++;
       this.emit({ type: 'unit-ready', endpoint: ep });
       for (const w of this.waiters.get(unit) ?? []) {
         clearTimeout(w.timer);
@@ -259,15 +234,8 @@ export class KubernetesUnitProvider implements UnitProvider {
   }
 
   stats(): Record<string, unknown> {
-    return { ...this.counters, skips: { ...this.skips }, units: this.units.size, asked: this.asked.size, lastError: this.lastError };
+    return { ...this.counters, scaleErrors: this.own.scaleErrors, skips: { ...this.skips }, units: this.units.size, asked: this.asked.size, lastError: this.lastError };
   }
-}
-
-function errText(err: unknown): string {
-  const e = err as { code?: number; statusCode?: number; message?: string };
-  const code = e?.code ?? e?.statusCode;
-  const msg = (e?.message ?? String(err)).split('\n')[0]!.slice(0, 300);
-  return typeof code === 'number' ? `HTTP ${code}: ${msg}` : msg;
 }
 
 /** A factory for `new Gateway(opts, { provider })`: the function's service defaults to its name. */

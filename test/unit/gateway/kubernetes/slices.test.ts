@@ -1,4 +1,4 @@
-import { DEFAULT_UNIT_NAMES, newSliceSkips, unitIdOf, unitsOfSlices, type SliceLike } from '../../../gateway/units/kubernetes/slices';
+import { DEFAULT_UNIT_NAMES, newSliceSkips, unitIdOf, unitsOfSlices, type SliceLike } from '../../../../gateway/units/kubernetes/slices';
 
 const slice = (name: string, eps: NonNullable<SliceLike['endpoints']>, ports = [{ name: 'data', port: 7000 }, { name: 'peer', port: 7001 }]): SliceLike =>
   ({ metadata: { name }, addressType: 'IPv4', ports, endpoints: eps });
