@@ -33,7 +33,7 @@ export const ENV_KEYS: Readonly<Record<string, KeySpec>> = Object.freeze({
   SNF_GATEWAY_ALPHA: { field: 'alpha', kind: 'fraction', def: undefined, flag: 'alpha', doc: 'balancing knob α in [0, 1] (default: 0.25)' },
   SNF_GATEWAY_CAPACITY_BPS: { field: 'capacityBps', kind: 'number', def: undefined, flag: 'capacityBps', doc: 'per-unit capacity in bits/s the controller packs flowlets against (default: 1e9)' },
   SNF_GATEWAY_OF_WATCHDOG: { field: 'ofWatchdog', kind: 'string', def: undefined, flag: 'ofWatchdog', doc: '`packet` mode: path of the real of-watchdog binary run (http mode) in front of each `snf watchdog --http` unit; one unit at most (of-watchdog binds :8081). Default: units are `snf watchdog --http` alone' },
-  SNF_GATEWAY_MIN_UNITS: { field: 'minUnits', kind: 'int', def: 1, flag: 'minUnits', doc: 'units started at once (1–32767)' },
+  SNF_GATEWAY_MIN_UNITS: { field: 'minUnits', kind: 'int', def: 1, flag: 'minUnits', doc: 'units started at once and never retired below (1–32767)' },
   SNF_GATEWAY_MAX_UNITS: { field: 'maxUnits', kind: 'int', def: 8, flag: 'maxUnits', doc: 'upper bound on units (1–32767)' },
   SNF_GATEWAY_NF_TIME: { field: 'nfTime', kind: 'nfTime', def: 'arrival', flag: 'nfTime', doc: '`arrival` or `source`: ctx.nowNs is the gateway arrival or the replayer stamp' },
   SNF_GATEWAY_ALERTS: { field: 'alerts', kind: 'alerts', def: '', flag: 'alerts', doc: 'IDS alerts as EVE JSON lines: `stdout`, `file:<path>`, `kafka[:topic]` or `off` (default: `kafka:snf-alerts` when KAFKA_BROKERS is set, else stdout)' },

@@ -145,6 +145,8 @@ export class Gateway {
       onUnitStart: (unit) => (this.resuming ? undefined : this.pool.start(unit)),
       onUnitStop: (unit) => void this.retirement.retire(unit),
     });
+    // --min-units is a floor, as OpenFaaS's com.openfaas.scale.min: the scaler never retires below it.
+    this.controller.setFloor(o.minUnits);
     this.core = new DispatchCore(this.controller, this.pool.links, this.http, {
       maxInFlight: o.maxInFlight, replicate: this.routing.replicate, sourceTime: o.nfTime === 'source', sampleClockNs: monoNs, retain: this.recovery !== null,
       timing: o.timing && !this.routing.http ? { fromSeq: o.timing.fromSeq, clockOffsetNs: MONO_TO_HOST_NS } : undefined,

@@ -25,7 +25,7 @@ export function compare(bench: Command): void {
     .option('--modes <list>', `comma-separated run modes (${MODE_SYNTAX})`, COMPARE_MODES.join(','))
     .option('--rate <pps>', 'offered packets/s, evenly spaced (default 5000 unless --speed)')
     .option('--speed <x>', 'replay at the trace\'s own timing compressed x times (keeps its burstiness)')
-    .option('--min-units <n>', 'units started at once', '1')
+    .option('--min-units <n>', 'units started at once and never retired below', '1')
     .option('--max-units <n>', 'upper bound on units (packet with --of-watchdog: 1)', '4')
     .option('--capacity-bps <bps>', 'per-unit capacity the controller packs against; demand is counted in it (default: the LIVE profile)')
     .option('--timeout-us <us>', 'flowlet timeout T in µs (default: the LIVE profile)')

@@ -29,7 +29,7 @@ export function register(program: Command): void {
     .option('--alpha <x>', 'balancing knob α')
     .option('--capacity-bps <bps>', 'per-unit capacity the controller packs against (default 1e9)')
     .option('--of-watchdog <path>', 'packet mode: the real of-watchdog (http mode) in front of each snf watchdog --http unit')
-    .option('--min-units <n>', 'units started at once (default 1)')
+    .option('--min-units <n>', 'units started at once and never retired below (default 1)')
     .option('--max-units <n>', 'upper bound on units (default 8)')
     .option('--nf-time <t>', 'arrival | source (ctx.nowNs from the replayer stamps; default arrival)')
     .option('--logger <mode>', 'output logger per unit (fault tolerance): off | memory | kafka:fast | kafka:strict (default off)')
