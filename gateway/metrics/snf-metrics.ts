@@ -16,7 +16,7 @@ export interface SnfMetricsOptions {
   unitStats?: UnitStatsReaderOptions;
 }
 
-/** What the API (H5's gateway/api/) calls; watch/unwatch attach a function's SNF gateway. */
+/** What the API (gateway/api/) calls; watch/unwatch attach a function's SNF gateway. */
 export interface SnfApiMetrics extends ApiMetrics {
   watch?(fn: string, gw: GatewayView): void;
   unwatch?(fn: string): void;

@@ -77,7 +77,7 @@ afterAll(async () => {
 
 test('Prometheus scrapes snf gateway: snf_* match the gateway stats, stock series keep their labels, promtool flags only the stock names', async () => {
   gw = await startGateway(['--function', 'lb', '--min-units', '2', '--max-units', '2', '--alerts', 'off']);
-  // The API side (H5's gateway/api/ calls these): the stock series through an in-process listener.
+  // The API side (gateway/api/ calls these): the stock series through an in-process listener.
   const apiMetrics = new SnfMetrics();
   api = await startMetricsServer({ metrics: apiMetrics, host: '127.0.0.1', port: 0 });
   apiMetrics.started('env.openfaas-fn');
