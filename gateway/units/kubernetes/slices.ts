@@ -15,7 +15,6 @@
  * - the instance: `targetRef.name` (the pod), else `address:dataPort` — the key a given id sticks to.
  */
 import type { HostPort, UnitEndpoint } from '../provider';
-import type { UnitIds } from './unit-ids';
 
 /** The parts of a discovery.k8s.io/v1 EndpointSlice read here. */
 export interface SliceLike {
@@ -59,6 +58,11 @@ export const newSliceSkips = (): SliceSkips => ({ badSlice: 0, noUnitId: 0, dupl
 export interface ListedEndpoint {
   ep: UnitEndpoint;
   ready: boolean;
+}
+
+/** Gives endpoints without a fixed id one (unit-ids.ts `UnitIds`). */
+export interface IdAssigner {
+  assign(listed: readonly ListedEndpoint[], nowMs: number, skips: SliceSkips): Map<number, UnitEndpoint>;
 }
 
 const HOSTNAME_ID = /^unit-(\d{1,5})$/;
@@ -109,7 +113,7 @@ export function listedOfSlices(slices: Iterable<SliceLike>, names: KubeUnitNames
  * Every unit of a Service's slices by unit id: the ready endpoints, each under its fixed id, or
  * (with `ids`) the id `ids` gives it; without `ids` an endpoint with no fixed id is skipped.
  */
-export function unitsOfSlices(slices: Iterable<SliceLike>, names: KubeUnitNames, skips: SliceSkips, ids?: UnitIds, nowMs = 0): Map<number, UnitEndpoint> {
+export function unitsOfSlices(slices: Iterable<SliceLike>, names: KubeUnitNames, skips: SliceSkips, ids?: IdAssigner, nowMs = 0): Map<number, UnitEndpoint> {
   const listed = listedOfSlices(slices, names, skips);
   if (ids !== undefined) return ids.assign(listed, nowMs, skips);
   const units = new Map<number, UnitEndpoint>();

@@ -14,11 +14,11 @@
  * - a ready endpoint for which no id is free waits (counted `noFreeId`) until one is.
  */
 import type { UnitEndpoint } from '../provider';
-import type { ListedEndpoint, SliceSkips } from './slices';
+import type { IdAssigner, ListedEndpoint, SliceSkips } from './slices';
 
 export const MAX_UNIT_ID = 32767;
 
-export class UnitIds {
+export class UnitIds implements IdAssigner {
   /** Endpoint key → its id, while listed. */
   private readonly byKey = new Map<string, number>();
   /** Held ids of endpoints no longer listed: id → until when (ms) and whose it was. */
