@@ -12,7 +12,8 @@ import type { AddressInfo, Server } from 'net';
 import { performance } from 'perf_hooks';
 import type { Server as GrpcServer } from '@grpc/grpc-js';
 import type { Logger } from 'pino';
-import { FrameType } from '../proto/frames/constants';
+import { FrameType, HandshakeFlag, Role } from '../proto/frames/constants';
+import { HandshakeStatus, type Handshake } from '../proto/frames/handshake-v1';
 import { EgressBatchV2Writer } from '../proto/frames/egress-batch-v2';
 import { encodeCredit } from '../proto/frames/credit-v1';
 import { PacketBatchReader } from '../proto/frames/packet-batch-v1';
@@ -25,15 +26,16 @@ import { LogKind, type LogRecord } from '../proto/frames/log-record-v1';
 import type { NetworkFunction } from '../sdk/types';
 import { BillingMeter } from './billing';
 import { EgressNames } from './egress-names';
-import { createDataPlaneServer, type DataPlaneConnection } from './data-plane-server';
+import { createDataPlaneServer, type Admission, type DataPlaneConnection } from './data-plane-server';
 import { PacketProcessor } from './runtime/packet-processor';
+import { newUnitCounters } from './runtime/counters';
 import { sweep, type SweepOptions } from './runtime/sweep';
 import { PeerClients } from './peer-clients';
 import { bindServer, createPeerServer } from './peer-server';
 import type { StateBackend } from './state/backend';
 import { createStateBackend } from './state/create-backend';
 import { StatePeerService } from './state/peer-service';
-import type { WatchdogConfig } from './config';
+import { UNIT_ID_FROM_GATEWAY, type WatchdogConfig } from './config';
 import { announceReady } from './ready';
 import { UnitLoggerLink } from './logger/unit-logger-link';
 
@@ -48,17 +50,20 @@ const TIMING_RECORDS = 32 * 1024;
 const MAX_WARM_PEERS = 32;
 
 export class ComputeUnit<C, S> {
-  readonly proc: PacketProcessor<C, S>;
+  // Built once the unit has its id (at once, or from the first gateway handshake: SNF_UNIT_ID=gateway).
+  proc!: PacketProcessor<C, S>;
   readonly billing: BillingMeter;
-  readonly peers: PeerClients;
+  peers!: PeerClients;
   /** Where flow state lives between flowlets (SNF_STATE): peers or the external store. */
-  readonly backend: StateBackend<S>;
-  private readonly service: StatePeerService<C, S>;
+  backend!: StateBackend<S>;
+  private service!: StatePeerService<C, S>;
   private readonly reader = new PacketBatchReader();
   private readonly targets = new Uint16Array(255);
   private readonly egress = new EgressBatchV2Writer(EGRESS_BYTES);
   /** Texts of drop-reason ids and sids the gateway connection has not seen yet. */
-  private readonly names: EgressNames<S>;
+  private names!: EgressNames<S>;
+  /** The processor's counters, there before it (the listeners count refusals from the start). */
+  private readonly unitCounters = newUnitCounters();
   /** What the NF said about the packet being emitted (ports.said, just before its emit). */
   private saidDrop = 0;
   private saidSids: Uint32Array = new Uint32Array(0);
@@ -78,18 +83,33 @@ export class ComputeUnit<C, S> {
   private readonly sweepOpts: SweepOptions;
   private readonly restoreKey = newFlowKey();
   /** SNF_LOGGER: every packet's record and the egress go to the output logger, which releases to the gateway. */
-  readonly logger: UnitLoggerLink<S> | null;
+  logger: UnitLoggerLink<S> | null = null;
   dataPort = 0;
   peerPort = 0;
 
-  constructor(nf: NetworkFunction<C, S>, nfConfig: C, readonly cfg: WatchdogConfig, readonly log: Logger) {
+  constructor(private readonly nf: NetworkFunction<C, S>, private readonly nfConfig: C, public cfg: WatchdogConfig, readonly log: Logger) {
     this.billing = new BillingMeter(nf.name);
+    this.timing = cfg.timing === 1 ? new TimingWriter(TIMING_RECORDS) : null;
+    this.meter = cfg.timing === 1 ? new ProcessMeter() : null;
+    this.sweepOpts = { idlePushNs: cfg.idlePushUs * 1e3, evictNs: cfg.evictMs * 1e6 };
+    if (cfg.unitId !== UNIT_ID_FROM_GATEWAY) this.build(cfg.unitId);
+  }
+
+  /** The unit id it runs as; −1 (UNIT_ID_FROM_GATEWAY) until a gateway assigned one. */
+  get unitId(): number {
+    return this.cfg.unitId;
+  }
+
+  /** Everything that depends on the unit id: the NF (created with it), peers, state backend. */
+  private build(unitId: number): void {
+    const cfg = (this.cfg = Object.freeze({ ...this.cfg, unitId }));
+    const { nf, log } = this;
     this.peers = new PeerClients(cfg.unitId, cfg.token, cfg.peerDeadlineMs, (unit, err) => {
       this.proc.counters.pushErrors++;
       log.warn({ unit, err: String(err) }, 'push stream failed');
     });
     for (const [unit, addr] of Object.entries(cfg.peers)) this.peers.setAddress(Number(unit), addr);
-    this.proc = new PacketProcessor(nf, nfConfig, {
+    this.proc = new PacketProcessor(nf, this.nfConfig, {
       emit: (f, clock, verdict, reason, buf, off, len, wire) => this.emit(f, clock, verdict, reason, buf, off, len, wire),
       canPull: (unit) => this.backend.canFetch(unit),
       requestPull: (unit, e, minClock) => this.backend.requestFetch(unit, e, minClock),
@@ -106,11 +126,8 @@ export class ComputeUnit<C, S> {
     }, {
       unitId: cfg.unitId, pullDelayNs: cfg.pullDelayUs * 1e3, pullRetryNs: cfg.pullRetryUs * 1e3,
       holdTimeoutNs: cfg.holdTimeoutMs * 1e6, maxUnits: cfg.maxUnits,
-    });
+    }, this.unitCounters);
     this.names = new EgressNames<S>(this.proc.invoker);
-    this.timing = cfg.timing === 1 ? new TimingWriter(TIMING_RECORDS) : null;
-    this.meter = cfg.timing === 1 ? new ProcessMeter() : null;
-    this.sweepOpts = { idlePushNs: cfg.idlePushUs * 1e3, evictNs: cfg.evictMs * 1e6 };
     // After state arrives asynchronously: release, re-pull what is still missing, answer waiters, flush.
     const afterArrival = (): void => this.afterWork(nowNs());
     this.backend = createStateBackend(cfg.stateStore, {
@@ -135,29 +152,53 @@ export class ComputeUnit<C, S> {
     this.service = new StatePeerService(this.proc, nowNs, cfg.pullWaitMs, afterArrival);
   }
 
+  /**
+   * A gateway's handshake (proto/data-plane.md §1): with ASSIGN_UNIT_ID its unitId is this unit's
+   * id. A unit without one takes it (once, for its whole life; the external store connects then),
+   * a unit with one refuses a different id. Other connections are taken as before.
+   */
+  private admit(h: Handshake): Admission {
+    const assigned = h.role === Role.GATEWAY && (h.flags & HandshakeFlag.ASSIGN_UNIT_ID) !== 0 ? h.unitId : -1;
+    const id = this.cfg.unitId;
+    if (id !== UNIT_ID_FROM_GATEWAY) {
+      if (assigned < 0 || assigned === id) return { status: HandshakeStatus.OK, unitId: id };
+      return { status: HandshakeStatus.WRONG_UNIT_ID, unitId: id, reason: `the gateway assigned unit id ${assigned}, but this unit runs as ${id}` };
+    }
+    if (assigned < 0) return { status: HandshakeStatus.NO_UNIT_ID, unitId: 0, reason: 'this unit takes its id from the gateway (SNF_UNIT_ID=gateway) and the handshake assigned none' };
+    const max = this.cfg.maxUnits;
+    if (assigned < 1 || assigned > 32767 || (max > 0 && assigned > max)) {
+      return { status: HandshakeStatus.WRONG_UNIT_ID, unitId: 0, reason: `assigned unit id ${assigned} is outside 1..${max > 0 ? max : 32767}` };
+    }
+    this.build(assigned);
+    this.backend.start().catch((err) => this.log.warn({ unit: assigned, err: String(err) }, 'state backend failed to start'));
+    this.log.info({ unit: assigned }, 'unit id assigned by the gateway');
+    return { status: HandshakeStatus.OK, unitId: assigned };
+  }
+
   get counters() {
-    return this.proc.counters;
+    return this.unitCounters;
   }
 
   async start(): Promise<void> {
     const { cfg, log } = this;
-    await this.backend.start();
+    if (cfg.unitId !== UNIT_ID_FROM_GATEWAY) await this.backend.start();
     if (this.logger !== null) {
       await this.logger.connect();
       const restored = this.logger.counters.restoredFlows;
       if (restored > 0) log.warn({ unit: cfg.unitId, flows: restored, logger: cfg.loggerAddress }, 'took over a dead unit: flows restored from its output logger');
     }
+    // Before the unit has an id no peer knows it: anything sent is refused (counted as rejected).
     this.peerServer = createPeerServer(cfg.token, {
-      push: (req) => this.service.onPush(req),
-      pull: (req) => this.service.onPull(req),
-    }, this.proc.counters, log);
+      push: (req) => (this.service !== undefined ? this.service.onPush(req) : { applied: 0, stale: 0, rejected: req.flows?.length ?? 0 }),
+      pull: (req) => (this.service !== undefined ? this.service.onPull(req) : Promise.reject(new Error('this unit has no id yet'))),
+    }, this.unitCounters, log);
     this.peerPort = await bindServer(this.peerServer, cfg.host, cfg.peerListen);
-    this.dataServer = createDataPlaneServer({ unitId: cfg.unitId, token: cfg.token, maxFrameBody: cfg.maxFrameBody }, {
+    this.dataServer = createDataPlaneServer({ unitId: Math.max(0, cfg.unitId), token: cfg.token, maxFrameBody: cfg.maxFrameBody, admit: (h) => this.admit(h) }, {
       onFrame: (conn, type, count, body) => this.onFrame(conn, type, count, body),
       onClose: (conn) => {
         if (this.egressConn === conn) this.egressConn = null;
       },
-    }, this.proc.counters, log);
+    }, this.unitCounters, log);
     await new Promise<void>((resolve, reject) => {
       this.dataServer!.once('error', reject);
       this.dataServer!.listen(cfg.listen, cfg.host, () => resolve());
@@ -166,7 +207,8 @@ export class ComputeUnit<C, S> {
     this.timer = setInterval(() => this.tick(), cfg.sweepMs);
     this.timer.unref();
     log.info({ unit: cfg.unitId, data: this.dataPort, peer: this.peerPort, idlePushUs: cfg.idlePushUs }, 'compute unit listening');
-    announceReady(cfg.readyFd, { kind: 'compute', unit: cfg.unitId, host: cfg.host, data: this.dataPort, peer: this.peerPort, http: 0 });
+    // Ready record unit 0: the id is not known yet (SNF_UNIT_ID=gateway).
+    announceReady(cfg.readyFd, { kind: 'compute', unit: Math.max(0, cfg.unitId), host: cfg.host, data: this.dataPort, peer: this.peerPort, http: 0 });
   }
 
   /** Push every flow that changed since its last push (drain on SIGTERM), then close. */
@@ -174,12 +216,13 @@ export class ComputeUnit<C, S> {
     if (this.timer) clearInterval(this.timer);
     this.meter?.stop();
     this.flushEgress();
+    const built = this.service !== undefined;
     // Wait for the answers: closing the peer clients below would cancel pushes still in flight.
-    await this.backend.handOff();
-    this.service.close();
-    await this.backend.close();
+    if (built) await this.backend.handOff();
+    this.service?.close();
+    if (built) await this.backend.close();
     await new Promise<void>((r) => (this.dataServer ? this.dataServer.close(() => r()) : r()));
-    this.peers.close();
+    this.peers?.close();
     this.logger?.close();
     // Peers' PushStreams into this unit stay open until they end them: let calls in progress finish
     // briefly, then cut the rest.
@@ -252,7 +295,7 @@ export class ComputeUnit<C, S> {
   }
 
   private tick(): void {
-    this.afterWork(nowNs());
+    if (this.service !== undefined) this.afterWork(nowNs()); // nothing to sweep before the unit has an id
   }
 
   private afterWork(now: number): void {

@@ -15,6 +15,7 @@ export interface WatchdogConfig {
   handler: string | null;
   configFile: string | null;
   role: 'unit' | 'logger';
+  /** This unit's id; UNIT_ID_FROM_GATEWAY (−1): learnt from the gateway's handshake (`SNF_UNIT_ID=gateway`). */
   unitId: number;
   host: string;
   listen: number;
@@ -58,7 +59,10 @@ export interface WatchdogConfig {
   kafkaBrokers: string;
 }
 
-type Kind = 'string' | 'int' | 'port' | 'peers' | 'role' | 'duration' | 'lock' | 'store' | 'loggerMode' | 'rebuild';
+/** cfg.unitId of a unit started with `SNF_UNIT_ID=gateway` (a Deployment's pod): the gateway assigns it. */
+export const UNIT_ID_FROM_GATEWAY = -1;
+
+type Kind = 'string' | 'int' | 'unitId' | 'port' | 'peers' | 'role' | 'duration' | 'lock' | 'store' | 'loggerMode' | 'rebuild';
 interface KeySpec { field: keyof WatchdogConfig; kind: Kind; def: unknown; flag?: string; alias?: string; doc: string }
 
 /** env name → spec. The README table lists exactly these names. */
@@ -67,7 +71,7 @@ export const ENV_KEYS: Readonly<Record<string, KeySpec>> = {
   SNF_HANDLER: { field: 'handler', kind: 'string', def: null, flag: 'handler', doc: 'module (.js or .ts) exporting the NetworkFunction to run (the snf-ts template); SNF_FUNCTION, if set, must be its name' },
   SNF_CONFIG: { field: 'configFile', kind: 'string', def: null, flag: 'config', doc: 'NF configuration file (JSON); default: the NF defaults' },
   SNF_ROLE: { field: 'role', kind: 'role', def: 'unit', flag: 'role', doc: '`unit` or `logger`' },
-  SNF_UNIT_ID: { field: 'unitId', kind: 'int', def: undefined, flag: 'unitId', doc: 'this unit id (0–32767); required unless --http' },
+  SNF_UNIT_ID: { field: 'unitId', kind: 'unitId', def: undefined, flag: 'unitId', doc: 'this unit id (0–32767), or `gateway`: take it from the first gateway handshake (a Deployment\'s pods; not with SNF_LOGGER or --role logger); required unless --http' },
   SNF_HOST: { field: 'host', kind: 'string', def: '127.0.0.1', doc: 'address the listeners bind to' },
   SNF_LISTEN: { field: 'listen', kind: 'port', def: 0, flag: 'listen', doc: 'data-plane TCP port (0 = any free port)' },
   SNF_PEER_LISTEN: { field: 'peerListen', kind: 'port', def: 0, flag: 'peerListen', doc: 'StatePeer gRPC port (0 = any)' },
@@ -108,12 +112,15 @@ function parseValue(name: string, spec: KeySpec, raw: string): unknown {
     case 'string':
       if (raw === '') throw new ConfigError(field, 'must not be empty');
       return raw;
+    case 'unitId':
+      if (raw === 'gateway') return UNIT_ID_FROM_GATEWAY;
+      if (!/^\d+$/.test(raw) || Number(raw) > 32767) throw new ConfigError(field, `want a unit id that must fit i16 (0–32767), or \`gateway\`, got ${JSON.stringify(raw)}`);
+      return Number(raw);
     case 'int':
     case 'port': {
       if (!/^\d+$/.test(raw)) throw new ConfigError(field, `not a non-negative integer: ${JSON.stringify(raw)}`);
       const n = Number(raw);
       if (spec.kind === 'port' && n > 65535) throw new ConfigError(field, `port out of range: ${raw}`);
-      if (spec.field === 'unitId' && n > 32767) throw new ConfigError(field, 'unit id must fit i16 (0–32767)');
       return n;
     }
     case 'role':
@@ -172,7 +179,10 @@ export function watchdogConfig(env: Readonly<Record<string, string | undefined>>
     if (cfg.httpPort === null) throw new ConfigError('--unit-id', 'required (or SNF_UNIT_ID)');
     cfg.unitId = 0;
   }
-  if (cfg.maxUnits > 0 && cfg.httpPort === null && (cfg.unitId < 1 || cfg.unitId > cfg.maxUnits)) {
+  if (cfg.unitId === UNIT_ID_FROM_GATEWAY && cfg.httpPort === null && (cfg.role === 'logger' || cfg.loggerAddress !== null)) {
+    throw new ConfigError('SNF_UNIT_ID', '`gateway` is for compute units without an output logger (a logger and its unit share an id fixed at start)');
+  }
+  if (cfg.maxUnits > 0 && cfg.httpPort === null && cfg.unitId !== UNIT_ID_FROM_GATEWAY && (cfg.unitId < 1 || cfg.unitId > cfg.maxUnits)) {
     throw new ConfigError('SNF_MAX_UNITS', `unit id ${cfg.unitId} outside 1..${cfg.maxUnits}`);
   }
   if (cfg.loggerAddress !== null && !/^[^\s:]+:\d{1,5}$/.test(cfg.loggerAddress)) throw new ConfigError('SNF_LOGGER', `want host:port, got ${JSON.stringify(cfg.loggerAddress)}`);

@@ -31,6 +31,19 @@ export interface DataPlaneOptions {
   handshakeTimeoutMs?: number;
   /** Frame types accepted (default: what a unit takes from the gateway). */
   accept?: readonly number[];
+  /**
+   * After the token check: take the connection (status OK and the unit id to answer with) or
+   * refuse it with a status (compute units: the gateway's ASSIGN_UNIT_ID, proto/data-plane.md §1).
+   * Default: OK with `unitId`.
+   */
+  admit?(peer: Handshake): Admission;
+}
+
+export interface Admission {
+  status: number;
+  unitId: number;
+  /** Why it was refused (logged once). */
+  reason?: string;
 }
 
 export function createDataPlaneServer(opts: DataPlaneOptions, h: DataPlaneHandlers, counters: UnitCounters, log: Logger): net.Server {
@@ -46,13 +59,14 @@ export function createDataPlaneServer(opts: DataPlaneOptions, h: DataPlaneHandle
       socket.destroy();
     }, opts.handshakeTimeoutMs ?? 5000);
 
-    const refuse = (status: number, reason: string) => {
+    const refuse = (status: number, reason: string, unitId = opts.unitId) => {
       clearTimeout(timer);
       if (status === HandshakeStatus.UNAUTHENTICATED) counters.authRefused++;
+      else if (status === HandshakeStatus.WRONG_UNIT_ID || status === HandshakeStatus.NO_UNIT_ID) counters.unitIdRefused++;
       else counters.framesRejected++;
       counters.connectionsClosed++;
       log.warn({ remote: socket.remoteAddress, reason }, 'data-plane connection refused');
-      socket.end(encodeHandshakeReply({ status, unitId: opts.unitId, maxFrameBody }));
+      socket.end(encodeHandshakeReply({ status, unitId, maxFrameBody }));
       socket.removeAllListeners('data');
     };
 
@@ -69,6 +83,8 @@ export function createDataPlaneServer(opts: DataPlaneOptions, h: DataPlaneHandle
       if (r.kind === 'need-more') return;
       if (r.kind === 'bad') return refuse(r.status, r.reason);
       if (!tokenMatches(opts.token, r.handshake.token)) return refuse(HandshakeStatus.UNAUTHENTICATED, 'missing or wrong cluster token');
+      const a = opts.admit?.(r.handshake) ?? { status: HandshakeStatus.OK, unitId: opts.unitId };
+      if (a.status !== HandshakeStatus.OK) return refuse(a.status, a.reason ?? `status ${a.status}`, a.unitId);
       clearTimeout(timer);
       const c: DataPlaneConnection = { socket, peer: r.handshake };
       conn = c;
@@ -81,7 +97,7 @@ export function createDataPlaneServer(opts: DataPlaneOptions, h: DataPlaneHandle
           log.warn({ remote: socket.remoteAddress, reason, detail, fatal }, 'data-plane frame rejected');
         },
       });
-      socket.write(encodeHandshakeReply({ status: HandshakeStatus.OK, unitId: opts.unitId, maxFrameBody }));
+      socket.write(encodeHandshakeReply({ status: HandshakeStatus.OK, unitId: a.unitId, maxFrameBody }));
       h.onConnect?.(c);
       if (r.bytes < hs.length && !parser.push(hs.subarray(r.bytes))) {
         counters.connectionsClosed++;

@@ -6,7 +6,8 @@
  *   min label, RollingUpdate maxUnavailable 0 / maxSurge 1; the pod template carries the user
  *   labels + `faas_function` and the user annotations + `prometheus.io.scrape: "false"`; one
  *   container named `<service>`: the image, port `http` 8080 and the unit's `data` / `peer`
- *   ports, env = envVars + `fprocess` (envProcess) + the unit's SNF_* settings, the cluster token
+ *   ports, env = envVars + `fprocess` (envProcess) + the unit's SNF_* settings (`SNF_UNIT_ID=gateway`:
+ *   the pods are interchangeable, each takes the id the gateway gives it in the data-plane handshake), the cluster token
  *   from Secret `snf-cluster-token`, resources, readOnlyRootFilesystem; secrets as one projected
  *   volume at /var/openfaas/secrets; constraints `key=value` → nodeSelector.
  * - Service `<service>`: ClusterIP, selector `faas_function`, ports http 8080, data, peer (their
@@ -57,7 +58,7 @@ export function deploymentFor(spec: FunctionSpec, s: DeploymentSettings): Obj {
   const env: Obj[] = Object.entries(d.envVars).map(([k, v]) => ({ name: k, value: v }));
   if (d.envProcess !== undefined) env.push({ name: 'fprocess', value: d.envProcess });
   const unit: Record<string, string> = {
-    ...s.unitEnv, SNF_FUNCTION: spec.nf, SNF_HOST: '0.0.0.0', SNF_LISTEN: String(UNIT_PORTS.data), SNF_PEER_LISTEN: String(UNIT_PORTS.peer),
+    ...s.unitEnv, SNF_FUNCTION: spec.nf, SNF_UNIT_ID: 'gateway', SNF_HOST: '0.0.0.0', SNF_LISTEN: String(UNIT_PORTS.data), SNF_PEER_LISTEN: String(UNIT_PORTS.peer),
   };
   for (const [k, v] of Object.entries(unit)) if (!(k in d.envVars)) env.push({ name: k, value: v });
   env.push({ name: 'SNF_TOKEN', valueFrom: { secretKeyRef: { name: TOKEN_SECRET, key: 'token' } } });

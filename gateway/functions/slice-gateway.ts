@@ -54,7 +54,7 @@ export class SliceGateway {
     const set = this.s.setReplicas;
     const gw = new Gateway(functionGatewayOptions(spec, { token: this.s.token, host: this.s.host, ...(this.s.alerts !== undefined ? { alerts: this.s.alerts } : {}) }), {
       provider: () => (this.units = new KubernetesUnitProvider({
-        api: this.s.api, namespace: this.s.namespace, service: name, deployment: name, startTimeoutMs: this.s.startTimeoutMs ?? 60_000,
+        api: this.s.api, namespace: this.s.namespace, service: name, deployment: name, startTimeoutMs: this.s.startTimeoutMs ?? 60_000, maxUnits: spec.maxUnits,
         replicas: { min: spec.minUnits, max: spec.maxUnits, ...(set !== undefined ? { set: (n: number) => set(name, n) } : {}) },
         onLog: (line) => this.note(line),
       })),

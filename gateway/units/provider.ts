@@ -63,6 +63,12 @@ export interface UnitProvider {
   startLogger?(unit: number, rebuild: 'none' | 'kafka'): Promise<UnitEndpoint>;
   /** Recovery: start a compute unit under `unit` (a dead one's id) attached to the existing logger at `logger` (it restores the mirror). */
   startUnitWithLogger?(unit: number, logger: HostPort): Promise<UnitEndpoint>;
+  /**
+   * True when units come back on their own under their id (Kubernetes: a Deployment replaces a
+   * pod, the provider gives the new pod the id): the pool reconnects a unit the controller still
+   * runs when it is ready again. Absent: a gone unit stays gone until the controller starts it.
+   */
+  readonly replacesUnits?: boolean;
   /** Gateway restart (gateway/checkpoint/): a unit (and its logger) already running, started by an earlier gateway, is this provider's to stop from now on. */
   adopt?(endpoint: UnitEndpoint): void;
 }

@@ -10,7 +10,7 @@
  * from `onReady` goes out first.
  */
 import * as net from 'net';
-import { FrameType, GATEWAY_UNIT_ID, Role } from '../../proto/frames/constants';
+import { FrameType, HandshakeFlag, Role } from '../../proto/frames/constants';
 import { decodeHandshakeReply, encodeHandshake, HANDSHAKE_REPLY_BYTES, HandshakeStatus } from '../../proto/frames/handshake-v1';
 import { FrameParser } from '../../proto/frames/frame-parser';
 import { PacketBatchWriter } from '../../proto/frames/packet-batch-v1';
@@ -34,13 +34,20 @@ export interface UnitLinkCounters {
   flushFull: number;
   flushImmediate: number;
   rejectedIn: number;
+  /** Handshakes that failed over the unit id: refused (WRONG_UNIT_ID, NO_UNIT_ID) or answered with another id. */
+  unitIdRefused: number;
 }
+
+const ID_REFUSAL: Readonly<Record<number, string>> = {
+  [HandshakeStatus.WRONG_UNIT_ID]: 'the unit runs under another unit id, or cannot take this one (WRONG_UNIT_ID)',
+  [HandshakeStatus.NO_UNIT_ID]: 'the unit waits for an id and none was assigned (NO_UNIT_ID)',
+};
 
 /** 64 KiB frames: ~150 packets of 400 B; large enough to amortise, small enough for latency. */
 export const DEFAULT_BATCH_BYTES = 64 * 1024;
 
 export class UnitLink {
-  readonly counters: UnitLinkCounters = { framesOut: 0, packetsOut: 0, bytesOut: 0, flushFull: 0, flushImmediate: 0, rejectedIn: 0 };
+  readonly counters: UnitLinkCounters = { framesOut: 0, packetsOut: 0, bytesOut: 0, flushFull: 0, flushImmediate: 0, rejectedIn: 0, unitIdRefused: 0 };
   private readonly writer: PacketBatchWriter;
   private socket: net.Socket | null = null;
   private ready = false;
@@ -92,7 +99,8 @@ export class UnitLink {
         },
         onReject: () => void this.counters.rejectedIn++,
       });
-      s.on('connect', () => s.write(encodeHandshake({ role: Role.GATEWAY, unitId: GATEWAY_UNIT_ID, token: this.token })));
+      // The gateway assigns the unit its id (units started with SNF_UNIT_ID=gateway learn it here; proto/data-plane.md §1).
+      s.on('connect', () => s.write(encodeHandshake({ role: Role.GATEWAY, unitId: this.unit, token: this.token, flags: HandshakeFlag.ASSIGN_UNIT_ID })));
       s.on('data', (chunk: Buffer) => {
         if (this.ready) {
           if (!parser.push(chunk)) s.destroy();
@@ -101,6 +109,10 @@ export class UnitLink {
         hs = hs.length === 0 ? chunk : Buffer.concat([hs, chunk]);
         const r = decodeHandshakeReply(hs);
         if (r === null) return;
+        if (ID_REFUSAL[r.status] !== undefined || (r.status === HandshakeStatus.OK && r.unitId !== this.unit)) {
+          this.counters.unitIdRefused++;
+          return fail(r.status === HandshakeStatus.OK ? `the unit answered as unit ${r.unitId}, but the gateway assigned it ${this.unit} (started with a fixed SNF_UNIT_ID)` : ID_REFUSAL[r.status]!);
+        }
         if (r.status !== HandshakeStatus.OK) return fail(`handshake refused (status ${r.status})`);
         done = true;
         clearTimeout(timer);

@@ -35,8 +35,14 @@ export class UnitPool {
   private readonly starting = new Map<number, Promise<void>>();
   private readonly stopping = new Set<number>();
   private readonly unsubscribe: () => void;
-  /** `gone`: units that went without being asked (no link noticed first, e.g. HTTP units). */
-  readonly counters = { started: 0, stopped: 0, startFailures: 0, lost: 0, gone: 0 };
+  /**
+   * `gone`: units that went without being asked (no link noticed first, e.g. HTTP units);
+   * `replaced`: a unit the controller still runs came back in a new process (a provider that
+   * `replacesUnits`); `unitIdRefused`: links that failed over the unit id (UnitLink).
+   */
+  readonly counters = { started: 0, stopped: 0, startFailures: 0, lost: 0, gone: 0, replaced: 0, unitIdRefused: 0 };
+  /** Units the controller asked for and has not stopped. */
+  private readonly wanted = new Set<number>();
   /** Links note when each frame is written (the latency breakdown; set before units start). */
   timing = false;
 
@@ -53,6 +59,7 @@ export class UnitPool {
   start(unit: number): void {
     if (this.starting.has(unit) || this.endpoints.has(unit)) return;
     this.stopping.delete(unit);
+    this.wanted.add(unit);
     const link = this.http ? null : this.newLink(unit);
     const p = (async () => {
       const ep = await this.provider.start(unit, this.http ? 'http' : 'compute');
@@ -66,10 +73,32 @@ export class UnitPool {
         this.broadcastPeers();
       } else this.ev.httpReady?.(unit, ep);
       this.counters.started++;
-    })().catch((err) => {
-      this.counters.startFailures++;
-      this.links.delete(unit);
-      this.ev.error(unit, err);
+    })().catch((err) => this.startFailed(unit, link, err)).finally(() => this.starting.delete(unit));
+    this.starting.set(unit, p);
+  }
+
+  private startFailed(unit: number, link: UnitLink | null, err: unknown): void {
+    this.counters.startFailures++;
+    if (link !== null && link.counters.unitIdRefused > 0) this.counters.unitIdRefused++;
+    this.links.delete(unit);
+    this.ev.error(unit, err);
+  }
+
+  /**
+   * A provider whose units come back on their own (Kubernetes: the Deployment replaces a pod, and
+   * the new pod is given the id again once it is free): a unit the controller still runs, whose
+   * endpoint and link went, is connected again at its new endpoint.
+   */
+  private onReplacement(ep: UnitEndpoint): void {
+    const unit = ep.unit;
+    if (this.provider.replacesUnits !== true || this.http || !this.wanted.has(unit) || this.stopping.has(unit)) return;
+    if (this.starting.has(unit) || this.endpoints.has(unit) || this.links.get(unit)?.isOpen === true) return;
+    this.counters.replaced++;
+    const link = this.newLink(unit);
+    this.endpoints.set(unit, ep);
+    const p = link.connect(ep.data.host, ep.data.port).then(() => this.broadcastPeers(), (err) => {
+      if (this.endpoints.get(unit) === ep) this.endpoints.delete(unit);
+      this.startFailed(unit, link, err);
     }).finally(() => this.starting.delete(unit));
     this.starting.set(unit, p);
   }
@@ -161,7 +190,8 @@ export class UnitPool {
    * before its connection does); a link that closed first already reported it.
    */
   private onProviderEvent(e: UnitEvent): void {
-    if (e.type !== 'unit-gone' || this.stopping.has(e.unit)) return;
+    if (e.type === 'unit-ready') return this.onReplacement(e.endpoint);
+    if (this.stopping.has(e.unit)) return;
     const ep = this.endpoints.get(e.unit);
     if (ep === undefined || ep.instance !== e.instance) return;
     this.counters.gone++;
@@ -189,6 +219,7 @@ export class UnitPool {
   /** Controller hook: retire `unit` (it pushes its state and goes). */
   stop(unit: number): Promise<void> {
     this.stopping.add(unit);
+    this.wanted.delete(unit);
     this.links.get(unit)?.close();
     this.links.delete(unit);
     this.loggerLinks.get(unit)?.close();

@@ -11,6 +11,13 @@ export const DATA_PLANE_VERSION = 1;
 export const HandshakeFlag = {
   /** A replay source that reads SOURCE_EGRESS (type 14); without it the gateway answers with EGRESS v1. */
   WIDE_EGRESS: 1,
+  /**
+   * Gateway → compute unit: the handshake's `unitId` is the id the gateway assigns to the unit (a
+   * Deployment's pods start without one, `SNF_UNIT_ID=gateway`). A unit with a fixed id answers
+   * WRONG_UNIT_ID when it differs; a unit that predates the flag ignores it and answers with its
+   * own id, which the gateway checks against the one it assigned.
+   */
+  ASSIGN_UNIT_ID: 2,
 } as const;
 
 /** Who opens the connection (handshake `role`). */
@@ -58,6 +65,6 @@ export const MAX_PACKET_BYTES = 0xffff;
 export const MAX_TARGETS = 255;
 /** prevUnit value meaning "no previous flowlet" (first flowlet of the flow). */
 export const NO_UNIT = -1;
-/** unitId a gateway puts in its handshake. */
+/** unitId a gateway puts in its handshake when it assigns none. */
 export const GATEWAY_UNIT_ID = 0xffff;
 export const MAX_TOKEN_BYTES = 1024;

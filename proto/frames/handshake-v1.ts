@@ -4,9 +4,11 @@
  *  0  magic        u32  0x534E4644 'SNFD'
  *  4  version      u16  1
  *  6  role         u8   1 gateway, 2 unit, 3 logger
- *  7  flags        u8   HandshakeFlag bits (WIDE_EGRESS = 1: a replay source reading SOURCE_EGRESS);
+ *  7  flags        u8   HandshakeFlag bits (WIDE_EGRESS = 1: a replay source reading SOURCE_EGRESS;
+ *                       ASSIGN_UNIT_ID = 2: a gateway assigning the acceptor its unit id);
  *                       0 otherwise; an acceptor ignores bits it does not know
- *  8  unitId       u16  sender's unit id (0xFFFF for a gateway)
+ *  8  unitId       u16  sender's unit id (0xFFFF for a gateway), or with ASSIGN_UNIT_ID the
+ *                       id assigned to the acceptor (1–32767)
  * 10  tokenLength  u16  bytes of token (≤ 1024)
  * 12  token        UTF-8 cluster token
  *
@@ -16,7 +18,7 @@
  *  4  version      u16  1
  *  6  status       u8   HandshakeStatus
  *  7  reserved     u8   0
- *  8  unitId       u16  acceptor's unit id
+ *  8  unitId       u16  acceptor's unit id (with ASSIGN_UNIT_ID and status OK: the id it runs as)
  * 10  reserved     u16  0
  * 12  maxFrameBody u32  largest frame body the acceptor takes
  *
@@ -27,7 +29,11 @@ import { DATA_PLANE_MAGIC, DATA_PLANE_VERSION, MAX_TOKEN_BYTES } from './constan
 export const HANDSHAKE_FIXED_BYTES = 12;
 export const HANDSHAKE_REPLY_BYTES = 16;
 
-export const HandshakeStatus = { OK: 0, BAD_MAGIC: 1, BAD_VERSION: 2, UNAUTHENTICATED: 3, BAD_LENGTH: 4 } as const;
+/**
+ * WRONG_UNIT_ID: the gateway assigned an id the unit cannot take (it has another, or the id is
+ * outside 1..maxUnits). NO_UNIT_ID: the unit waits for an id and the handshake assigned none.
+ */
+export const HandshakeStatus = { OK: 0, BAD_MAGIC: 1, BAD_VERSION: 2, UNAUTHENTICATED: 3, BAD_LENGTH: 4, WRONG_UNIT_ID: 5, NO_UNIT_ID: 6 } as const;
 export type HandshakeStatus = (typeof HandshakeStatus)[keyof typeof HandshakeStatus];
 
 export interface Handshake {

@@ -55,6 +55,8 @@ export interface UnitCounters {
   storeFlowsMissing: number;
   evicted: number;
   authRefused: number;
+  /** Gateway handshakes refused over the unit id (WRONG_UNIT_ID, NO_UNIT_ID; proto/data-plane.md §1). */
+  unitIdRefused: number;
   badRequests: number;
   framesRejected: number;
   connectionsClosed: number;
@@ -70,6 +72,6 @@ export function newUnitCounters(): UnitCounters {
     pullsSent: 0, pullAttempts: 0, pullFlowsRequested: 0, pullFlowsFound: 0, pullFlowsUnknown: 0, pullErrors: 0,
     pullsServed: 0, pullFlowsServed: 0, pullFlowsNotYet: 0, pullBytesServed: 0,
     storeReads: 0, storeWrites: 0, storeBytesWritten: 0, storeErrors: 0, storeFlowsMissing: 0,
-    evicted: 0, authRefused: 0, badRequests: 0, framesRejected: 0, connectionsClosed: 0,
+    evicted: 0, authRefused: 0, unitIdRefused: 0, badRequests: 0, framesRejected: 0, connectionsClosed: 0,
   };
 }

@@ -6,6 +6,12 @@
  * that delivered something), so an API server that goes away and comes back is followed again,
  * and anything missed meanwhile is caught by the re-list (the diff below emits it).
  *
+ * Unit ids: a pod started with `SNF_UNIT_ID=gateway` (a Deployment's) has none; the provider
+ * gives each ready endpoint the lowest free id (unit-ids.ts: stable while the endpoint is listed,
+ * held `idHoldMs` after it goes) and the gateway's link tells the unit in the handshake. A pod the
+ * Deployment replaces gets a free id again, so `replacesUnits`: the pool reconnects a unit the
+ * controller still runs once its id is back.
+ *
  * Units appear and go on their own (pods): every change is diffed against what was known and
  * reported as `unit-ready` / `unit-gone` (an endpoint that went away, turned not-ready or
  * terminating, or moved to another pod or address). The pool treats an unasked `unit-gone` like
@@ -24,6 +30,7 @@ import type { UnitEndpoint, UnitEvent, UnitKind, UnitProvider, UnitProviderFacto
 import type { KubeApi } from './kube-api';
 import { kubeErrorText, ListWatch, type ListWatchCounters } from './list-watch';
 import { DEFAULT_UNIT_NAMES, newSliceSkips, sameEndpoint, unitsOfSlices, type KubeUnitNames, type SliceLike, type SliceSkips } from './slices';
+import { MAX_UNIT_ID, UnitIds } from './unit-ids';
 
 export interface KubernetesUnitsOptions {
   api: KubeApi;
@@ -38,6 +45,10 @@ export interface KubernetesUnitsOptions {
   startTimeoutMs?: number;
   /** Backoff bounds between watch attempts (default 200 ms … 5 s). */
   backoffMs?: { min: number; max: number };
+  /** Ids given to pods without one: 1..maxUnits (default: the gateway's SNF_MAX_UNITS, else 32767). */
+  maxUnits?: number;
+  /** How long the id of an endpoint that went stays unused (default 5000 ms; unit-ids.ts). */
+  idHoldMs?: number;
   /** Watch failures, re-lists (default: dropped). */
   onLog?: (line: string) => void;
   /**
@@ -61,6 +72,7 @@ interface Waiter {
 
 export class KubernetesUnitProvider implements UnitProvider {
   readonly name = 'kubernetes';
+  readonly replacesUnits = true;
   readonly service: string;
   readonly deployment: string;
   private readonly own = { unitsReady: 0, unitsGone: 0, scales: 0, scaleErrors: 0 };
@@ -73,6 +85,9 @@ export class KubernetesUnitProvider implements UnitProvider {
   private readonly asked = new Set<number>();
   private readonly lw: ListWatch<SliceLike>;
   private closed = false;
+  private readonly ids: UnitIds;
+  /** Reconciles again when a held id frees (a ready endpoint may be waiting for it). */
+  private releaseTimer: NodeJS.Timeout | null = null;
   /** Replicas last set through the Deployment (-1: not yet). */
   private setTo = -1;
   private scaling: Promise<void> = Promise.resolve();
@@ -80,6 +95,7 @@ export class KubernetesUnitProvider implements UnitProvider {
   constructor(private readonly o: KubernetesUnitsOptions) {
     this.service = o.service ?? '';
     this.deployment = o.deployment ?? this.service;
+    this.ids = new UnitIds(o.maxUnits ?? MAX_UNIT_ID, o.idHoldMs ?? 5000);
     const selector = `kubernetes.io/service-name=${this.service}`;
     this.lw = new ListWatch<SliceLike>({
       server: o.api.server,
@@ -180,6 +196,7 @@ export class KubernetesUnitProvider implements UnitProvider {
 
   close(): Promise<void> {
     this.closed = true;
+    if (this.releaseTimer !== null) clearTimeout(this.releaseTimer);
     this.lw.close();
     for (const [unit, ws] of this.waiters) {
       for (const w of ws) {
@@ -198,8 +215,9 @@ export class KubernetesUnitProvider implements UnitProvider {
   /** Diff the slices' units against the known ones: gone first, then ready. */
   private reconcile(): void {
     const skips = newSliceSkips();
-    const next = unitsOfSlices(this.slices.values(), this.o.names ?? DEFAULT_UNIT_NAMES, skips);
+    const next = unitsOfSlices(this.slices.values(), this.o.names ?? DEFAULT_UNIT_NAMES, skips, this.ids, Date.now());
     this.skips = skips;
+    this.armRelease();
     const prev = this.units;
     this.units = next;
     for (const [unit, ep] of prev) {
@@ -221,6 +239,18 @@ export class KubernetesUnitProvider implements UnitProvider {
     }
   }
 
+  private armRelease(): void {
+    if (this.releaseTimer !== null) clearTimeout(this.releaseTimer);
+    this.releaseTimer = null;
+    const at = this.ids.nextRelease();
+    if (at < 0 || this.closed) return;
+    this.releaseTimer = setTimeout(() => {
+      this.releaseTimer = null;
+      if (!this.closed) this.reconcile();
+    }, Math.max(1, at - Date.now() + 1));
+    this.releaseTimer.unref();
+  }
+
   private emit(e: UnitEvent): void {
     for (const l of this.listeners) l(e);
   }
@@ -234,11 +264,17 @@ export class KubernetesUnitProvider implements UnitProvider {
   }
 
   stats(): Record<string, unknown> {
-    return { ...this.counters, scaleErrors: this.own.scaleErrors, skips: { ...this.skips }, units: this.units.size, asked: this.asked.size, lastError: this.lastError };
+    return {
+      ...this.counters, scaleErrors: this.own.scaleErrors, skips: { ...this.skips }, units: this.units.size, asked: this.asked.size, lastError: this.lastError,
+      idsAssigned: this.ids.assigned, idsHeld: this.ids.heldIds,
+    };
   }
 }
 
-/** A factory for `new Gateway(opts, { provider })`: the function's service defaults to its name. */
+/** A factory for `new Gateway(opts, { provider })`: the function's service defaults to its name, max units to the gateway's. */
 export function kubernetesUnits(o: Omit<KubernetesUnitsOptions, 'service'> & { service?: string }): UnitProviderFactory {
-  return (spec: UnitSpec) => new KubernetesUnitProvider({ ...o, service: o.service ?? spec.function });
+  return (spec: UnitSpec) => {
+    const max = Number(spec.env.SNF_MAX_UNITS ?? '');
+    return new KubernetesUnitProvider({ maxUnits: Number.isInteger(max) && max > 0 ? max : undefined, ...o, service: o.service ?? spec.function });
+  };
 }

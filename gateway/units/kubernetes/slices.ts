@@ -7,10 +7,12 @@
  * - the address: the endpoint's first address (IPv4; the data plane's PEERS table is IPv4);
  * - readiness: `conditions.ready` (absent means ready, as the API documents); a terminating or
  *   not-ready endpoint is not a unit;
- * - the unit id, which the unit was started with (`snf watchdog --unit-id`): from the endpoint's
- *   `hostname` when it reads `unit-<id>`, else from the pod name (`targetRef.name`) when it ends
- *   in a StatefulSet ordinal `-<n>` (unit id n + 1, since unit ids start at 1);
- * - the instance: `targetRef.name` (the pod), else the address.
+ * - a fixed unit id, when the unit was started with one (`snf watchdog --unit-id N`): from the
+ *   endpoint's `hostname` when it reads `unit-<id>`, else from the pod name (`targetRef.name`)
+ *   when it ends in a StatefulSet ordinal `-<n>` (unit id n + 1, since unit ids start at 1);
+ *   an endpoint without one (a Deployment's pod, `SNF_UNIT_ID=gateway`) is given one by
+ *   `UnitIds` (unit-ids.ts) when one is passed, else skipped (`noUnitId`);
+ * - the instance: `targetRef.name` (the pod), else `address:dataPort` — the key a given id sticks to.
  */
 import type { HostPort, UnitEndpoint } from '../provider';
 
@@ -46,9 +48,22 @@ export interface SliceSkips {
   duplicateId: number;
   /** Not ready, or terminating. */
   notReady: number;
+  /** A ready endpoint waiting for an id: every id in 1..maxUnits is in use or held (unit-ids.ts). */
+  noFreeId: number;
 }
 
-export const newSliceSkips = (): SliceSkips => ({ badSlice: 0, noUnitId: 0, duplicateId: 0, notReady: 0 });
+export const newSliceSkips = (): SliceSkips => ({ badSlice: 0, noUnitId: 0, duplicateId: 0, notReady: 0, noFreeId: 0 });
+
+/** An endpoint as listed, ready or not (a pod that is not ready may still talk); `ep.unit` = its fixed id or −1. */
+export interface ListedEndpoint {
+  ep: UnitEndpoint;
+  ready: boolean;
+}
+
+/** Gives endpoints without a fixed id one (unit-ids.ts `UnitIds`). */
+export interface IdAssigner {
+  assign(listed: readonly ListedEndpoint[], nowMs: number, skips: SliceSkips): Map<number, UnitEndpoint>;
+}
 
 const HOSTNAME_ID = /^unit-(\d{1,5})$/;
 const ORDINAL = /-(\d{1,5})$/;
@@ -65,42 +80,48 @@ function portOf(s: SliceLike, name: string): number {
   return -1;
 }
 
-/** Units of one slice, in slice order. */
-export function unitsOfSlice(s: SliceLike, names: KubeUnitNames, skips: SliceSkips): UnitEndpoint[] {
+/** Endpoints of one slice with an address, in slice order. */
+export function listedOfSlice(s: SliceLike, names: KubeUnitNames, skips: SliceSkips): ListedEndpoint[] {
   const data = portOf(s, names.dataPort);
   const peer = portOf(s, names.peerPort);
   if (data < 0 || peer < 0 || (s.addressType !== undefined && s.addressType !== 'IPv4')) {
     if ((s.endpoints ?? []).length > 0) skips.badSlice++;
     return [];
   }
-  const out: UnitEndpoint[] = [];
+  const out: ListedEndpoint[] = [];
   for (const e of s.endpoints ?? []) {
     const c = e.conditions ?? {};
     const host = e.addresses?.[0];
-    if (c.ready === false || c.terminating === true || host === undefined) {
+    if (host === undefined) {
       skips.notReady++;
       continue;
     }
-    const unit = unitIdOf(e.hostname, e.targetRef?.name);
-    if (unit < 0) {
-      skips.noUnitId++;
-      continue;
-    }
     const at = (port: number): HostPort => ({ host, port });
-    out.push({ unit, kind: 'compute', data: at(data), peer: at(peer), instance: e.targetRef?.name ?? `${host}:${data}` });
+    const unit = unitIdOf(e.hostname, e.targetRef?.name);
+    out.push({ ep: { unit, kind: 'compute', data: at(data), peer: at(peer), instance: e.targetRef?.name ?? `${host}:${data}` }, ready: c.ready !== false && c.terminating !== true });
   }
   return out;
 }
 
-/** Every unit of a Service's slices by unit id (sorted slice names: the same input, the same answer). */
-export function unitsOfSlices(slices: Iterable<SliceLike>, names: KubeUnitNames, skips: SliceSkips): Map<number, UnitEndpoint> {
+/** Every listed endpoint of a Service's slices (sorted slice names: the same input, the same answer). */
+export function listedOfSlices(slices: Iterable<SliceLike>, names: KubeUnitNames, skips: SliceSkips): ListedEndpoint[] {
   const sorted = [...slices].sort((a, b) => (a.metadata?.name ?? '').localeCompare(b.metadata?.name ?? ''));
+  return sorted.flatMap((s) => listedOfSlice(s, names, skips));
+}
+
+/**
+ * Every unit of a Service's slices by unit id: the ready endpoints, each under its fixed id, or
+ * (with `ids`) the id `ids` gives it; without `ids` an endpoint with no fixed id is skipped.
+ */
+export function unitsOfSlices(slices: Iterable<SliceLike>, names: KubeUnitNames, skips: SliceSkips, ids?: IdAssigner, nowMs = 0): Map<number, UnitEndpoint> {
+  const listed = listedOfSlices(slices, names, skips);
+  if (ids !== undefined) return ids.assign(listed, nowMs, skips);
   const units = new Map<number, UnitEndpoint>();
-  for (const s of sorted) {
-    for (const ep of unitsOfSlice(s, names, skips)) {
-      if (units.has(ep.unit)) skips.duplicateId++;
-      else units.set(ep.unit, ep);
-    }
+  for (const { ep, ready } of listed) {
+    if (!ready) skips.notReady++;
+    else if (ep.unit < 0) skips.noUnitId++;
+    else if (units.has(ep.unit)) skips.duplicateId++;
+    else units.set(ep.unit, ep);
   }
   return units;
 }

@@ -32,6 +32,12 @@ export interface ProviderOptions extends UnitSpec {
   onLog?: (unit: number, line: string) => void;
   /** An output logger process per compute unit (started first; the unit gets `--logger`). Default off. */
   logger?: 'off' | 'memory' | 'kafka:fast' | 'kafka:strict';
+  /**
+   * `gateway`: compute units start without an id (`--unit-id gateway`) and take the one the
+   * gateway's handshake assigns, like a Deployment's pods (tests of Kubernetes discovery; `unit`
+   * is then only this provider's handle). Default `fixed`: `--unit-id <unit>`.
+   */
+  unitIds?: 'fixed' | 'gateway';
   /** HTTP units run behind this of-watchdog binary (http mode; ./of-watchdog.ts). Default: `snf watchdog --http` alone. */
   ofWatchdog?: string;
 }
@@ -115,7 +121,8 @@ export class LocalProcessProvider implements UnitProvider {
   /** A data-plane compute unit, or an of-watchdog-style HTTP unit (state in Redis: the packet baseline). */
   async start(unit: number, kind: UnitKind): Promise<UnitEndpoint> {
     if (kind === 'http' && this.opts.ofWatchdog !== undefined) return this.launchOfWatchdog(unit, this.opts.ofWatchdog);
-    const extra = kind === 'compute' ? ['--unit-id', String(unit), '--listen', '0', '--peer-listen', '0'] : ['--http', '0'];
+    const id = this.opts.unitIds === 'gateway' ? 'gateway' : String(unit);
+    const extra = kind === 'compute' ? ['--unit-id', id, '--listen', '0', '--peer-listen', '0'] : ['--http', '0'];
     const mode = this.opts.logger ?? 'off';
     if (kind !== 'compute' || mode === 'off') return this.launch(unit, kind, extra);
     const lg = await this.startLogger(unit, 'none');

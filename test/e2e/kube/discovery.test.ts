@@ -3,7 +3,10 @@
  * No kubelet runs here, so nothing turns pods into endpoints: the test starts real `snf watchdog`
  * compute units itself (LocalProcessProvider, ports from their ready records) and publishes
  * their addresses as EndpointSlices, one per unit (a slice's ports apply to all its endpoints,
- * and the units share one address with their own ports), unit id in `hostname: unit-<id>`.
+ * and the units share one address with their own ports). The main test publishes them as a
+ * Deployment's pods: no unit id anywhere (units started with `--unit-id gateway`); the gateway
+ * gives each endpoint the lowest free id and the unit learns it in the data-plane handshake. The
+ * API-restart test publishes fixed ids (`hostname: unit-<id>`), the other accepted form.
  * The API server refuses loopback endpoint addresses, so the units run in a network namespace
  * this test creates (test/helpers/netns.ts: a veth pair on a private /30, `ip netns exec`),
  * bind its address there (a pod IP on a cluster), and that is what the slices publish; all
@@ -12,7 +15,8 @@
  * cannot load @kubernetes/client-node, an ES module).
  * Checked: packets routed to the discovered units give the reference output (LocalRuntime);
  * an endpoint removed mid-run is handled (no hang, every packet answered, the gateway's drops
- * counted and only at the removed unit); a bad kubeconfig is a clear SNF_ERR_CONFIG; the API
+ * counted and only at the removed unit); the pod's replacement waits until the removed pod's id
+ * is no longer held, takes it, is reconnected, and carries traffic again without loss; a bad kubeconfig is a clear SNF_ERR_CONFIG; the API
  * server stopped and restarted (same ports, private etcd + apiserver) and the watch resumes.
  */
 import { spawn, type ChildProcess } from 'child_process';
@@ -80,17 +84,22 @@ class Host {
   }
 }
 
-function slice(ns: string, service: string, name: string, ep: UnitEndpoint | null, data: number, peer: number): string {
+function slice(ns: string, service: string, name: string, ep: UnitEndpoint | null, data: number, peer: number, pod?: string): string {
+  const id = pod === undefined ? { hostname: `unit-${ep?.unit}` } : {};
   return JSON.stringify({
     apiVersion: 'discovery.k8s.io/v1', kind: 'EndpointSlice',
     metadata: { name, namespace: ns, labels: { 'kubernetes.io/service-name': service } },
     addressType: 'IPv4',
     ports: [{ name: 'data', port: data, protocol: 'TCP' }, { name: 'peer', port: peer, protocol: 'TCP' }],
-    endpoints: ep === null ? [] : [{ addresses: [ep.data.host], hostname: `unit-${ep.unit}`, conditions: { ready: true }, targetRef: { kind: 'Pod', name: `${service}-pod-${ep.unit}x`, namespace: ns } }],
+    endpoints: ep === null ? [] : [{ addresses: [ep.data.host], ...id, conditions: { ready: true }, targetRef: { kind: 'Pod', name: pod ?? `${service}-pod-${ep.unit}x`, namespace: ns } }],
   });
 }
+/** A unit with a fixed id (hostname unit-<id>). */
 const sliceOf = (ns: string, service: string, ep: UnitEndpoint, present = true) =>
   slice(ns, service, `${service}-u${ep.unit}`, present ? ep : null, ep.data.port, ep.peer!.port);
+/** A Deployment's pod: no id; `ep.unit` is only the test's handle (slice name, pod name). */
+const podSlice = (ns: string, service: string, ep: UnitEndpoint, present = true) =>
+  slice(ns, service, `${service}-u${ep.unit}`, present ? ep : null, ep.data.port, ep.peer!.port, `${service}-7d9f-${ep.unit}x`);
 
 describe('Kubernetes replica discovery (EndpointSlices) against a real API server', () => {
   let k: KubeEnv;
@@ -118,13 +127,16 @@ describe('Kubernetes replica discovery (EndpointSlices) against a real API serve
   it('routes to units found in EndpointSlices, and survives an endpoint removed mid-run', async () => {
     const o: GatewayOptions = { ...defaultGatewayOptions(NF, TOKEN), mode: 'flowlet/proactive', nfTime: 'source', minUnits: 2, maxUnits: 2,
       controller: { alpha: 0, timeoutNs: 2e6, unitCapacityBps: 4e6, initialDemandBps: 1e6, idleRetireNs: 1e12 } };
-    const units = new LocalProcessProvider({ function: NF, token: TOKEN, host: net!.nsAddr, launcher: net!.exec, env: unitEnvFor(o, resolveRouting(o), 'kube-e2e') });
+    const units = new LocalProcessProvider({
+      function: NF, token: TOKEN, host: net!.nsAddr, launcher: net!.exec, env: unitEnvFor(o, resolveRouting(o), 'kube-e2e'), unitIds: 'gateway',
+    });
     try {
       const [u1, u2] = await Promise.all([units.start(1, 'compute'), units.start(2, 'compute')]);
       const service = 'lb-fn';
-      for (const ep of [u1!, u2!]) await tool(k, 'kubectl', ['apply', '-f', '-'], sliceOf(ns, service, ep));
+      for (const ep of [u1!, u2!]) await tool(k, 'kubectl', ['apply', '-f', '-'], podSlice(ns, service, ep));
       const { streamPort, ...gwOpts } = o;
-      const h = host({ kubeconfig: k.kubeconfig, namespace: ns, service, nf: NF, token: TOKEN, gateway: { ...gwOpts, streamPort: 0 } });
+      const HOLD_MS = 1500;
+      const h = host({ kubeconfig: k.kubeconfig, namespace: ns, service, nf: NF, token: TOKEN, maxUnits: 2, idHoldMs: HOLD_MS, gateway: { ...gwOpts, streamPort: 0 } });
       void streamPort;
       const ready = await h.next((m) => m.event === 'ready', 'gateway ready', 60_000);
       // The gateway found the units at the namespace's address (the only non-loopback one used).
@@ -152,10 +164,10 @@ describe('Kubernetes replica discovery (EndpointSlices) against a real API serve
 
       // 2. Unit 2's endpoint goes away while packets flow.
       const trace2 = generateTraffic({ seed: 22, flows: 60, durationMs: 1500 });
-      const removeAt = setTimeout(() => void tool(k, 'kubectl', ['apply', '-f', '-'], sliceOf(ns, service, u2!, false)), 300);
+      const removeAt = setTimeout(() => void tool(k, 'kubectl', ['apply', '-f', '-'], podSlice(ns, service, u2!, false)), 300);
       const r2 = await replay({ port: ready.streamPort, token: TOKEN, trace: trace2, rate: 2000, collect: true, drainTimeoutMs: 8000 });
       clearTimeout(removeAt);
-      await h.next((m) => m.event === 'unit-gone' && m.unit === 2, 'unit 2 gone');
+      const gone2 = await h.next((m) => m.event === 'unit-gone' && m.unit === 2, 'unit 2 gone');
       const s2 = await h.stats();
       // No hang: the replay ends. Every packet is accounted for: answered, dropped by the gateway
       // (counted), or still in the gateway's pending table. Measured here: ~130 packets stay in
@@ -174,6 +186,36 @@ describe('Kubernetes replica discovery (EndpointSlices) against a real API serve
       expect(gwDropped).toBeLessThan(trace2.count);
       // The answered rest: packets unit 1 processed came back without a gateway drop.
       expect(r2.forwarded + r2.dropped + r2.lost).toBe(trace2.count);
+
+      // 3. The Deployment replaces the pod: the old process ends, a new pod (no id) appears at
+      // once. Id 2 is held for HOLD_MS after its endpoint went (the old pod might still talk)
+      // and 1 is in use, so the new pod waits (noFreeId), then takes 2; the pool reconnects the
+      // unit the controller still runs, and a new trace goes through without loss.
+      await units.stop(2);
+      const u3 = await units.start(3, 'compute');
+      await tool(k, 'kubectl', ['apply', '-f', '-'], podSlice(ns, service, u3));
+      const back = await h.next((m) => m.event === 'unit-ready' && m.unit === 2 && m.instance === `${service}-7d9f-3x`, 'the new pod as unit 2', 30_000);
+      expect(back.atMs - gone2.atMs).toBeGreaterThanOrEqual(HOLD_MS);
+      await waitFor(async () => {
+        const s = await h.stats();
+        return s.gateway.pool.replaced === 1 && s.gateway.links['2'] !== undefined;
+      }, { timeoutMs: 20_000, what: 'the gateway reconnects unit 2 at the new pod' });
+      const s3a = await h.stats();
+      expect(s3a.provider.idsAssigned).toBe(3); // pods 1, 2 and the replacement
+      expect(s3a.provider.idsHeld).toEqual([]);
+      const out2Before = s3a.gateway.links['2'].packetsOut;
+      const trace3 = generateTraffic({ seed: 23, flows: 60, durationMs: 400 });
+      const r3 = await replay({ port: ready.streamPort, token: TOKEN, trace: trace3, rate: 3000, collect: true, drainTimeoutMs: 8000 });
+      expect({ sent: r3.sent, lost: r3.lost }).toEqual({ sent: trace3.count, lost: 0 });
+      const exp3 = runReference(NF, trace3, r3.flows.keys);
+      for (let i = 0; i < trace3.count; i++) {
+        const got = r3.outputs![i]!;
+        expect(got.reason).toBe(0);
+        expect(got.bytes === null ? null : got.bytes.toString('hex')).toBe(exp3.bytes[i] === null ? null : exp3.bytes[i]!.toString('hex'));
+      }
+      const s3 = await h.stats();
+      expect(s3.gateway.links['2'].packetsOut).toBeGreaterThan(out2Before);
+      expect(s3.gateway.pool.unitIdRefused).toBe(0);
       await h.stop();
     } finally {
       await units.close();

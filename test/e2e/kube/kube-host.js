@@ -4,7 +4,7 @@
  * Node process, for test/e2e/kube/discovery.test.ts. Why a process: @kubernetes/client-node is
  * an ES module, which Node 20 loads through require() but jest 30 on Node 20 cannot. Runs the
  * compiled dist/ (`npm run build` first; refuses a dist/ older than the sources).
- * argv[2]: JSON {kubeconfig, namespace, service, gateway?: GatewayOptions overrides, nf, token}.
+ * argv[2]: JSON {kubeconfig, namespace, service, gateway?: GatewayOptions overrides, nf, token, maxUnits?, idHoldMs?}.
  * stdout: one JSON line per event (ready, unit-ready, unit-gone, stats, error, stopped).
  * stdin: `stats` or `stop`, one per line.
  */
@@ -23,9 +23,10 @@ async function main() {
   const make = () => {
     provider = new KubernetesUnitProvider({
       api, namespace: cfg.namespace, service: cfg.service, startTimeoutMs: 30000, backoffMs: { min: 100, max: 1000 },
+      maxUnits: cfg.maxUnits, idHoldMs: cfg.idHoldMs,
       onLog: (line) => say({ event: 'log', line }),
     });
-    provider.on((e) => say({ event: e.type, unit: e.type === 'unit-ready' ? e.endpoint.unit : e.unit, endpoint: e.endpoint, why: e.why }));
+    provider.on((e) => say({ event: e.type, unit: e.type === 'unit-ready' ? e.endpoint.unit : e.unit, endpoint: e.endpoint, instance: e.type === 'unit-ready' ? e.endpoint.instance : e.instance, why: e.why, atMs: Date.now() }));
     return provider;
   };
   let gw = null;

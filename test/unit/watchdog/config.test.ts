@@ -1,6 +1,6 @@
 import * as fs from 'fs';
 import * as path from 'path';
-import { ENV_KEYS, watchdogConfig } from '../../../watchdog/config';
+import { ENV_KEYS, UNIT_ID_FROM_GATEWAY, watchdogConfig } from '../../../watchdog/config';
 import { ConfigError } from '../../../sdk/errors';
 
 const base = { SNF_FUNCTION: 'nat', SNF_TOKEN: 't', SNF_UNIT_ID: '3' };
@@ -22,9 +22,15 @@ describe('watchdogConfig', () => {
     [{ SNF_FUNCTION: 'nat', SNF_UNIT_ID: '1' }, /--token: required/],
     [{ ...base, SNF_PEERS: '1=nohost' }, /bad peer/],
     [{ ...base, SNF_ROLE: 'boss' }, /unit or logger/],
+    [{ ...base, SNF_UNIT_ID: 'auto' }, /or `gateway`/],
+    [{ ...base, SNF_UNIT_ID: 'gateway', SNF_LOGGER: 'h:1' }, /without an output logger/],
+    [{ ...base, SNF_UNIT_ID: 'gateway', SNF_ROLE: 'logger' }, /without an output logger/],
   ])('rejects %j', (env, msg) => {
     expect(() => watchdogConfig(env as Record<string, string>)).toThrow(ConfigError);
     expect(() => watchdogConfig(env as Record<string, string>)).toThrow(msg);
+  });
+  test('SNF_UNIT_ID=gateway: the id comes from the gateway handshake (max units checked then)', () => {
+    expect(watchdogConfig({ ...base, SNF_UNIT_ID: 'gateway', SNF_MAX_UNITS: '4' })).toMatchObject({ unitId: UNIT_ID_FROM_GATEWAY, maxUnits: 4 });
   });
   test('HTTP mode needs no token (no peers, no data plane)', () => {
     expect(watchdogConfig({ SNF_FUNCTION: 'nat' }, { http: '0' })).toMatchObject({ token: '', httpPort: 0, unitId: 0 });

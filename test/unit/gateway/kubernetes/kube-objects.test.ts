@@ -16,7 +16,7 @@ describe('kube-objects', () => {
     expect(d.spec.replicas).toBe(2);
     const c = d.spec.template.spec.containers[0];
     const env = Object.fromEntries(c.env.map((e: any) => [e.name, e.value ?? e.valueFrom]));
-    expect(env).toMatchObject({ A: '1', fprocess: 'node x', SNF_MAX_UNITS: '5', SNF_EVICT_MS: '65000', SNF_FUNCTION: 'nat' });
+    expect(env).toMatchObject({ A: '1', fprocess: 'node x', SNF_MAX_UNITS: '5', SNF_EVICT_MS: '65000', SNF_FUNCTION: 'nat', SNF_UNIT_ID: 'gateway' });
     expect(c.env.filter((e: any) => e.name === 'SNF_MAX_UNITS')).toHaveLength(1);
     expect(c.securityContext).toEqual({ readOnlyRootFilesystem: true });
     expect(d.spec.template.spec.nodeSelector).toEqual({ disk: 'ssd' });

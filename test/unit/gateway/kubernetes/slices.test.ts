@@ -28,6 +28,6 @@ describe('EndpointSlices → units', () => {
     expect(units.get(1)).toEqual({ unit: 1, kind: 'compute', data: { host: '10.0.0.1', port: 7000 }, peer: { host: '10.0.0.1', port: 7001 }, instance: 'fn-0' });
     // Slice "a" sorts first: its unit-2 wins, the later one is a duplicate.
     expect(units.get(2)!.data.host).toBe('10.0.0.9');
-    expect(skips).toEqual({ badSlice: 1, noUnitId: 1, duplicateId: 1, notReady: 2 });
+    expect(skips).toEqual({ badSlice: 1, noUnitId: 1, duplicateId: 1, notReady: 2, noFreeId: 0 });
   });
 });

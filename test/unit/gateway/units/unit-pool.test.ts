@@ -1,11 +1,15 @@
 /** The pool over a fake provider: start/stop go through the interface, unit-gone events are honoured. */
+import type { AddressInfo } from 'net';
+import pino from 'pino';
 import { UnitPool } from '../../../../gateway/units/unit-pool';
+import { createDataPlaneServer } from '../../../../watchdog/data-plane-server';
+import { newUnitCounters } from '../../../../watchdog/runtime/counters';
 import type { UnitEndpoint, UnitEvent, UnitKind, UnitProvider } from '../../../../gateway/units/provider';
 
 class FakeProvider implements UnitProvider {
   readonly name = 'fake';
   readonly calls: string[] = [];
-  private readonly listeners = new Set<(e: UnitEvent) => void>();
+  protected readonly listeners = new Set<(e: UnitEvent) => void>();
   private readonly up = new Map<number, UnitEndpoint>();
   fail = false;
 
@@ -87,4 +91,47 @@ test('a start the provider refuses is reported and counted', async () => {
   expect(errors).toEqual([3]);
   expect(pl.counters.startFailures).toBe(1);
   expect(pl.endpoints.size).toBe(0);
+});
+
+test('a provider that replaces units: a unit the controller still runs is reconnected at its new endpoint (once), not after a stop', async () => {
+  const log = pino({ level: 'silent' });
+  const accepted: number[] = [];
+  const srv = createDataPlaneServer({ unitId: 1, token: 'tok', admit: (h) => (accepted.push(h.unitId), { status: 0, unitId: h.unitId }) },
+    { onFrame: () => undefined, onClose: () => undefined }, newUnitCounters(), log);
+  await new Promise<void>((r) => srv.listen(0, '127.0.0.1', () => r()));
+  const port = (srv.address() as AddressInfo).port;
+  class Replacing extends FakeProvider {
+    readonly replacesUnits = true;
+    override async start(unit: number, kind: UnitKind): Promise<UnitEndpoint> {
+      await super.start(unit, kind);
+      return { unit, kind, data: { host: '127.0.0.1', port }, peer: { host: '127.0.0.1', port }, instance: 'pod-a' };
+    }
+    ready(ep: UnitEndpoint): void {
+      for (const l of this.listeners) l({ type: 'unit-ready', endpoint: ep });
+    }
+  }
+  const p = new Replacing();
+  const lost: number[] = [];
+  const pl = new UnitPool(p, 'tok', false, { frame: () => undefined, lost: (u) => lost.push(u), error: () => undefined });
+  try {
+    pl.start(1);
+    await pl.settled();
+    expect(accepted).toEqual([1]);
+    p.vanish(1, 'pod-a');
+    expect(lost).toEqual([1]);
+    const next: UnitEndpoint = { unit: 1, kind: 'compute', data: { host: '127.0.0.1', port }, peer: { host: '127.0.0.1', port }, instance: 'pod-b' };
+    p.ready(next);
+    p.ready(next); // already reconnecting: once
+    await pl.settled();
+    expect(accepted).toEqual([1, 1]);
+    expect(pl.counters).toMatchObject({ replaced: 1, unitIdRefused: 0 });
+    expect(pl.links.get(1)?.isConnected).toBe(true);
+    await pl.stop(1);
+    p.ready({ ...next, instance: 'pod-c' });
+    await pl.settled();
+    expect(pl.counters.replaced).toBe(1);
+  } finally {
+    await pl.close();
+    srv.close();
+  }
 });

@@ -1,3 +1,4 @@
+import { HandshakeFlag } from '../../../../proto/frames/constants';
 import { decodeHandshake, decodeHandshakeReply, encodeHandshake, encodeHandshakeReply, HandshakeStatus } from '../../../../proto/frames/handshake-v1';
 
 const hex = (s: string) => Buffer.from(s.replace(/\s+/g, ''), 'hex');
@@ -8,6 +9,14 @@ describe('handshake v1', () => {
   test('golden round trip', () => {
     expect(encodeHandshake({ role: 1, unitId: 0xffff, token: 'tok' }).toString('hex')).toBe(GOLDEN.toString('hex'));
     expect(decodeHandshake(GOLDEN)).toEqual({ kind: 'ok', bytes: 15, handshake: { version: 1, role: 1, flags: 0, unitId: 0xffff, token: 'tok' } });
+  });
+  test('ASSIGN_UNIT_ID: a gateway assigning unit 3 (flags 0x02, unitId = the assigned id)', () => {
+    const g = hex('534e4644 0001 01 02 0003 0003 746f6b');
+    expect(encodeHandshake({ role: 1, unitId: 3, token: 'tok', flags: HandshakeFlag.ASSIGN_UNIT_ID }).toString('hex')).toBe(g.toString('hex'));
+    expect(decodeHandshake(g)).toMatchObject({ kind: 'ok', handshake: { flags: 2, unitId: 3 } });
+    // The refusals a unit answers with: 5 WRONG_UNIT_ID, 6 NO_UNIT_ID.
+    expect(encodeHandshakeReply({ status: HandshakeStatus.NO_UNIT_ID, unitId: 0, maxFrameBody: 1 << 20 }).toString('hex')).toBe('534e4644000106000000000000100000');
+    expect(HandshakeStatus.WRONG_UNIT_ID).toBe(5);
   });
   test('partial input asks for more; bad magic is refused after 4 bytes', () => {
     for (let n = 0; n < GOLDEN.length; n++) expect(decodeHandshake(GOLDEN.subarray(0, n)).kind).toBe('need-more');
