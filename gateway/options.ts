@@ -60,6 +60,8 @@ export interface GatewayOptions {
    * where each packet's time went for packets with seq ≥ `fromSeq`. Unset = off (no cost).
    */
   timing?: { fromSeq: number };
+  /** Backpressure: packets a unit may have queued before frames wait in the gateway (unit-link.ts; default 8192, 0 = none). */
+  linkMaxQueued?: number;
 }
 
 export type LoggerMode = 'off' | 'memory' | 'kafka:fast' | 'kafka:strict';

@@ -8,7 +8,7 @@ import { FrameType } from '../../proto/frames/constants';
 import { encodePeers, type PeerEndpoint } from '../../proto/frames/peers-v1';
 import { parseIpv4 } from '../../sdk/flow-key';
 import type { HostPort, UnitEndpoint, UnitEvent, UnitProvider } from './provider';
-import { UnitLink, type UnitLinkHandlers } from './unit-link';
+import { DEFAULT_LINK_MAX_QUEUED, UnitLink, type UnitLinkHandlers } from './unit-link';
 
 export interface UnitPoolEvents {
   frame: UnitLinkHandlers['onFrame'];
@@ -39,6 +39,8 @@ export class UnitPool {
   readonly counters = { started: 0, stopped: 0, startFailures: 0, lost: 0, gone: 0 };
   /** Links note when each frame is written (the latency breakdown; set before units start). */
   timing = false;
+  /** Backpressure bound of each unit link (packets queued at the unit; 0 = none). */
+  linkMaxQueued = DEFAULT_LINK_MAX_QUEUED;
 
   constructor(
     readonly provider: UnitProvider,
@@ -85,7 +87,7 @@ export class UnitPool {
           this.ev.lost(unit);
         }
       },
-    }, undefined, undefined, this.timing);
+    }, undefined, undefined, this.timing, this.linkMaxQueued);
     this.links.set(unit, link);
     return link;
   }
