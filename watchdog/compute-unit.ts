@@ -36,6 +36,7 @@ import { StatePeerService } from './state/peer-service';
 import type { WatchdogConfig } from './config';
 import { announceReady } from './ready';
 import { UnitLoggerLink } from './logger/unit-logger-link';
+import { warmUp, type WarmUpResult } from './warm-up';
 
 const nowNs = (): number => performance.now() * 1e6;
 const EGRESS_BYTES = 1 << 20;
@@ -81,14 +82,19 @@ export class ComputeUnit<C, S> {
   readonly logger: UnitLoggerLink<S> | null;
   dataPort = 0;
   peerPort = 0;
+  /** What building the NF handler cost (ms): decides whether the warm-up may build a scratch one. */
+  private readonly createMs: number;
+  /** The warm-up run before the ready record (null until start). */
+  warmUp: WarmUpResult | null = null;
 
-  constructor(nf: NetworkFunction<C, S>, nfConfig: C, readonly cfg: WatchdogConfig, readonly log: Logger) {
+  constructor(private readonly nf: NetworkFunction<C, S>, private readonly nfConfig: C, readonly cfg: WatchdogConfig, readonly log: Logger) {
     this.billing = new BillingMeter(nf.name);
     this.peers = new PeerClients(cfg.unitId, cfg.token, cfg.peerDeadlineMs, (unit, err) => {
       this.proc.counters.pushErrors++;
       log.warn({ unit, err: String(err) }, 'push stream failed');
     });
     for (const [unit, addr] of Object.entries(cfg.peers)) this.peers.setAddress(Number(unit), addr);
+    const created = performance.now();
     this.proc = new PacketProcessor(nf, nfConfig, {
       emit: (f, clock, verdict, reason, buf, off, len, wire) => this.emit(f, clock, verdict, reason, buf, off, len, wire),
       canPull: (unit) => this.backend.canFetch(unit),
@@ -107,6 +113,7 @@ export class ComputeUnit<C, S> {
       unitId: cfg.unitId, pullDelayNs: cfg.pullDelayUs * 1e3, pullRetryNs: cfg.pullRetryUs * 1e3,
       holdTimeoutNs: cfg.holdTimeoutMs * 1e6, maxUnits: cfg.maxUnits,
     });
+    this.createMs = performance.now() - created;
     this.names = new EgressNames<S>(this.proc.invoker);
     this.timing = cfg.timing === 1 ? new TimingWriter(TIMING_RECORDS) : null;
     this.meter = cfg.timing === 1 ? new ProcessMeter() : null;
@@ -165,7 +172,11 @@ export class ComputeUnit<C, S> {
     this.dataPort = (this.dataServer.address() as AddressInfo).port;
     this.timer = setInterval(() => this.tick(), cfg.sweepMs);
     this.timer.unref();
-    log.info({ unit: cfg.unitId, data: this.dataPort, peer: this.peerPort, idlePushUs: cfg.idlePushUs }, 'compute unit listening');
+    // Warm-up before the gateway hears of this unit (also a unit started by scale-up): connections to the known peers, then the packet path on scratch state.
+    const known = Object.keys(cfg.peers);
+    if (cfg.warmUpPackets > 0 && known.length <= MAX_WARM_PEERS) for (const u of known) this.peers.warm(Number(u));
+    this.warmUp = warmUp(this.nf, this.nfConfig, this.proc.handler, this.createMs, { unitId: cfg.unitId, maxUnits: cfg.maxUnits, packets: cfg.warmUpPackets, nowNs });
+    log.info({ unit: cfg.unitId, data: this.dataPort, peer: this.peerPort, idlePushUs: cfg.idlePushUs, createMs: Math.round(this.createMs), warmUp: this.warmUp }, 'compute unit listening');
     announceReady(cfg.readyFd, { kind: 'compute', unit: cfg.unitId, host: cfg.host, data: this.dataPort, peer: this.peerPort, http: 0 });
   }
 
