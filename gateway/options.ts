@@ -60,7 +60,7 @@ export interface GatewayOptions {
    * where each packet's time went for packets with seq ≥ `fromSeq`. Unset = off (no cost).
    */
   timing?: { fromSeq: number };
-  /** Backpressure: packets a unit may have queued before frames wait in the gateway (unit-link.ts; default 8192, 0 = none). */
+  /** Backpressure: packets a unit may have queued before frames wait in the gateway (unit-link.ts; default 0 = none; 8192 was measured). */
   linkMaxQueued?: number;
 }
 
