@@ -100,6 +100,7 @@ export class Gateway {
       },
     });
     this.pool.timing = opts.timing !== undefined && !this.routing.http;
+    if (opts.linkMaxQueued !== undefined) this.pool.linkMaxQueued = opts.linkMaxQueued;
     this.recovery = !loggerOn ? null : new UnitRecovery({
       core: () => this.core, controller: () => this.controller, pool: this.pool, token: opts.token,
       durable: opts.logger === 'kafka:fast' || opts.logger === 'kafka:strict', nowNs: monoNs,

@@ -68,6 +68,8 @@ export interface GatewayOptions {
   checkpoint?: string | null;
   /** Checkpoint flush interval (ms; default 20). */
   checkpointMs?: number;
+  /** Backpressure: packets a unit may have queued before frames wait in the gateway (unit-link.ts; default 0 = none; 8192 was measured). */
+  linkMaxQueued?: number;
 }
 
 export type LoggerMode = 'off' | 'memory' | 'kafka:fast' | 'kafka:strict';

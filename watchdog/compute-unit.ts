@@ -38,6 +38,7 @@ import { StatePeerService } from './state/peer-service';
 import { UNIT_ID_FROM_GATEWAY, type WatchdogConfig } from './config';
 import { announceReady } from './ready';
 import { UnitLoggerLink } from './logger/unit-logger-link';
+import { warmUp, type WarmUpResult } from './warm-up';
 
 const nowNs = (): number => performance.now() * 1e6;
 const EGRESS_BYTES = 1 << 20;
@@ -86,6 +87,10 @@ export class ComputeUnit<C, S> {
   logger: UnitLoggerLink<S> | null = null;
   dataPort = 0;
   peerPort = 0;
+  /** What building the NF handler cost (ms): decides whether the warm-up may build a scratch one. */
+  private createMs = 0;
+  /** The warm-up run before the ready record (null until start). */
+  warmUp: WarmUpResult | null = null;
 
   constructor(private readonly nf: NetworkFunction<C, S>, private readonly nfConfig: C, public cfg: WatchdogConfig, readonly log: Logger) {
     this.billing = new BillingMeter(nf.name);
@@ -109,6 +114,7 @@ export class ComputeUnit<C, S> {
       log.warn({ unit, err: String(err) }, 'push stream failed');
     });
     for (const [unit, addr] of Object.entries(cfg.peers)) this.peers.setAddress(Number(unit), addr);
+    const created = performance.now();
     this.proc = new PacketProcessor(nf, this.nfConfig, {
       emit: (f, clock, verdict, reason, buf, off, len, wire) => this.emit(f, clock, verdict, reason, buf, off, len, wire),
       canPull: (unit) => this.backend.canFetch(unit),
@@ -127,6 +133,7 @@ export class ComputeUnit<C, S> {
       unitId: cfg.unitId, pullDelayNs: cfg.pullDelayUs * 1e3, pullRetryNs: cfg.pullRetryUs * 1e3,
       holdTimeoutNs: cfg.holdTimeoutMs * 1e6, maxUnits: cfg.maxUnits,
     }, this.unitCounters);
+    this.createMs = performance.now() - created;
     this.names = new EgressNames<S>(this.proc.invoker);
     // After state arrives asynchronously: release, re-pull what is still missing, answer waiters, flush.
     const afterArrival = (): void => this.afterWork(nowNs());
@@ -206,7 +213,15 @@ export class ComputeUnit<C, S> {
     this.dataPort = (this.dataServer.address() as AddressInfo).port;
     this.timer = setInterval(() => this.tick(), cfg.sweepMs);
     this.timer.unref();
-    log.info({ unit: cfg.unitId, data: this.dataPort, peer: this.peerPort, idlePushUs: cfg.idlePushUs }, 'compute unit listening');
+    // Warm-up before the gateway hears of this unit (also a unit started by scale-up): connections to
+    // the known peers, then the packet path on scratch state. A unit waiting for its id from the
+    // gateway (SNF_UNIT_ID=gateway) has no NF yet, so it has nothing to warm.
+    if (cfg.unitId !== UNIT_ID_FROM_GATEWAY) {
+      const known = Object.keys(cfg.peers);
+      if (cfg.warmUpPackets > 0 && known.length <= MAX_WARM_PEERS) for (const u of known) this.peers.warm(Number(u));
+      this.warmUp = warmUp(this.nf, this.nfConfig, this.proc.handler, this.createMs, { unitId: cfg.unitId, maxUnits: cfg.maxUnits, packets: cfg.warmUpPackets, nowNs });
+    }
+    log.info({ unit: cfg.unitId, data: this.dataPort, peer: this.peerPort, idlePushUs: cfg.idlePushUs, createMs: Math.round(this.createMs), warmUp: this.warmUp }, 'compute unit listening');
     // Ready record unit 0: the id is not known yet (SNF_UNIT_ID=gateway).
     announceReady(cfg.readyFd, { kind: 'compute', unit: Math.max(0, cfg.unitId), host: cfg.host, data: this.dataPort, peer: this.peerPort, http: 0 });
   }

@@ -29,6 +29,8 @@ export interface WatchdogConfig {
   sweepMs: number;
   /** 1: send TIMING frames and measure event-loop delay, GC and CPU for STATS (bench live). */
   timing: number;
+  /** Synthetic packets run through the unit's code path before it announces itself (warm-up.ts; 0 = none). */
+  warmUpPackets: number;
   pullDelayUs: number;
   pullRetryUs: number;
   pullWaitMs: number;
@@ -81,6 +83,7 @@ export const ENV_KEYS: Readonly<Record<string, KeySpec>> = {
   SNF_IDLE_PUSH_US: { field: 'idlePushUs', kind: 'int', def: 250, doc: 'push a flow idle this long (T/2; paper T = 500 µs)' },
   SNF_SWEEP_MS: { field: 'sweepMs', kind: 'int', def: 1, doc: 'coarse idle-sweep timer (batches also sweep)' },
   SNF_TIMING: { field: 'timing', kind: 'int', def: 0, doc: '1 = per-packet TIMING frames and event-loop/GC/CPU figures in STATS (`snf bench live`; costs one clock read and a 28-byte record per packet)' },
+  SNF_WARMUP_PACKETS: { field: 'warmUpPackets', kind: 'int', def: 4096, doc: 'synthetic packets run through the NF and the frame code on scratch state before the ready record (warm-up; 0 = none)' },
   SNF_PULL_DELAY_US: { field: 'pullDelayUs', kind: 'int', def: 0, doc: 'wait for an in-flight push this long before pulling' },
   SNF_PULL_RETRY_US: { field: 'pullRetryUs', kind: 'int', def: 200, doc: 'delay before re-pulling a flow whose answer lacked the needed clock' },
   SNF_PULL_WAIT_MS: { field: 'pullWaitMs', kind: 'int', def: 1000, doc: 'how long a Pull answer may wait for the flow to reach the asked clock' },

@@ -8,7 +8,7 @@ import { FrameType } from '../../proto/frames/constants';
 import { encodePeers, type PeerEndpoint } from '../../proto/frames/peers-v1';
 import { parseIpv4 } from '../../sdk/flow-key';
 import type { HostPort, UnitEndpoint, UnitEvent, UnitProvider } from './provider';
-import { UnitLink, type UnitLinkHandlers } from './unit-link';
+import { DEFAULT_LINK_MAX_QUEUED, UnitLink, type UnitLinkHandlers } from './unit-link';
 
 export interface UnitPoolEvents {
   frame: UnitLinkHandlers['onFrame'];
@@ -45,6 +45,8 @@ export class UnitPool {
   private readonly wanted = new Set<number>();
   /** Links note when each frame is written (the latency breakdown; set before units start). */
   timing = false;
+  /** Backpressure bound of each unit link (packets queued at the unit; 0 = none). */
+  linkMaxQueued = DEFAULT_LINK_MAX_QUEUED;
 
   constructor(
     readonly provider: UnitProvider,
@@ -114,7 +116,7 @@ export class UnitPool {
           this.ev.lost(unit);
         }
       },
-    }, undefined, undefined, this.timing);
+    }, undefined, undefined, this.timing, this.linkMaxQueued);
     this.links.set(unit, link);
     return link;
   }

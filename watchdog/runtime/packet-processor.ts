@@ -100,9 +100,11 @@ export class PacketProcessor<C, S> {
     readonly ports: ProcessorPorts<S>,
     readonly opts: ProcessorOptions,
     counters: UnitCounters = newUnitCounters(),
+    /** An existing handler to run instead of creating one (the unit's warm-up shares a costly one). */
+    handler?: PacketHandler<S>,
   ) {
     const m = opts.maxUnits ?? 0;
-    this.handler = m > 0 ? nf.create(config, { id: opts.unitId, maxUnits: m }) : nf.create(config);
+    this.handler = handler ?? (m > 0 ? nf.create(config, { id: opts.unitId, maxUnits: m }) : nf.create(config));
     this.codec = nf.stateCodec;
     this.counters = counters;
     this.invoker = new Invoker<S>(this.handler, this.flowState, { dropReasons: nf.dropReasons });
