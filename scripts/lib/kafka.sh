@@ -120,6 +120,10 @@ kafka_fail() {
 
 kafka_up() {
   local pid
+  # The jars are fetched even when a broker already answers: the chaos tests start brokers of
+  # their own from them (test/chaos/own-kafka.ts).
+  mkdir -p "$KAFKA_DIR"
+  kafka_fetch_jars
   if kafka_port_open; then
     # Answering is not enough: it may be a broker another shell is still starting.
     kafka_ready "$KAFKA_TIMEOUT_S" || kafka_fail "$KAFKA_HOST:$KAFKA_PORT answers but is not a usable broker"
@@ -131,8 +135,6 @@ kafka_up() {
   if pid=$(live_pid "$KAFKA_PIDFILE" kafka.Kafka); then
     say "kafka: pid $pid is alive but not listening yet, waiting…"
   else
-    mkdir -p "$KAFKA_DIR"
-    kafka_fetch_jars
     kafka_write_config
     kafka_format
     say "kafka: starting broker on $KAFKA_HOST:$KAFKA_PORT…"
