@@ -23,7 +23,8 @@ import {
   type UnitSnapshot,
 } from './types';
 import { UnitTable } from './units';
-import { leastLoaded, pickUnitIndexed } from './work-assigner';
+import { drawTargets } from './replication-targets';
+import { leastLoaded, pickUnit, pickUnitIndexed } from './work-assigner';
 
 /** Actions remembered between ticks; beyond this they are still reported through hooks. */
 const MAX_PENDING_ACTIONS = 4096;
@@ -224,7 +225,11 @@ export class Controller implements RebalanceHost {
     if (u < 0) {
       // Move cost: any other unit must also absorb the wait for the flow's bytes still queued here.
       const moveCost = pending * this.pendingBpsPerByte;
-      u = pickUnitIndexed(U.syncPack(), U.loadBps, U.backlogBps, U.runningTest, p.unitCapacityBps, demand, mark, p.alpha, holders, holderCount, running ? prev : -1, moveCost);
+      // Both answer the same question (a property test holds them equal): below assignScanBelow
+      // units the scan is cheaper than keeping the index current.
+      u = U.count < p.assignScanBelow
+        ? pickUnit(U.ids, U.count, U.loadBps, p.unitCapacityBps, demand, mark, p.alpha, -1, U.backlogBps, running ? prev : -1, moveCost)
+        : pickUnitIndexed(U.syncPack(), U.loadBps, U.backlogBps, U.runningTest, p.unitCapacityBps, demand, mark, p.alpha, holders, holderCount, running ? prev : -1, moveCost);
     }
     // Nothing fits, not even with the old queue: a flow with bytes still queued there is its own
     // bottleneck (a move would wait for them and add a pull), so it stays; the scaler adds a unit for the others.
@@ -279,7 +284,9 @@ export class Controller implements RebalanceHost {
     const U = this.units;
     const k = this.params.k;
     const out = this.decision.targets; // scratch; route() rewrites it from the store afterwards
-    const n = U.readyWeights.draw(U.readyIds, U.readyCount, U.readyTest, unit, k, this.rng, out);
+    const n = U.readyCount < this.params.assignScanBelow
+      ? drawTargets(U.readyIds, U.readyCount, U.readyWeight, U.invId, unit, k, this.rng, out)
+      : U.readyWeights.draw(U.readyIds, U.readyCount, U.readyTest, unit, k, this.rng, out);
     const stored = this.flows.targets;
     for (let i = 0; i < n; i++) stored[s * k + i] = out[i]!; // no subarray view: nothing allocated per flowlet
     return n;

@@ -77,6 +77,12 @@ export interface ControllerParams {
    * there (counted as an overload assignment) instead of starting a unit for it.
    */
   readonly pendingStaysWhenFull: boolean;
+  /**
+   * Below this many units the packer scans every unit and the replication-target draw walks the
+   * ready list; from it on they use the packer's index and the Fenwick tree (sub-linear). The
+   * decisions are the same either way (property tests): a cost knob only.
+   */
+  readonly assignScanBelow: number;
   /** Start a unit ahead of need when every ready unit is above this utilization (0..1]. */
   readonly scaleUpUtilization: number;
   /** Retire a unit that was routed nothing for this long (ns). The last unit is never retired. */
@@ -118,6 +124,7 @@ export const DEFAULT_PARAMS: ControllerParams = Object.freeze({
   sizeForkStays: false,
   holdRetiredIds: false,
   pendingStaysWhenFull: false,
+  assignScanBelow: 48,
   scaleUpUtilization: 0.9,
   idleRetireNs: 1e9,
   unitStartupNs: 0,
@@ -181,6 +188,7 @@ const RANGES: Record<NumericKey, [min: number, max: number, integer: boolean]> =
   migrationHoldNs: [0, 1e15, false],
   consolidateBelowUtilization: [0, 1, false],
   seed: [0, 2 ** 32 - 1, true],
+  assignScanBelow: [0, 1e9, true],
 };
 
 /** Defaults overlaid with `raw`; unknown keys and out-of-range values are ConfigErrors naming the field. */

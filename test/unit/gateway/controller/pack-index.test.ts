@@ -7,6 +7,7 @@ import fc from 'fast-check';
 import { PackIndex } from '../../../../gateway/controller/pack-index';
 import { drawTargets } from '../../../../gateway/controller/replication-targets';
 import { UnitTable } from '../../../../gateway/controller/units';
+import { Controller } from '../../../../gateway/controller';
 import { pickUnit, pickUnitIndexed } from '../../../../gateway/controller/work-assigner';
 import { Prng } from '../../../../sdk/prng';
 
@@ -159,5 +160,41 @@ describe('ReadyWeights (the Fenwick target draw)', () => {
         expect(U.isReady(t)).toBe(true);
       }
     }
+  });
+});
+
+describe('the controller with the index and with the scan', () => {
+  it('makes the same decisions over many units (assignScanBelow 0 vs never)', () => {
+    type Op = { kind: 'pkt'; flow: number; gap: number; bytes: number } | { kind: 'drain'; unit: number; gap: number; bytes: number } | { kind: 'tick'; gap: number };
+    const opArb: fc.Arbitrary<Op> = fc.oneof(
+      { weight: 10, arbitrary: fc.record({ kind: fc.constant('pkt' as const), flow: fc.integer({ min: 0, max: 400 }), gap: fc.integer({ min: 0, max: 400_000 }), bytes: fc.integer({ min: 40, max: 9000 }) }) },
+      { weight: 3, arbitrary: fc.record({ kind: fc.constant('drain' as const), unit: fc.integer({ min: 1, max: 120 }), gap: fc.integer({ min: 0, max: 50_000 }), bytes: fc.integer({ min: 100, max: 400_000 }) }) },
+      { weight: 1, arbitrary: fc.record({ kind: fc.constant('tick' as const), gap: fc.integer({ min: 0, max: 5_000_000 }) }) },
+    );
+    fc.assert(
+      fc.property(fc.array(opArb, { minLength: 50, maxLength: 600 }), fc.integer({ min: 60, max: 120 }), fc.integer({ min: 0, max: 1000 }), fc.constantFrom(1e6, 20e6, 200e6), (ops, units, seed, demand) => {
+        const base = { initialUnits: units, maxUnits: 128, seed, initialDemandBps: demand, unitCapacityBps: 1e9 };
+        const indexed = new Controller({ ...base, assignScanBelow: 0 });
+        const scanned = new Controller({ ...base, assignScanBelow: 1e9 });
+        let t = 0;
+        for (const o of ops) {
+          t += o.gap;
+          if (o.kind === 'pkt') {
+            const key = { proto: 6, srcIp: 0x0a000000 + o.flow, srcPort: 1000 + o.flow, dstIp: 0x0a010101, dstPort: 443 };
+            const a = indexed.route(key, o.bytes, t);
+            const b = scanned.route(key, o.bytes, t);
+            expect([a.unit, a.newFlowlet, a.overloaded, Array.from(a.targets.subarray(0, a.targetCount))]).toEqual([b.unit, b.newFlowlet, b.overloaded, Array.from(b.targets.subarray(0, b.targetCount))]);
+          } else if (o.kind === 'drain') {
+            indexed.onDrained(o.unit, o.bytes, t);
+            scanned.onDrained(o.unit, o.bytes, t);
+          } else {
+            indexed.tick(t);
+            scanned.tick(t);
+          }
+        }
+        expect(indexed.counters).toEqual(scanned.counters);
+      }),
+      { numRuns: 60 },
+    );
   });
 });
