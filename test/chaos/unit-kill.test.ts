@@ -23,7 +23,9 @@ const SEED = Number(process.env.SNF_TEST_CHAOS_SEED ?? 20261203);
 describe('kill -9 of units under load: recovery from their output loggers', () => {
   for (const nf of ['nat', 'qos']) {
     it(`${nf}: 10 units killed at seeded moments, state equals the reference`, async () => {
-      const o: ChaosOptions = { nf, logger: 'memory', seed: SEED + (nf === 'nat' ? 0 : 1), kills: 10, victim: 'unit', trace: chaosTrace(9000), rate: 2000, units: 5 };
+      // Kills wait for ready units, so a second round lands on the successors of the first: the
+      // held packets can wait for two successive process starts (10–14 s each on a loaded box).
+      const o: ChaosOptions = { nf, logger: 'memory', seed: SEED + (nf === 'nat' ? 0 : 1), kills: 10, victim: 'unit', trace: chaosTrace(9000), rate: 2000, units: 5, drainTimeoutMs: 60_000 };
       const r = await runChaos(o);
       const why = describeRun(o, r);
       expect({ killed: r.killed.length, why }).toEqual({ killed: 10, why });
