@@ -13,6 +13,7 @@
  *   throws makes the chain throw (`handler_error`, the stage's error kept as `lastError`).
  * - Alerts of every stage that ran count (passed on unchanged: alert ids share one space;
  *   `describeAlert` asks the stages in order and the first description wins).
+ * - State that arrives from elsewhere (`stateArrived`) is handed to every stage with its slot.
  * - Per-flow state is the tuple of the stages' states (`ChainState`, index = stage; undefined =
  *   the stage holds none), stored under the connection key as the packet entered the chain.
  *   Each stage gets its own `FlowState` view (built once at `create`): its `put` writes its slot
@@ -28,6 +29,7 @@
  */
 import { ConfigError, SnfError } from './errors';
 import { Verdict, type AlertInfo, type ConfigSchema, type Context, type FlowState, type NetworkFunction, type PacketHandler, type StateCodec, type UnitInfo } from './types';
+import type { FlowKey } from './flow-key';
 import type { Packet } from './packet';
 import { DROP_REASON_UNSPECIFIED } from './drop-reasons';
 
@@ -113,6 +115,11 @@ class ChainHandler implements PacketHandler<ChainState> {
       if (info !== undefined) return info;
     }
     return undefined;
+  }
+
+  /** Each stage hears of its own slot of the tuple (undefined when the tuple or its slot is empty). */
+  stateArrived(key: Readonly<FlowKey>, value: ChainState | undefined): void {
+    for (let i = 0; i < this.handlers.length; i++) this.handlers[i]!.stateArrived?.(key, value === undefined ? undefined : value[i]);
   }
 
   /** `<nf>:<reason>`: a Map lookup for declared reasons; an undeclared one allocates once. */

@@ -98,6 +98,17 @@ export class LocalRuntime<C = unknown, S = unknown> {
     return this.flowState.table;
   }
 
+  /**
+   * Install a flow's state as if it arrived from another unit (moved, restored from a log): it
+   * replaces what this runtime held (`undefined` deletes it) and the handler hears of it
+   * (`stateArrived`), as in the watchdog's runtime. For tests and simulations of several units.
+   */
+  arrive(key: Readonly<FlowKey>, value: S | undefined): void {
+    if (value === undefined) this.state.delete(key);
+    else this.state.set(key, value);
+    this.handler.stateArrived?.(key, value);
+  }
+
   /** The state change of the last processed packet (kind: 0 none, 1 put, 2 delete). */
   get lastDelta(): { kind: DeltaKind; value: S | undefined; key: FlowKey } {
     return { kind: this.flowState.deltaKind, value: this.flowState.deltaValue, key: this.flowState.key };

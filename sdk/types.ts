@@ -9,6 +9,7 @@
  * and returns a verdict. It never throws on packet contents and never reads the clock: time is
  * `ctx.nowNs`.
  */
+import type { FlowKey } from './flow-key';
 import type { Packet } from './packet';
 
 /** What happens to the packet after `process`. Numbers, not strings: the hot path compares ints. */
@@ -55,6 +56,17 @@ export interface PacketHandler<S> {
    * records. Called once per id per gateway connection, never per packet.
    */
   describeAlert?(id: number): AlertInfo | undefined;
+  /**
+   * Optional: a flow's state arrived from outside this handler and replaced what this instance
+   * held — restored from an output logger (or a logger rebuilt from Kafka) when a unit takes over
+   * a dead unit's id, pulled or pushed from another unit, or read from an external store. `key`
+   * is the connection it is stored under (canonical), `value` undefined when the flow's state was
+   * deleted. Only an NF with a unit-local index derived from per-flow state needs it (NAT's
+   * public-port table, functions/nat): it re-indexes the flow here, so the index never lags the
+   * state it mirrors. Called once per arriving flow, never per packet; must not throw; it has no
+   * ctx (no state writes, no drops, no clock).
+   */
+  stateArrived?(key: Readonly<FlowKey>, value: S | undefined): void;
 }
 
 /** An alert id described for the operator (the fields of an EVE `alert` record). */

@@ -10,7 +10,10 @@
  *   it refreshes the mapping and its FIN/RST tracking. Without a mapping: dropped 'nat_no_mapping'.
  * - inbound, wire form (addressed to publicIp:publicPort): a *different* canonical connection, so
  *   its ctx.state is not the mapping's; the handler finds the mapping through the unit-local
- *   reverse index (PortTable) and rewrites the destination back to the inside endpoint.
+ *   reverse index (PortTable) and rewrites the destination back to the inside endpoint. What the
+ *   replies saw (last-seen time, FIN/RST) goes into the port's slot — folded into the mapping's
+ *   state on its next packet here — and into the reply connection's own state (a STATE_REPLY
+ *   record, state.ts), so it is logged, pushed and restored like any per-flow state.
  * - anything else (inside↔inside, outside↔outside) does not cross the NAT: forwarded unchanged.
  *
  * Port life cycle: taken on the first outbound packet; returned to the pool when the connection
@@ -25,6 +28,14 @@
  * - a port of another unit's slice is only forgotten locally (it indexes it for replies but never
  *   hands it out); the owner takes it back when the connection's state next reaches it closed or
  *   expired (see `withMapping`).
+ * The table is rebuilt from per-flow state, never the reverse: every flow whose state arrives at a
+ * unit from elsewhere (restored from the output logger by a unit taking over a dead unit's id,
+ * pulled, pushed) is re-indexed before its packets run (`stateArrived`, the SDK hook). So a
+ * successor starts with its predecessor's ports taken, closed ones kept for trailing packets and
+ * the replies' last-seen times, and per-flow output does not depend on which unit ran what.
+ * Limit: a wire-form reply is its own flow, routed by the gateway on its own; a unit that holds
+ * neither the mapping's state nor the reply record drops it 'nat_no_mapping' (captures taken
+ * inside the NAT, like every trace here, carry pre-NAT replies only).
  * The owner never reclaims a port on its own idle clock (no sweep with maxUnits > 1): a connection
  * that moved away looks idle to it while it may be busy elsewhere. Trade-off: a port whose
  * connection ended on another unit and never came back to its owner stays taken (leaks). Bound:
@@ -36,7 +47,8 @@ import { PacketClass, PACKET_CLASS_REASON, TCP_ACK, TCP_FIN, TCP_RST, TCP_SYN, I
 import { Verdict, type Context, type PacketHandler } from '../../sdk/types';
 import type { AddressSet } from './address-set';
 import { PortTable, SLOT_CLOSED, SLOT_EXPIRED } from './port-table';
-import { STATE_CLOSED, STATE_FIN_IN, STATE_FIN_OUT, STATE_RST, type NatState } from './state';
+import { STATE_CLOSED, STATE_FIN_IN, STATE_FIN_OUT, STATE_REPLY, STATE_RST, type NatState } from './state';
+import type { FlowKey } from '../../sdk/flow-key';
 
 export interface NatSettings {
   publicIp: number;
@@ -79,7 +91,8 @@ export class NatHandler implements PacketHandler<NatState> {
     if (p.cls !== PacketClass.OK) return this.notTranslatable(p, ctx);
     if (p.dstIp === this.publicIp && !this.inside.has(p.srcIp)) return this.wireReply(p, ctx);
     const st = ctx.state.get();
-    if (st === undefined) return this.withoutMapping(p, ctx);
+    // A reply record (STATE_REPLY) is no mapping: only a packet towards publicIp uses it.
+    if (st === undefined || (st.flags & STATE_REPLY) !== 0) return this.withoutMapping(p, ctx);
     return this.withMapping(p, ctx, st);
   }
 
@@ -220,21 +233,16 @@ export class NatHandler implements PacketHandler<NatState> {
     const ports = this.ports;
     const slot = ports.slotOf(p.dstPort);
     if (slot < 0 || ports.proto[slot] !== p.protocol || ports.remIp[slot] !== p.srcIp || ports.remPort[slot] !== p.srcPort) {
-      ctx.drop('nat_no_mapping');
-      return Verdict.DROP;
+      return this.noReplyMapping(ctx);
     }
     const now = ctx.nowNs;
     const flags = ports.flags[slot]!;
     const live = ports.isUsed(slot);
     if (live && now - ports.lastSeenNs[slot]! > this.idleNs(p.protocol)) {
       ports.release(slot, SLOT_EXPIRED);
-      ctx.drop('nat_no_mapping');
-      return Verdict.DROP;
+      return this.noReplyMapping(ctx);
     }
-    if (!live && (flags & SLOT_EXPIRED || !(flags & SLOT_CLOSED))) {
-      ctx.drop('nat_no_mapping');
-      return Verdict.DROP;
-    }
+    if (!live && (flags & SLOT_EXPIRED || !(flags & SLOT_CLOSED))) return this.noReplyMapping(ctx);
     ports.lastSeenNs[slot] = now;
     if (live && p.protocol === IPPROTO_TCP) {
       const f = p.tcpFlags;
@@ -245,8 +253,63 @@ export class NatHandler implements PacketHandler<NatState> {
       ports.flags[slot] = nf;
       if (nf & STATE_CLOSED) ports.release(slot, SLOT_CLOSED);
     }
+    this.putReplyRecord(ctx, slot, p.dstPort, now);
     p.setDstIp(ports.inIp[slot]!);
     p.setDstPort(ports.inPort[slot]!);
     return Verdict.FORWARD;
+  }
+
+  /**
+   * What the slot learnt from wire-form replies, kept as the reply connection's own state (so it
+   * is logged, pushed and restored with it; `stateArrived` folds it back into a table). The
+   * object is reused: only a connection's first reply allocates, as a mapping's first packet does.
+   */
+  private putReplyRecord(ctx: Context<NatState>, slot: number, publicPort: number, now: number): void {
+    const ports = this.ports;
+    const flags = STATE_REPLY | (ports.flags[slot]! & CLOSE_BITS);
+    const st = ctx.state.get();
+    if (st === undefined) {
+      ctx.state.put({ internalIp: ports.inIp[slot]!, internalPort: ports.inPort[slot]!, publicPort, lastSeenNs: now, flags });
+      return;
+    }
+    st.internalIp = ports.inIp[slot]!;
+    st.internalPort = ports.inPort[slot]!;
+    st.publicPort = publicPort;
+    st.lastSeenNs = now;
+    st.flags = flags;
+    ctx.state.put(st);
+  }
+
+  /** A wire-form reply without a live mapping here: dropped, and its stale reply record goes. */
+  private noReplyMapping(ctx: Context<NatState>): Verdict {
+    if (ctx.state.get() !== undefined) ctx.state.delete();
+    ctx.drop('nat_no_mapping');
+    return Verdict.DROP;
+  }
+
+  /**
+   * A connection's state arrived from elsewhere (sdk PacketHandler.stateArrived): a unit taking
+   * over a dead unit's id restores every flow from its output logger, and flows move between
+   * units by push/pull. Its port is re-indexed in the table (PortTable.reindex) before any packet
+   * of it runs, so the table never lags the state: a successor marks its predecessor's live ports
+   * taken (it never hands one out twice), keeps closed ports for trailing packets, and knows what
+   * the replies saw. Why a hook rather than the table inside per-flow state: the table indexes
+   * one connection's mapping by another connection (the reply's), which per-flow state cannot
+   * express, and the per-packet path stays as it was (no extra state reads, no allocation); the
+   * reply bookkeeping itself is per-flow state (STATE_REPLY records, `putReplyRecord`).
+   */
+  stateArrived(key: Readonly<FlowKey>, st: NatState | undefined): void {
+    if (st === undefined) return;
+    const slot = this.ports.slotOf(st.publicPort);
+    if (slot < 0) return;
+    // The remote endpoint is the key's end that is not ours: the inside endpoint (a mapping),
+    // publicIp:publicPort (a reply record).
+    const reply = (st.flags & STATE_REPLY) !== 0;
+    const nearIp = reply ? this.publicIp : st.internalIp;
+    const nearPort = reply ? st.publicPort : st.internalPort;
+    const srcNear = key.srcIp === nearIp && key.srcPort === nearPort;
+    const remIp = srcNear ? key.dstIp : key.srcIp;
+    const remPort = srcNear ? key.dstPort : key.srcPort;
+    this.ports.reindex(slot, key.proto, st.internalIp, st.internalPort, remIp, remPort, st.lastSeenNs, st.flags & CLOSE_BITS, !reply);
   }
 }

@@ -13,6 +13,11 @@
  * is handed out again only after the cursor went once round the range, which keeps late packets
  * of a closed connection from landing on a new owner. Whole 32-port words are skipped when full.
  *
+ * The table is derived from per-flow state, never the other way round: a connection's state that
+ * arrives from elsewhere (a unit taking over a dead unit's id restores every flow from its output
+ * logger; push/pull between units) is re-indexed here (`reindex`), so losing the table with its
+ * process loses nothing.
+ *
  * Slices (SNF units): the table indexes the WHOLE range (so a connection whose state moved here
  * from another unit can be recorded under its port for the reverse index), but allocates only
  * from its own slice [sliceFirst, sliceLast] (unitSlice below). Disjoint slices mean two units can
@@ -130,13 +135,46 @@ export class PortTable {
   adopt(slot: number, proto: number, inIp: number, inPort: number, remIp: number, remPort: number, nowNs: number): void {
     if (!this.isUsed(slot)) this.live++;
     this.used[slot >>> 5]! |= 1 << (slot & 31);
+    this.record(slot, proto, inIp, inPort, remIp, remPort, nowNs, 0);
+  }
+
+  /** Write the slot's owner record (the used bit is the caller's). */
+  private record(slot: number, proto: number, inIp: number, inPort: number, remIp: number, remPort: number, lastSeenNs: number, flags: number): void {
     this.proto[slot] = proto;
     this.inIp[slot] = inIp;
     this.inPort[slot] = inPort;
     this.remIp[slot] = remIp;
     this.remPort[slot] = remPort;
-    this.lastSeenNs[slot] = nowNs;
-    this.flags[slot] = 0;
+    this.lastSeenNs[slot] = lastSeenNs;
+    this.flags[slot] = flags;
+  }
+
+  /**
+   * Re-index a connection whose per-flow state arrived from elsewhere (handler.stateArrived), so
+   * the table does not depend on which unit saw which packet: what the state says is folded into
+   * the slot (newest lastSeenNs, close bits OR-ed). `claim` (a mapping's own state; a reply's
+   * bookkeeping never claims): a live connection takes the port, and a stale record of another
+   * unit's slice gives way to it, as when such a state reaches withMapping. A port of this slice
+   * held by another live connection is left alone (the connection's next packet remaps it). A
+   * port of the slice also moves the cursor past it: a unit that took over a dead unit's id hands
+   * out after the ports its predecessor issued, as the predecessor would have.
+   */
+  reindex(slot: number, proto: number, inIp: number, inPort: number, remIp: number, remPort: number, lastSeenNs: number, closeFlags: number, claim: boolean): void {
+    const used = this.isUsed(slot);
+    if (this.owns(slot, proto, inIp, inPort, remIp, remPort)) {
+      if (lastSeenNs > this.lastSeenNs[slot]!) this.lastSeenNs[slot] = lastSeenNs;
+      this.flags[slot]! |= closeFlags;
+    } else {
+      if (used && (!claim || this.inSlice(slot))) return;
+      this.record(slot, proto, inIp, inPort, remIp, remPort, lastSeenNs, closeFlags);
+    }
+    if (this.inSlice(slot) && slot >= this.cursor) this.cursor = slot + 1;
+    if (this.flags[slot]! & SLOT_CLOSED) this.release(slot, SLOT_CLOSED);
+    else if (claim && !used) {
+      this.used[slot >>> 5]! |= 1 << (slot & 31);
+      this.live++;
+      this.flags[slot]! &= ~SLOT_EXPIRED;
+    }
   }
 
   /** Return `slot` to the pool, keeping its owner recorded (with `why`: CLOSED or EXPIRED). */

@@ -164,8 +164,9 @@ export class PacketProcessor<C, S> {
   }
 
   /**
-   * Apply state that arrived from a peer (push or pull answer). Older-or-equal clocks never
-   * overwrite; returns 0 applied, 1 stale, 2 rejected (undecodable value).
+   * Apply state that arrived from a peer (push or pull answer), the external store or the output
+   * logger (restore). Older-or-equal clocks never overwrite; an applied one is told to the
+   * handler (`stateArrived`). Returns 0 applied, 1 stale, 2 rejected (undecodable value).
    */
   applyRemote(k: FlowKey, clock: number, present: boolean, value: Buffer, nowNs: number, byPull: boolean): 0 | 1 | 2 {
     const e = this.store.getOrCreate(k);
@@ -183,6 +184,15 @@ export class PacketProcessor<C, S> {
     e.clock = clock;
     // Received state is not ours to re-push until we process a packet on it.
     e.pushedClock = clock;
+    // The NF re-indexes the flow (NAT's port table) before any held packet of it runs.
+    const h = this.handler;
+    if (h.stateArrived !== undefined) {
+      try {
+        h.stateArrived(e, decoded);
+      } catch {
+        this.counters.handlerErrors++;
+      }
+    }
     if (e.list === 0) {
       e.lastSeenNs = nowNs;
       this.store.markIdle(e);

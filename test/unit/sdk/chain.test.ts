@@ -80,6 +80,21 @@ describe('NF chains', () => {
     expect(nf.dropReasons).toEqual(expect.arrayContaining(['udp-whitelist:udp_unsolicited', 'nat:nat_no_mapping', 'nat:unspecified']));
   });
 
+  it('hands state that arrived from elsewhere to every stage with its own slot (stateArrived)', () => {
+    const heard: string[] = [];
+    const stage = (name: string): NetworkFunction<null, number> => ({
+      name, description: name, config: { parse: () => null }, defaultConfig: null,
+      stateCodec: { encode: (v) => Buffer.from([v]), decode: (b) => b[0]! },
+      create: () => ({ process: () => Verdict.FORWARD, stateArrived: (k, v) => void heard.push(`${name}:${k.srcPort}:${v}`) }),
+    });
+    const rt = new LocalRuntime(chain([stage('a'), stage('b')]));
+    const key = { proto: 17, srcIp: 1, srcPort: 7, dstIp: 2, dstPort: 9 };
+    rt.arrive(key, [3, undefined]);
+    rt.arrive(key, undefined);
+    expect(heard).toEqual(['a:7:3', 'b:7:undefined', 'a:7:undefined', 'b:7:undefined']);
+    expect(rt.state.size).toBe(0);
+  });
+
   it('equals udp-whitelist then nat on generated traffic, packet by packet', () => {
     const r = compare('udp-whitelist,nat', generateTraffic({ seed: 3, flows: 120, unsolicitedUdp: 20 }));
     expect(r.forwarded).toBeGreaterThan(1000);

@@ -1,5 +1,5 @@
 import { nat } from '../../../../functions/nat';
-import { STATE_CLOSED } from '../../../../functions/nat/state';
+import { STATE_CLOSED, STATE_REPLY } from '../../../../functions/nat/state';
 import { LocalRuntime } from '../../../../sdk/local-runtime';
 import { verifyChecksums } from '../../../../sdk/checksum';
 import { buildIpv4, checksumsValid, ip, tcp, udp } from '../../../helpers/packets';
@@ -42,9 +42,12 @@ describe('nat packet table', () => {
     expect(step(r, wire, 2 * MS)).toMatchObject({ verdict: 'FORWARD', src: `${R}:80`, dst: `${H}:40000` });
     expectChecksumsValid(wire);
 
+    // The reply connection keeps what its replies saw as its own state (a reply record).
+    expect(stateOf(r, tcp(R, 80, PUB, 5000))).toEqual({ internalIp: ip(H), internalPort: 40000, publicPort: 5000, lastSeenNs: 2 * MS, flags: STATE_REPLY });
+
     // The same connection keeps its port.
     expect(step(r, tcp(H, 40000, R, 80, ACK, 'more'), 3 * MS)).toMatchObject({ src: `${PUB}:5000` });
-    expect(r.state.size).toBe(1);
+    expect(r.state.size).toBe(2);
   });
 
   it('drops unsolicited inbound and wire-form replies that match no mapping', () => {

@@ -71,15 +71,15 @@ export function runOnUnits<C, S>(nf: NetworkFunction<C, S>, config: unknown, tra
     return rt;
   };
   // Moving: the connection's newest state (on the unit it last ran on) is encoded and decoded
-  // into the next unit's table, replacing whatever stale copy that unit had.
+  // into the next unit's table, replacing whatever stale copy that unit had, and the handler
+  // hears of it (stateArrived), as in the watchdog's runtime.
   const lastRt = new Map<string, LocalRuntime<C, S>>();
   const move = (conn: string, key: FlowKey, to: LocalRuntime<C, S>): void => {
     const from = lastRt.get(conn);
     lastRt.set(conn, to);
     if (from === undefined) return;
     const value = from.state.get(key);
-    if (value === undefined) to.state.delete(key);
-    else to.state.set(key, nf.stateCodec.decode(nf.stateCodec.encode(value)));
+    to.arrive(key, value === undefined ? undefined : nf.stateCodec.decode(nf.stateCodec.encode(value)));
   };
   const side = run(trace, pick, move);
   return { ...side, runtimes };

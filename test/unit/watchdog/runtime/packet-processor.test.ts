@@ -238,6 +238,27 @@ describe('PacketProcessor: flows the controller forgot, unit info, where state i
   });
 });
 
+test('the handler hears of every state applied from elsewhere (stateArrived), never of a stale one; a throwing hook is counted', () => {
+  const heard: Array<{ key: string; n: number | undefined }> = [];
+  let throwNext = false;
+  const nf = { ...countingNf, create: () => {
+    const h = countingNf.create(null);
+    return { process: h.process, stateArrived: (k: { srcPort: number; dstPort: number }, v: CountState | undefined) => {
+      if (throwNext) throw new Error('hook');
+      heard.push({ key: `${k.srcPort}-${k.dstPort}`, n: v?.n });
+    } };
+  } };
+  const proc = new PacketProcessor<null, CountState>(nf, null, { emit: () => {}, canPull: () => true, requestPull: () => {} },
+    { unitId: 1, pullDelayNs: 0, pullRetryNs: 0, holdTimeoutNs: 1e9 });
+  expect(proc.applyRemote(KEY, 5, true, Buffer.from([0, 0, 0, 5]), 0, false)).toBe(0);
+  expect(proc.applyRemote(KEY, 5, true, Buffer.from([0, 0, 0, 9]), 0, true)).toBe(1);
+  expect(proc.applyRemote(KEY, 6, false, Buffer.alloc(0), 0, true)).toBe(0);
+  expect(heard).toEqual([{ key: '1000-80', n: 5 }, { key: '1000-80', n: undefined }]);
+  throwNext = true;
+  expect(proc.applyRemote(KEY, 7, true, Buffer.from([0, 0, 0, 7]), 0, false)).toBe(0);
+  expect(proc.counters.handlerErrors).toBe(1);
+});
+
 test('emit reports the input wire bytes (IP total length) for forwards and drops, so the gateway backlog drains to 0', () => {
   const wires: number[] = [];
   const lens: number[] = [];
