@@ -88,6 +88,7 @@ export class Gateway {
       unitGone: (unit) => this.recovery?.unitGone(unit),
       loggerLost: (unit) => this.recovery?.loggerLost(unit),
       httpReady: (unit, ep) => this.http!.addUnit(unit, ep.data.host, ep.data.port),
+      up: (unit) => this.controller?.unitUp(unit),
       error: (unit, err) => {
         this.core.counters.unitErrors++;
         this.errors.push(`unit ${unit}: ${String(err)}`);

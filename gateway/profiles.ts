@@ -67,6 +67,10 @@ export const LIVE: Profile = Object.freeze({
     // 2026-11-29): reactive steady p99 70–153 → 8–29 ms, external 15–210 → 12–17 ms (it breaks
     // the overload loop described at LIVE_BACKLOG_BUDGET_NS), proactive 3.9–4.0 → 3.8–5.1 ms.
     pendingStaysWhenFull: true,
+    // A unit process takes 1–3 s to start (Node, the NF, the warm-up): one start in flight at a
+    // time, or the backlog routed to units that are not up yet starts unit after unit, up to the
+    // cap (snf demo, 2026-12-03: 1–8 units against ~2 units of demand; docs/results.md §8).
+    startOneAtATime: true,
   } satisfies ControllerParams),
 });
 

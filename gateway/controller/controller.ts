@@ -238,7 +238,7 @@ export class Controller implements RebalanceHost {
       d.overloaded = true;
       this.counters.overloadAssignments++;
     }
-    if (u < 0) u = this.startUnit(nowNs, nowNs + p.unitStartupNs);
+    if (u < 0 && !this.startsBlocked()) u = this.startUnit(nowNs, nowNs + p.unitStartupNs);
     if (u < 0) {
       u = leastLoaded(U.ids, U.count, U.loadBps, U.backlogBps);
       d.overloaded = true;
@@ -380,12 +380,22 @@ export class Controller implements RebalanceHost {
   startUnit(nowNs: number, readyAtNs: number): number {
     const u = this.units.freeId();
     if (u < 0) return -1;
-    this.units.start(u, nowNs, readyAtNs);
+    this.units.start(u, nowNs, readyAtNs, this.params.startOneAtATime);
     this.meters.reset(u, nowNs);
     this.counters.unitsStarted++;
     this.record('start', u, nowNs, readyAtNs);
     this.hooks.onUnitStart?.(u, nowNs, readyAtNs);
     return u;
+  }
+
+  /** startOneAtATime: a started unit is not up yet. */
+  private startsBlocked(): boolean {
+    return this.params.startOneAtATime && this.units.comingUpCount > 0;
+  }
+
+  /** The unit's process is up and connected (live): with startOneAtATime, another may start now. */
+  unitUp(unit: number): void {
+    this.units.markUp(unit);
   }
 
   private stopUnit(u: number, nowNs: number): void {
@@ -429,7 +439,7 @@ export class Controller implements RebalanceHost {
       this.nextRebalanceNs = nowNs + p.smartflowPeriodNs;
     }
     if (U.count < this.floor) this.startUnit(nowNs, nowNs + p.unitStartupNs);
-    else if (shouldScaleUp(U, p)) this.startUnit(nowNs, nowNs + p.unitStartupNs);
+    else if (shouldScaleUp(U, p) && !this.startsBlocked()) this.startUnit(nowNs, nowNs + p.unitStartupNs);
     const retire = this.retireScratch;
     unitsToRetire(U, p, nowNs, retire, this.floor);
     for (const u of retire) this.stopUnit(u, nowNs);
@@ -570,6 +580,7 @@ export class Controller implements RebalanceHost {
       this.meters.reset(u, nowNs);
     }
     if (flowletSeq > this.flowletSeq) this.flowletSeq = flowletSeq;
+    U.clearComingUp();
   }
 
   /** Canonical key of the flow in `slot` (e.g. for onFlowMigrate). */

@@ -83,6 +83,14 @@ export interface ControllerParams {
    * decisions are the same either way (property tests): a cost knob only.
    */
   readonly assignScanBelow: number;
+  /**
+   * Start no unit (scaling up, or for a flowlet that fits nowhere) while another started unit has
+   * not been reported up (`Controller.unitUp`): flowlets that fit nowhere meanwhile stay on the
+   * running units as overload assignments. Live units take seconds to start; without this, the
+   * backlog routed to a unit that is not up yet counts as load and every flowlet starts another
+   * unit, up to the cap. false: the simulator's units are up at their readyAtNs.
+   */
+  readonly startOneAtATime: boolean;
   /** Start a unit ahead of need when every ready unit is above this utilization (0..1]. */
   readonly scaleUpUtilization: number;
   /** Retire a unit that was routed nothing for this long (ns). The last unit is never retired. */
@@ -125,6 +133,7 @@ export const DEFAULT_PARAMS: ControllerParams = Object.freeze({
   holdRetiredIds: false,
   pendingStaysWhenFull: false,
   assignScanBelow: 48,
+  startOneAtATime: false,
   scaleUpUtilization: 0.9,
   idleRetireNs: 1e9,
   unitStartupNs: 0,
@@ -206,7 +215,7 @@ export function resolveParams(raw: Partial<ControllerParams> = {}): ControllerPa
     }
   }
   if (typeof out.countOpenDemand !== 'boolean') throw new ConfigError('countOpenDemand', 'must be a boolean');
-  for (const key of ['countBacklog', 'sizeForkStays', 'holdRetiredIds', 'pendingStaysWhenFull'] as const) {
+  for (const key of ['countBacklog', 'sizeForkStays', 'holdRetiredIds', 'pendingStaysWhenFull', 'startOneAtATime'] as const) {
     if (typeof out[key] !== 'boolean') throw new ConfigError(key, 'must be a boolean');
   }
   const mode = out.mode;

@@ -43,6 +43,9 @@ export class UnitTable {
   /** Σ 1/id over readyIds. */
   readyWeight = 0;
   startingCount = 0;
+  /** 1 for a unit started and not yet reported up (Controller.unitUp; startOneAtATime only). */
+  readonly comingUp: Uint8Array;
+  comingUpCount = 0;
   /** Earliest readyAtNs among starting units (Infinity when none). */
   nextReadyAtNs = Infinity;
   /** The packer's index over (load, fit load); see pack-index.ts. */
@@ -69,6 +72,7 @@ export class UnitTable {
     for (let u = 1; u < n; u++) this.invId[u] = 1 / u;
     this.ids = new Int32Array(maxUnits);
     this.readyIds = new Int32Array(maxUnits);
+    this.comingUp = new Uint8Array(n);
     this.pack = new PackIndex(maxUnits, 1 / capacityBps);
     this.readyWeights = new ReadyWeights(maxUnits);
   }
@@ -80,7 +84,11 @@ export class UnitTable {
     return -1;
   }
 
-  start(unit: number, nowNs: number, readyAtNs: number): void {
+  start(unit: number, nowNs: number, readyAtNs: number, awaitUp = false): void {
+    if (awaitUp && this.comingUp[unit] === 0) {
+      this.comingUp[unit] = 1;
+      this.comingUpCount++;
+    }
     this.readyAtNs[unit] = readyAtNs;
     this.lastRoutedNs[unit] = nowNs;
     this.openDemandBps[unit] = 0;
@@ -103,6 +111,7 @@ export class UnitTable {
 
   /** Retire `unit`; with `hold` its id stays DRAINING (not reusable) until `release`. */
   stop(unit: number, hold = false): void {
+    this.markUp(unit);
     if (this.state[unit] === UnitState.ACTIVE) {
       this.readyCount = removeSorted(this.readyIds, this.readyCount, unit);
       this.readyWeight -= this.invId[unit]!;
@@ -184,6 +193,19 @@ export class UnitTable {
     this.readyCount = insertSorted(this.readyIds, this.readyCount, unit);
     this.readyWeight += this.invId[unit]!;
     this.readyWeights.changed();
+  }
+
+  /** The unit's process is up (or gone): it no longer blocks starting another. */
+  markUp(unit: number): void {
+    if (this.comingUp[unit] !== 1) return;
+    this.comingUp[unit] = 0;
+    this.comingUpCount--;
+  }
+
+  /** Every unit counts as up (a restarted gateway adopted running units). */
+  clearComingUp(): void {
+    this.comingUp.fill(0);
+    this.comingUpCount = 0;
   }
 
   /** A unit that can take pushed state (ACTIVE). */

@@ -17,6 +17,8 @@ export interface UnitPoolEvents {
   /** An HTTP unit is up (packet mode). */
   httpReady?(unit: number, ep: UnitEndpoint): void;
   error(unit: number, err: unknown): void;
+  /** The unit is up: its link connected (or, HTTP, its endpoint known). */
+  up?(unit: number): void;
   /** Output loggers: the unit's logger released everything it will for the unit (UNIT_GONE). */
   unitGone?(unit: number): void;
   /** Output loggers: the gateway's connection to a unit's logger closed while the unit was meant to run. */
@@ -75,6 +77,7 @@ export class UnitPool {
         this.broadcastPeers();
       } else this.ev.httpReady?.(unit, ep);
       this.counters.started++;
+      this.ev.up?.(unit);
     })().catch((err) => this.startFailed(unit, link, err)).finally(() => this.starting.delete(unit));
     this.starting.set(unit, p);
   }
