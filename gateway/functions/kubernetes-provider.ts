@@ -15,17 +15,17 @@
  * invokable; a start that fails (no ready endpoint in time) is logged and tried again.
  */
 import { SnfError } from '../../sdk/errors';
-import type { InvokeResult } from '../egress/invoke-sink';
 import type { Gateway } from '../gateway';
 import { resolveRouting, unitEnvFor } from '../options';
 import { kubeErrorText, ListWatch } from '../units/kubernetes/list-watch';
 import { validateDeployment, type FunctionSpec, type SpecContext } from '../api/function-spec';
-import { DEFAULT_NAMESPACE, type LogLine, type SecretEntry } from '../api/types';
+import { DEFAULT_NAMESPACE, type SecretEntry } from '../api/types';
 import { functionGatewayOptions } from './function-gateway';
 import { statusOf, type KubeFunctionsApi } from './kube-functions-api';
 import { deploymentFor, deploymentOf, FUNCTION_LABEL, MANAGED_BY, secretFor, serviceFor, tokenSecret } from './kube-objects';
 import { SliceGateway } from './slice-gateway';
-import type { FunctionInfo, FunctionProvider, LogQuery } from './provider';
+import { SliceFunctions } from './slice-functions';
+import type { FunctionInfo, FunctionProvider } from './provider';
 
 type Obj = Record<string, any>;
 
@@ -63,18 +63,19 @@ export interface KubeProviderCounters {
   skipped: number;
 }
 
-export class KubernetesFunctionProvider implements FunctionProvider {
+export class KubernetesFunctionProvider extends SliceFunctions<Fn> implements FunctionProvider {
   readonly name = 'snf-kubernetes';
   readonly orchestration = 'kubernetes';
   readonly counters: KubeProviderCounters = { adopted: 0, deletedOutside: 0, skipped: 0 };
-  private readonly fns = new Map<string, Fn>();
   private readonly secrets = new Set<string>();
   /** Names a deploy/update/remove of ours is changing right now: the watch leaves them alone. */
   private readonly busy = new Set<string>();
   private readonly ops = new Map<string, Promise<unknown>>();
   private lw: ListWatch<Obj> | null = null;
 
-  constructor(private readonly o: KubeProviderOptions) {}
+  constructor(private readonly o: KubeProviderOptions) {
+    super();
+  }
 
   private say(line: string): void {
     this.o.log?.(line);
@@ -266,7 +267,7 @@ export class KubernetesFunctionProvider implements FunctionProvider {
     });
   }
 
-  private info(f: Fn): FunctionInfo {
+  protected info(f: Fn): FunctionInfo {
     const available = Math.max((f.dep.status?.availableReplicas as number | undefined) ?? 0, f.run.available());
     const gw = f.run.gw;
     return {
@@ -275,33 +276,11 @@ export class KubernetesFunctionProvider implements FunctionProvider {
     };
   }
 
-  list(): FunctionInfo[] {
-    return [...this.fns.values()].map((f) => this.info(f));
-  }
 
-  get(name: string): FunctionInfo | undefined {
-    const f = this.fns.get(name);
-    return f === undefined ? undefined : this.info(f);
-  }
 
-  gateway(name: string): Gateway | undefined {
-    return this.fns.get(name)?.run.gw ?? undefined;
-  }
 
-  invoke(name: string, packet: Buffer): Promise<InvokeResult> | undefined {
-    const f = this.fns.get(name);
-    if (f === undefined || f.run.gw === null) return undefined;
-    f.invocations++;
-    return f.run.gw.invoke(packet);
-  }
 
-  logs(name: string, q: LogQuery): LogLine[] {
-    return this.fns.get(name)?.run.logs.query(q) ?? [];
-  }
 
-  followLogs(name: string, listener: (l: LogLine) => void): () => void {
-    return this.fns.get(name)?.run.logs.follow(listener) ?? (() => {});
-  }
 
   listSecrets(): Array<{ name: string; namespace: string }> {
     return [...this.secrets].sort().map((name) => ({ name, namespace: DEFAULT_NAMESPACE }));

@@ -9,14 +9,14 @@
  * labels. A proxied update or removal of the function drops its gateway (the next invocation
  * looks it up again).
  */
-import type { InvokeResult } from '../egress/invoke-sink';
 import type { Gateway } from '../gateway';
 import type { KubeApi } from '../units/kubernetes/kube-api';
 import { REPORTED_KEYS, validateDeployment, type FunctionSpec, type SpecContext } from '../api/function-spec';
 import type { Credentials } from '../api/auth';
-import type { FunctionStatus, LogLine } from '../api/types';
-import type { FunctionInfo, FunctionProvider, LogQuery } from './provider';
+import type { FunctionStatus } from '../api/types';
+import type { FunctionInfo, FunctionProvider } from './provider';
 import { SliceGateway } from './slice-gateway';
+import { SliceFunctions } from './slice-functions';
 
 export interface ProxyProviderOptions {
   /** The provider's base URL (`functions_provider_url`, e.g. http://127.0.0.1:8081/). */
@@ -43,14 +43,15 @@ interface Known {
 
 const PROXIED = 'the faas-netes proxy path: /system/* goes to the provider';
 
-export class ProxyFunctionProvider implements FunctionProvider {
+export class ProxyFunctionProvider extends SliceFunctions<Known> implements FunctionProvider {
   readonly name = 'faas-netes-proxy';
   readonly orchestration = 'kubernetes';
-  private readonly fns = new Map<string, Known>();
   private readonly lookups = new Map<string, Promise<boolean>>();
   readonly counters = { lookups: 0, lookupErrors: 0, scales: 0, scaleErrors: 0 };
 
-  constructor(private readonly o: ProxyProviderOptions) {}
+  constructor(private readonly o: ProxyProviderOptions) {
+    super();
+  }
 
   private authHeader(): string {
     return `Basic ${Buffer.from(`${this.o.creds.user}:${this.o.creds.password}`).toString('base64')}`;
@@ -128,7 +129,7 @@ export class ProxyFunctionProvider implements FunctionProvider {
     void k.run.stop();
   }
 
-  private info(k: Known): FunctionInfo {
+  protected info(k: Known): FunctionInfo {
     const gw = k.run.gw;
     return {
       spec: k.run.spec, createdAt: k.createdAt, replicas: k.run.minUnits, availableReplicas: k.run.available(),
@@ -136,25 +137,9 @@ export class ProxyFunctionProvider implements FunctionProvider {
     };
   }
 
-  list(): FunctionInfo[] {
-    return [...this.fns.values()].map((k) => this.info(k));
-  }
 
-  get(name: string): FunctionInfo | undefined {
-    const k = this.fns.get(name);
-    return k === undefined ? undefined : this.info(k);
-  }
 
-  gateway(name: string): Gateway | undefined {
-    return this.fns.get(name)?.run.gw ?? undefined;
-  }
 
-  invoke(name: string, packet: Buffer): Promise<InvokeResult> | undefined {
-    const k = this.fns.get(name);
-    if (k === undefined || k.run.gw === null) return undefined;
-    k.invocations++;
-    return k.run.gw.invoke(packet);
-  }
 
   /** Alertmanager's /system/alert (answered by the gateway, as stock): through the provider. */
   async scale(name: string, replicas: number): Promise<boolean> {
@@ -163,13 +148,7 @@ export class ProxyFunctionProvider implements FunctionProvider {
     return true;
   }
 
-  logs(name: string, q: LogQuery): LogLine[] {
-    return this.fns.get(name)?.run.logs.query(q) ?? [];
-  }
 
-  followLogs(name: string, listener: (l: LogLine) => void): () => void {
-    return this.fns.get(name)?.run.logs.follow(listener) ?? (() => {});
-  }
 
   specContext(): SpecContext {
     return { knownNfs: this.o.knownNfs, secrets: new Set(), ...(this.o.defaultNf !== undefined ? { defaultNf: this.o.defaultNf } : {}) };
