@@ -82,8 +82,3 @@ export function startSnfUp(stateDir: string, args: string[] = [], extraEnv: Node
     });
   });
 }
-
-/** SIGTERM and wait for the exit code (at once when it already exited). */
-export function stopSnfUp(up: SnfUp): Promise<number | null> {
-  return up.stop();
-}

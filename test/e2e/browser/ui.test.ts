@@ -16,7 +16,7 @@ import { requireData } from '../../../trace/data';
 import { keepScreenshot, launchChromium, watchedPage } from '../../helpers/browser';
 import { udp } from '../../helpers/packets';
 import { waitFor } from '../../helpers/services';
-import { startSnfUp, stopSnfUp, type SnfUp } from '../../helpers/snf-up';
+import { startSnfUp, type SnfUp } from '../../helpers/snf-up';
 
 jest.setTimeout(120_000);
 
@@ -72,7 +72,7 @@ function replayUdp(trace: LoadedTrace, port: number, speed: number): { stop: () 
   afterAll(async () => {
     replay?.stop();
     await browser?.close();
-    if (up) await stopSnfUp(up);
+    if (up) await up.stop();
     rmSync(dir, { recursive: true, force: true });
   });
 

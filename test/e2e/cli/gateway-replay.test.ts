@@ -3,70 +3,31 @@
  * JSON report, UDP ingress (one raw IPv4 packet per datagram) with pcap and UDP egress, a wrong
  * token refused, and the gateway's stats on SIGTERM.
  */
-import { spawn, type ChildProcess } from 'child_process';
 import * as dgram from 'dgram';
 import { existsSync, mkdtempSync } from 'fs';
 import { tmpdir } from 'os';
 import { join } from 'path';
 import { generateTraffic } from '../../../trace/generator';
 import { TraceReader } from '../../../trace/reader';
+import { runSnf, startSnfGateway, stopSnfGateway } from '../../helpers/snf-gateway';
 
 jest.setTimeout(90_000);
 
 const ROOT = join(__dirname, '..', '..', '..');
-const BIN = join(ROOT, 'bin', 'snf.js');
 const TOKEN = 'e2e-gateway-token';
 
-interface Running { proc: ChildProcess; err: () => string; port: number; udpPort: number }
 
-/** Starts `snf gateway …` and resolves once it prints its ports. */
-function startGateway(args: string[]): Promise<Running> {
-  const proc = spawn(process.execPath, [BIN, 'gateway', '--token', TOKEN, '--listen', '0', ...args], { cwd: ROOT, stdio: ['ignore', 'pipe', 'pipe'] });
-  let err = '';
-  return new Promise((resolve, reject) => {
-    const timer = setTimeout(() => reject(new Error(`gateway did not start in 30 s:\n${err}`)), 30_000);
-    proc.stderr!.on('data', (c: Buffer) => {
-      err += c.toString();
-      const m = /stream :(\d+)(?:, udp :(\d+))?/.exec(err);
-      if (m) {
-        clearTimeout(timer);
-        resolve({ proc, err: () => err, port: Number(m[1]), udpPort: Number(m[2] ?? 0) });
-      }
-    });
-    proc.once('exit', (code) => reject(new Error(`gateway exited (${code}) before starting:\n${err}`)));
-  });
-}
 
-/** SIGTERM, then the exit code and the stats line the gateway prints last. */
-function stopGateway(g: Running): Promise<{ code: number | null; stats: Record<string, unknown> }> {
-  return new Promise((resolve) => {
-    g.proc.once('exit', (code) => {
-      const last = g.err().trim().split('\n').pop() ?? '';
-      resolve({ code, stats: JSON.parse(last) });
-    });
-    g.proc.kill('SIGTERM');
-  });
-}
 
-function snf(args: string[]): Promise<{ code: number | null; out: string; err: string }> {
-  return new Promise((resolve) => {
-    const p = spawn(process.execPath, [BIN, ...args], { cwd: ROOT, stdio: ['ignore', 'pipe', 'pipe'] });
-    let out = '';
-    let err = '';
-    p.stdout.on('data', (c: Buffer) => (out += c.toString()));
-    p.stderr.on('data', (c: Buffer) => (err += c.toString()));
-    p.once('exit', (code) => resolve({ code, out, err }));
-  });
-}
 
 beforeAll(() => {
   if (!existsSync(join(ROOT, 'dist', 'cli', 'main.js'))) throw new Error('dist/ is missing: run `npm run build` (npm test does)');
 });
 
 test('snf replay against snf gateway: every packet back, per-flow order kept, a JSON report', async () => {
-  const g = await startGateway(['--function', 'lb', '--min-units', '2', '--max-units', '2']);
+  const g = await startSnfGateway(TOKEN, ['--function', 'lb', '--min-units', '2', '--max-units', '2']);
   try {
-    const r = await snf(['replay', '--port', String(g.port), '--token', TOKEN, '--flows', '60', '--rate', '5000']);
+    const r = await runSnf(['replay', '--port', String(g.port), '--token', TOKEN, '--flows', '60', '--rate', '5000']);
     expect({ code: r.code, err: r.code === 0 ? '' : r.err }).toEqual({ code: 0, err: '' });
     const rep = JSON.parse(r.out);
     expect(rep.sent).toBeGreaterThan(500);
@@ -78,11 +39,11 @@ test('snf replay against snf gateway: every packet back, per-flow order kept, a 
     expect(Object.keys(rep)).not.toEqual(expect.arrayContaining(['residenceNs']));
     expect(r.out.length).toBeLessThan(4096);
 
-    const bad = await snf(['replay', '--port', String(g.port), '--token', 'wrong', '--flows', '5']);
+    const bad = await runSnf(['replay', '--port', String(g.port), '--token', 'wrong', '--flows', '5']);
     expect(bad.code).not.toBe(0);
     expect(bad.err).toMatch(/token|refused|auth/i);
   } finally {
-    const s = await stopGateway(g);
+    const s = await stopSnfGateway(g);
     expect(s.code).toBe(0);
     expect(s.stats).toHaveProperty('controller');
   }
@@ -95,7 +56,7 @@ test('UDP ingress: raw IPv4 datagrams in, processed packets out as a pcap and as
   const pcap = join(dir, 'egress.pcap');
 
   // 1. pcap egress (lb forwards every packet).
-  const g1 = await startGateway(['--function', 'lb', '--udp', '0', '--udp-egress', `pcap:${pcap}`]);
+  const g1 = await startSnfGateway(TOKEN, ['--function', 'lb', '--udp', '0', '--udp-egress', `pcap:${pcap}`]);
   const tx = dgram.createSocket('udp4');
   try {
     for (let i = 0; i < packets.length; i++) {
@@ -104,7 +65,7 @@ test('UDP ingress: raw IPv4 datagrams in, processed packets out as a pcap and as
     }
     await new Promise((r) => setTimeout(r, 1500));
   } finally {
-    const s = await stopGateway(g1);
+    const s = await stopSnfGateway(g1);
     expect(s.code).toBe(0);
   }
   const reader = TraceReader.open(pcap);
@@ -121,7 +82,7 @@ test('UDP ingress: raw IPv4 datagrams in, processed packets out as a pcap and as
   await new Promise<void>((r) => rx.bind(0, '127.0.0.1', () => r()));
   let got = 0;
   rx.on('message', () => got++);
-  const g2 = await startGateway(['--function', 'lb', '--udp', '0', '--udp-egress', `udp:127.0.0.1:${rx.address().port}`]);
+  const g2 = await startSnfGateway(TOKEN, ['--function', 'lb', '--udp', '0', '--udp-egress', `udp:127.0.0.1:${rx.address().port}`]);
   try {
     for (let i = 0; i < 200; i++) tx.send(packets[i]!, g2.udpPort, '127.0.0.1');
     for (let t = 0; t < 100 && got < 200; t++) await new Promise((r) => setTimeout(r, 50));
@@ -129,7 +90,7 @@ test('UDP ingress: raw IPv4 datagrams in, processed packets out as a pcap and as
   } finally {
     tx.close();
     rx.close();
-    const s = await stopGateway(g2);
+    const s = await stopSnfGateway(g2);
     expect((s.stats.gateway as { ingress: number }).ingress).toBe(200);
     // The gateway handed every packet to the kernel: nothing dropped at its bounded send queue.
     expect(s.stats.udpEgress).toEqual({ packets: 200, dropped: 0, sendErrors: 0 });

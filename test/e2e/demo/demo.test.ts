@@ -4,7 +4,6 @@
  * printed, and every packet accounted for in both modes. With REDIS_URL and KAFKA_BROKERS set:
  * the vanilla state lands in that Redis. Bad input: a clear message and a non-zero exit.
  */
-import { spawn } from 'child_process';
 import { existsSync, mkdtempSync, readFileSync, rmSync } from 'fs';
 import { tmpdir } from 'os';
 import { join } from 'path';
@@ -12,23 +11,10 @@ import Redis from 'ioredis';
 import { DEMO_ROWS } from '../../../bench/demo/table';
 import type { CompareResult } from '../../../bench/compare/types';
 import { kafkaBrokers, redisUrl } from '../../helpers/services';
+import { runSnf } from '../../helpers/snf-gateway';
 
 const ROOT = join(__dirname, '..', '..', '..');
-const BIN = join(ROOT, 'bin', 'snf.js');
 
-function snf(args: string[], env: NodeJS.ProcessEnv): Promise<{ code: number; out: string; err: string }> {
-  return new Promise((resolve) => {
-    const child = spawn(process.execPath, [BIN, ...args], { cwd: ROOT, env, stdio: ['ignore', 'pipe', 'pipe'] });
-    let out = '', err = '';
-    child.stdout.on('data', (c) => (out += c));
-    child.stderr.on('data', (c) => (err += c));
-    const kill = setTimeout(() => child.kill('SIGKILL'), 110_000);
-    child.on('exit', (code) => {
-      clearTimeout(kill);
-      resolve({ code: code ?? -1, out, err });
-    });
-  });
-}
 
 function cleanEnv(): NodeJS.ProcessEnv {
   const env = { ...process.env };
@@ -81,7 +67,7 @@ function checkRun(r: { code: number; out: string; err: string }, dir: string): C
 describe('snf demo', () => {
   test('no services: exit 0, the table, the report, every packet accounted for', async () => {
     const dir = tmp();
-    const r = await snf(['demo', '--seconds', '2', '--pps', '1000', '--report', dir], cleanEnv());
+    const r = await runSnf(['demo', '--seconds', '2', '--pps', '1000', '--report', dir], cleanEnv());
     const result = checkRun(r, dir);
     expect(result.params.stateStore).toBe('embedded');
     expect(r.err).toMatch(/snf demo: deploy: nat, nat-vanilla/);
@@ -95,7 +81,7 @@ describe('snf demo', () => {
     try {
       const before = new Set(await redis.keys('snf:state:nat:*'));
       const env = { ...cleanEnv(), REDIS_URL: url, KAFKA_BROKERS: kafkaBrokers().join(',') };
-      const r = await snf(['demo', '--seconds', '1', '--pps', '1000', '--report', dir], env);
+      const r = await runSnf(['demo', '--seconds', '1', '--pps', '1000', '--report', dir], env);
       const result = checkRun(r, dir);
       expect(result.params.stateStore).toBe('redis');
       expect(result.params.alerts).toBe('kafka');
@@ -109,10 +95,10 @@ describe('snf demo', () => {
   }, 120_000);
 
   test('bad input: an unknown function or a missing capture is a clear error, non-zero exit', async () => {
-    const a = await snf(['demo', '--function', 'nope', '--seconds', '0.5', '--report', tmp()], cleanEnv());
+    const a = await runSnf(['demo', '--function', 'nope', '--seconds', '0.5', '--report', tmp()], cleanEnv());
     expect(a.code).toBe(1);
     expect(a.err).toMatch(/snf demo: failed: .*has no function "nope" \(it has: nat, lb/);
-    const b = await snf(['demo', '--pcap', '/nonexistent.pcap'], cleanEnv());
+    const b = await runSnf(['demo', '--pcap', '/nonexistent.pcap'], cleanEnv());
     expect(b.code).toBe(2);
     expect(b.err).toMatch(/--pcap \/nonexistent\.pcap: no such file/);
   }, 120_000);

@@ -6,62 +6,27 @@
  * stock names gateway_service_count and gateway_function_invocation_started are flagged, as expected); and the stock gateway_* series the
  * API reports (started/done/setReplicas), seen through Prometheus with their stock labels.
  */
-import { spawn, type ChildProcess } from 'child_process';
 import { existsSync } from 'fs';
 import { join } from 'path';
 import { SnfMetrics, startMetricsServer, type MetricsServer } from '../../../gateway/metrics';
 import { promtoolCheckMetrics, startPrometheus, type RunningPrometheus } from '../../helpers/prometheus';
 import { waitFor } from '../../helpers/services';
+import { runSnf, startSnfGateway, stopSnfGateway, type RunningGateway } from '../../helpers/snf-gateway';
 
 jest.setTimeout(120_000);
 
 const ROOT = join(__dirname, '..', '..', '..');
-const BIN = join(ROOT, 'bin', 'snf.js');
 const TOKEN = 'e2e-metrics-token';
 const FN = 'lb.openfaas-fn';
 /** What promtool says about the stock OpenFaaS names (kept on purpose, REFERENCE.md §3). */
 const PROM_CLIENT_FINDING = /^nodejs_active_(handles|requests|resources)_total non-counter metrics should not have "_total" suffix$/;
 const STOCK_FINDING = /^(gateway_service_count non-histogram and non-summary metrics should not have "_count" suffix|gateway_function_invocation_started counter metrics should have "_total" suffix)$/;
 
-interface Running { proc: ChildProcess; err: () => string; port: number; metricsPort: number }
 
-function startGateway(args: string[]): Promise<Running> {
-  const proc = spawn(process.execPath, [BIN, 'gateway', '--token', TOKEN, '--listen', '0', '--metrics-port', '0', ...args], { cwd: ROOT, stdio: ['ignore', 'pipe', 'pipe'] });
-  let err = '';
-  return new Promise((resolve, reject) => {
-    const timer = setTimeout(() => reject(new Error(`gateway did not start in 30 s:\n${err}`)), 30_000);
-    proc.stderr!.on('data', (c: Buffer) => {
-      err += c.toString();
-      const m = /stream :(\d+).*, metrics :(\d+)/.exec(err);
-      if (m) {
-        clearTimeout(timer);
-        resolve({ proc, err: () => err, port: Number(m[1]), metricsPort: Number(m[2]) });
-      }
-    });
-    proc.once('exit', (code) => reject(new Error(`gateway exited (${code}) before starting:\n${err}`)));
-  });
-}
 
-function stopGateway(g: Running): Promise<Record<string, any>> {
-  return new Promise((resolve) => {
-    if (g.proc.exitCode !== null) return resolve({});
-    g.proc.once('exit', () => resolve(JSON.parse(g.err().trim().split('\n').pop() ?? '{}')));
-    g.proc.kill('SIGTERM');
-  });
-}
 
-function snf(args: string[]): Promise<{ code: number | null; out: string; err: string }> {
-  return new Promise((resolve) => {
-    const p = spawn(process.execPath, [BIN, ...args], { cwd: ROOT, stdio: ['ignore', 'pipe', 'pipe'] });
-    let out = '';
-    let err = '';
-    p.stdout.on('data', (c: Buffer) => (out += c.toString()));
-    p.stderr.on('data', (c: Buffer) => (err += c.toString()));
-    p.once('exit', (code) => resolve({ code, out, err }));
-  });
-}
 
-let gw: Running | null = null;
+let gw: RunningGateway | null = null;
 let api: MetricsServer | null = null;
 let prom: RunningPrometheus | null = null;
 
@@ -72,11 +37,11 @@ beforeAll(() => {
 afterAll(async () => {
   await prom?.stop();
   await api?.close();
-  if (gw) await stopGateway(gw);
+  if (gw) await stopSnfGateway(gw);
 });
 
 test('Prometheus scrapes snf gateway: snf_* match the gateway stats, stock series keep their labels, promtool flags only the stock names', async () => {
-  gw = await startGateway(['--function', 'lb', '--min-units', '2', '--max-units', '2', '--alerts', 'off']);
+  gw = await startSnfGateway(TOKEN, ['--metrics-port', '0', '--function', 'lb', '--min-units', '2', '--max-units', '2', '--alerts', 'off']);
   // The API side (gateway/api/ calls these): the stock series through an in-process listener.
   const apiMetrics = new SnfMetrics();
   api = await startMetricsServer({ metrics: apiMetrics, host: '127.0.0.1', port: 0 });
@@ -90,7 +55,7 @@ test('Prometheus scrapes snf gateway: snf_* match the gateway stats, stock serie
   const health = await fetch(`http://127.0.0.1:${gw.metricsPort}/healthz`);
   expect([health.status, await health.text()]).toEqual([200, 'OK']);
 
-  const r = await snf(['replay', '--port', String(gw.port), '--token', TOKEN, '--flows', '40', '--rate', '4000']);
+  const r = await runSnf(['replay', '--port', String(gw.port), '--token', TOKEN, '--flows', '40', '--rate', '4000']);
   expect({ code: r.code, err: r.code === 0 ? '' : r.err }).toEqual({ code: 0, err: '' });
   const sent = JSON.parse(r.out).sent as number;
   expect(sent).toBeGreaterThan(200);
@@ -126,7 +91,7 @@ test('Prometheus scrapes snf gateway: snf_* match the gateway stats, stock serie
 
   // The gateway's own numbers, printed on SIGTERM, match what Prometheus holds.
   const promIngress = await one(`snf_packets_received_total${sel}`);
-  const stats = await stopGateway(gw);
+  const { stats } = await stopSnfGateway(gw);
   gw = null;
   expect(stats.gateway.ingress).toBe(promIngress);
   expect(stats.gateway.billedPackets).toBe(sent);

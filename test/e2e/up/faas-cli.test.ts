@@ -12,7 +12,7 @@ import { FaasCli, faasCliPath, parseDescribe, parseList } from '../../helpers/fa
 import { checksumsValid, udp } from '../../helpers/packets';
 import { waitFor } from '../../helpers/services';
 import { startPrometheus } from '../../helpers/prometheus';
-import { startSnfUp as startUp, stopSnfUp as stopUp, type SnfUp as Up } from '../../helpers/snf-up';
+import { startSnfUp as startUp, type SnfUp as Up } from '../../helpers/snf-up';
 
 jest.setTimeout(120_000);
 
@@ -38,7 +38,7 @@ suite('snf up with the real faas-cli', () => {
     auth = `Basic ${Buffer.from(`admin:${password}`).toString('base64')}`;
   });
   afterAll(async () => {
-    if (up) await stopUp(up);
+    if (up) await up.stop();
     rmSync(dir, { recursive: true, force: true });
   });
 
@@ -165,7 +165,7 @@ suite('snf up with the real faas-cli', () => {
 
   test('restart on the same state file: the functions and secrets come back, then remove', async () => {
     const before = parseDescribe((await cli.describe('nat')).stdout).annotations['com.snf.udp-port'];
-    expect(await stopUp(up)).toBe(0);
+    expect(await up.stop()).toBe(0);
     expect(up.err()).toMatch(/stopped; rejected requests: .*"unauthorized":[1-9]/);
     up = await startUp(stateDir);
     cli = new FaasCli(bin!, `http://127.0.0.1:${up.port}`, join(dir, 'openfaas'), dir);
@@ -205,7 +205,7 @@ suite("the repo's stack.yml onto snf up", () => {
     expect((await cli.login('admin', password)).code).toBe(0);
   });
   afterAll(async () => {
-    if (up) await stopUp(up);
+    if (up) await up.stop();
     rmSync(dir, { recursive: true, force: true });
   });
 
