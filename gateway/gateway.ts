@@ -88,7 +88,7 @@ export class Gateway {
       unitGone: (unit) => this.recovery?.unitGone(unit),
       loggerLost: (unit) => this.recovery?.loggerLost(unit),
       httpReady: (unit, ep) => this.http!.addUnit(unit, ep.data.host, ep.data.port),
-      up: (unit) => this.controller?.unitUp(unit),
+      up: (unit) => this.controller.unitUp(unit),
       error: (unit, err) => {
         this.core.counters.unitErrors++;
         this.errors.push(`unit ${unit}: ${String(err)}`);
@@ -97,7 +97,11 @@ export class Gateway {
         // to an id with no process behind it (noLink drops, parked egress, forever).
         const now = monoNs();
         this.core.onUnitLost(unit, now);
-        if (this.timer !== null && this.controller?.unitFailed(unit, now) !== undefined) this.controller.unitGone(unit);
+        // Once running (a failure while starting stops the whole gateway): its id is free again.
+        if (this.timer !== null) {
+          this.controller.unitFailed(unit, now);
+          this.controller.unitGone(unit);
+        }
       },
     });
     this.pool.timing = opts.timing !== undefined && !this.routing.http;
