@@ -10,11 +10,11 @@ import { defaultGatewayOptions, type GatewayOptions } from './options';
 import { parseRunMode } from './modes';
 import { parseAlertsTarget } from './alerts/alert-sink';
 
-type Kind = 'string' | 'int' | 'ms' | 'port' | 'optPort' | 'number' | 'fraction' | 'mode' | 'nfTime' | 'egress' | 'words' | 'alerts' | 'logger';
+type Kind = 'string' | 'int' | 'count' | 'ms' | 'port' | 'optPort' | 'number' | 'fraction' | 'mode' | 'nfTime' | 'egress' | 'words' | 'alerts' | 'logger';
 type Field =
   | 'function' | 'token' | 'configFile' | 'host' | 'listen' | 'udp' | 'udpEgress' | 'mode' | 'timeoutUs' | 'sizeBytes'
   | 'alpha' | 'minUnits' | 'maxUnits' | 'nfTime' | 'unitNodeFlags' | 'alerts' | 'metricsPort' | 'logger' | 'capacityBps' | 'ofWatchdog'
-  | 'checkpoint' | 'checkpointMs';
+  | 'checkpoint' | 'checkpointMs' | 'standbyUnits';
 interface KeySpec { field: Field; kind: Kind; def: unknown; flag?: string; alias?: string; doc: string }
 
 /** env name → spec. The README table lists exactly these names. */
@@ -35,6 +35,7 @@ export const ENV_KEYS: Readonly<Record<string, KeySpec>> = Object.freeze({
   SNF_GATEWAY_OF_WATCHDOG: { field: 'ofWatchdog', kind: 'string', def: undefined, flag: 'ofWatchdog', doc: '`packet` mode: path of the real of-watchdog binary run (http mode) in front of each `snf watchdog --http` unit; one unit at most (of-watchdog binds :8081). Default: units are `snf watchdog --http` alone' },
   SNF_GATEWAY_MIN_UNITS: { field: 'minUnits', kind: 'int', def: 1, flag: 'minUnits', doc: 'units started at once and never retired below (1–32767)' },
   SNF_GATEWAY_MAX_UNITS: { field: 'maxUnits', kind: 'int', def: 8, flag: 'maxUnits', doc: 'upper bound on units (1–32767)' },
+  SNF_GATEWAY_STANDBY_UNITS: { field: 'standbyUnits', kind: 'count', def: undefined, flag: 'standbyUnits', doc: 'warm standby units (0–32767): started and up beyond the units taking work, given no flowlets until one fits nowhere, then promoted at once and replaced; they count against the max units and are paid for (`snf_units{state="standby"}`). Default: the LIVE profile, 1; ignored in `packet` mode' },
   SNF_GATEWAY_NF_TIME: { field: 'nfTime', kind: 'nfTime', def: 'arrival', flag: 'nfTime', doc: '`arrival` or `source`: ctx.nowNs is the gateway arrival or the replayer stamp' },
   SNF_GATEWAY_ALERTS: { field: 'alerts', kind: 'alerts', def: '', flag: 'alerts', doc: 'IDS alerts as EVE JSON lines: `stdout`, `file:<path>`, `kafka[:topic]` or `off` (default: `kafka:snf-alerts` when KAFKA_BROKERS is set, else stdout)' },
   SNF_GATEWAY_LOGGER: { field: 'logger', kind: 'logger', def: 'off', flag: 'logger', doc: 'output logger per unit: `off`, `memory`, `kafka:fast` (release, then append) or `kafka:strict` (append, then release); Kafka from KAFKA_BROKERS' },
@@ -50,6 +51,9 @@ function parseValue(label: string, spec: KeySpec, raw: string): unknown {
       return raw;
     case 'int':
       if (!/^\d+$/.test(raw) || Number(raw) < 1 || Number(raw) > 32767) throw new ConfigError(label, `not an integer in 1–32767: ${JSON.stringify(raw)}`);
+      return Number(raw);
+    case 'count':
+      if (!/^\d+$/.test(raw) || Number(raw) > 32767) throw new ConfigError(label, `not an integer in 0–32767: ${JSON.stringify(raw)}`);
       return Number(raw);
     case 'ms':
       if (!/^\d+$/.test(raw) || Number(raw) < 1 || Number(raw) > 60000) throw new ConfigError(label, `not a duration in 1–60000 ms: ${JSON.stringify(raw)}`);
@@ -139,6 +143,7 @@ export function gatewayConfig(env: Readonly<Record<string, string | undefined>>,
     ...(c.sizeBytes !== undefined ? { sizeThresholdBytes: c.sizeBytes as number } : {}),
     ...(c.alpha !== undefined ? { alpha: c.alpha as number } : {}),
     ...(c.capacityBps !== undefined ? { unitCapacityBps: c.capacityBps as number } : {}),
+    ...(c.standbyUnits !== undefined ? { standbyUnits: c.standbyUnits as number } : {}),
   });
   Object.freeze(o.unitEnv);
   return Object.freeze(o);

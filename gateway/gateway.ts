@@ -88,7 +88,7 @@ export class Gateway {
       unitGone: (unit) => this.recovery?.unitGone(unit),
       loggerLost: (unit) => this.recovery?.loggerLost(unit),
       httpReady: (unit, ep) => this.http!.addUnit(unit, ep.data.host, ep.data.port),
-      up: (unit) => this.controller.unitUp(unit),
+      up: (unit) => this.controller.unitUp(unit, monoNs()),
       error: (unit, err) => {
         this.core.counters.unitErrors++;
         this.errors.push(`unit ${unit}: ${String(err)}`);
@@ -195,9 +195,16 @@ export class Gateway {
     this.controller.setFloor(n);
   }
 
-  /** Units asked for (starting or running) and units that came up (an endpoint is known). */
-  unitCounts(): { replicas: number; available: number } {
-    return { replicas: this.controller?.unitCount ?? 0, available: this.pool.endpoints.size };
+  /**
+   * Units asked for (starting or running) and units that came up (an endpoint is known), warm
+   * standbys left out of both; `standby` counts those (running processes given no work).
+   */
+  unitCounts(): { replicas: number; available: number; standby: number } {
+    const c = this.controller;
+    if (c === undefined) return { replicas: 0, available: this.pool.endpoints.size, standby: 0 };
+    let available = 0;
+    for (const u of this.pool.endpoints.keys()) if (c.units.standby[u] !== 1) available++;
+    return { replicas: c.unitCount, available, standby: c.standbyUnitCount };
   }
 
   private async openStream(port: number): Promise<void> {
@@ -287,7 +294,7 @@ export class Gateway {
     const core = this.core as DispatchCore | undefined;
     return {
       gateway: core ? { ...core.counters, inFlight: core.pending.size, egressParked: core.order.parkedTotal } : null,
-      controller: this.controller ? { ...this.controller.counters, units: this.controller.unitCount } : null,
+      controller: this.controller ? { ...this.controller.counters, units: this.controller.unitCount, standbyUnits: this.controller.standbyUnitCount } : null,
       pool: this.pool.counters,
       stream: this.stream,
       udpEgress: this.udpEgress ? { ...this.udpEgress.counters } : null,

@@ -71,6 +71,12 @@ export const LIVE: Profile = Object.freeze({
     // time, or the backlog routed to units that are not up yet starts unit after unit, up to the
     // cap (snf demo, 2026-12-03: 1–8 units against ~2 units of demand; docs/results.md §8).
     startOneAtATime: true,
+    // A unit still starting takes no flowlets: packets sent to one waited its start-up, 1–15 s on
+    // 2 shared cores (the 1.5 s p99 of snf demo, docs/results.md §8.0). Work that fits nowhere
+    // goes to a warm standby at once (one kept up, paid for: snf_units{state="standby"}), else
+    // overloads a unit that is up until the started one is.
+    awaitUnitUp: true,
+    standbyUnits: 1,
   } satisfies ControllerParams),
 });
 

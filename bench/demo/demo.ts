@@ -86,7 +86,9 @@ async function measured<T>(up: Up, name: string, run: () => Promise<T>): Promise
   const t0 = performance.now();
   const take = (): void => {
     s.tMs.push(performance.now() - t0);
-    s.units.push(up.provider.gateway(name)?.unitCounts().available ?? 0);
+    // Warm standbys are paid for like any unit: provisioned includes them.
+    const c = up.provider.gateway(name)?.unitCounts();
+    s.units.push(c === undefined ? 0 : c.available + c.standby);
     meter.sample();
   };
   take();

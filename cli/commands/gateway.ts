@@ -31,6 +31,7 @@ export function register(program: Command): void {
     .option('--of-watchdog <path>', 'packet mode: the real of-watchdog (http mode) in front of each snf watchdog --http unit')
     .option('--min-units <n>', 'units started at once and never retired below (default 1)')
     .option('--max-units <n>', 'upper bound on units (default 8)')
+    .option('--standby-units <n>', 'warm standby units kept up beyond those taking work, promoted at once when work fits nowhere; count against --max-units (default 1; 0 = none)')
     .option('--nf-time <t>', 'arrival | source (ctx.nowNs from the replayer stamps; default arrival)')
     .option('--logger <mode>', 'output logger per unit (fault tolerance): off | memory | kafka:fast | kafka:strict (default off)')
     .option('--checkpoint <prefix>', 'checkpoint to Redis (REDIS_URL) under this key prefix and resume from it at start (needs --logger; default off)')

@@ -38,6 +38,7 @@ export class Controller implements RebalanceHost {
     packets: 0, flowlets: 0, flowletsByReason: [0, 0, 0, 0, 0], flowletsWithState: 0, flowletsMoved: 0,
     flows: 0, flowsExpired: 0, flowsEvicted: 0, unitsStarted: 0, unitsStopped: 0, overloadAssignments: 0,
     migrations: 0, drainsForUnknownUnit: 0, dropsReleased: 0, unitsFailed: 0,
+    standbyStarted: 0, standbyPromoted: 0, standbyDemoted: 0,
   };
   readonly units: UnitTable;
   readonly flows: FlowStore;
@@ -66,10 +67,12 @@ export class Controller implements RebalanceHost {
   private readonly backlogBpsPerByte: number;
   /** bps per byte of a flow's outstanding bytes at its old unit (the move cost; backlog scale even when countBacklog is off). */
   private readonly pendingBpsPerByte: number;
+  /** Warm standby units kept (standbyUnits; 0 in packet mode). */
+  private readonly standbyTarget: number;
 
   constructor(params: Partial<ControllerParams> = {}, readonly hooks: ControllerHooks = {}) {
     const p = (this.params = resolveParams(params));
-    this.units = new UnitTable(p.maxUnits, p.unitCapacityBps);
+    this.units = new UnitTable(p.maxUnits, p.unitCapacityBps, p.awaitUnitUp);
     this.flows = new FlowStore(p.flowTableCapacity, p.k);
     this.meters = new DrainMeters(p.maxUnits, p.loadBucketNs, p.loadBuckets);
     this.average = new GlobalFlowletAverage(p.initialDemandBps);
@@ -88,7 +91,10 @@ export class Controller implements RebalanceHost {
       unit: -1, newFlowlet: false, flowletId: 0, clock: 0, prevUnit: -1, targets: new Int32Array(p.k), targetCount: 0,
       reason: RouteReason.SAME_FLOWLET, hasState: false, holdUntilNs: 0, externalState: this.packetMode, overloaded: false, flowSlot: -1,
     };
+    // Packet mode has no packer, so nothing to hold a standby for.
+    this.standbyTarget = this.packetMode ? 0 : p.standbyUnits;
     for (let i = 0; i < p.initialUnits; i++) this.startUnit(0, 0);
+    for (let i = 0; i < this.standbyTarget; i++) this.startUnit(0, 0, true);
   }
 
   // ---- per packet -------------------------------------------------------------------------
@@ -227,9 +233,11 @@ export class Controller implements RebalanceHost {
       const moveCost = pending * this.pendingBpsPerByte;
       // Both answer the same question (a property test holds them equal): below assignScanBelow
       // units the scan is cheaper than keeping the index current.
-      u = U.count < p.assignScanBelow
-        ? pickUnit(U.ids, U.count, U.loadBps, p.unitCapacityBps, demand, mark, p.alpha, -1, U.backlogBps, running ? prev : -1, moveCost)
-        : pickUnitIndexed(U.syncPack(), U.loadBps, U.backlogBps, U.runningTest, p.unitCapacityBps, demand, mark, p.alpha, holders, holderCount, running ? prev : -1, moveCost);
+      // Only units the packer may use (packIds: not standby, and with awaitUnitUp reported up).
+      const stay = running && U.isPackable(prev) ? prev : -1;
+      u = U.packCount < p.assignScanBelow
+        ? pickUnit(U.packIds, U.packCount, U.loadBps, p.unitCapacityBps, demand, mark, p.alpha, -1, U.backlogBps, stay, moveCost)
+        : pickUnitIndexed(U.syncPack(), U.loadBps, U.backlogBps, U.packTest, p.unitCapacityBps, demand, mark, p.alpha, holders, holderCount, stay, moveCost);
     }
     // Nothing fits, not even with the old queue: a flow with bytes still queued there is its own
     // bottleneck (a move would wait for them and add a pull), so it stays; the scaler adds a unit for the others.
@@ -238,9 +246,11 @@ export class Controller implements RebalanceHost {
       d.overloaded = true;
       this.counters.overloadAssignments++;
     }
-    if (u < 0 && !this.startsBlocked()) u = this.startUnit(nowNs, nowNs + p.unitStartupNs);
+    if (u < 0) u = this.overflowUnit(nowNs);
     if (u < 0) {
-      u = leastLoaded(U.ids, U.count, U.loadBps, U.backlogBps);
+      u = leastLoaded(U.packIds, U.packCount, U.loadBps, U.backlogBps);
+      // No unit is up at all (awaitUnitUp, e.g. the only one is being replaced): queue at a starting one.
+      if (u < 0) u = leastLoaded(U.ids, U.count, U.loadBps, U.backlogBps);
       d.overloaded = true;
       this.counters.overloadAssignments++;
     }
@@ -376,15 +386,22 @@ export class Controller implements RebalanceHost {
     this.units.release(unit);
   }
 
-  /** Start the lowest free unit id; -1 when maxUnits already run. */
-  startUnit(nowNs: number, readyAtNs: number): number {
-    const u = this.units.freeId();
+  /**
+   * Start the lowest free unit id (a warm standby with `standby`); -1 when maxUnits already run.
+   * With awaitUnitUp it takes flowlets only from `unitUp` on (its readyAtNs is Infinity until then).
+   */
+  startUnit(nowNs: number, readyAtNs: number, standby = false): number {
+    const U = this.units;
+    const u = U.freeId();
     if (u < 0) return -1;
-    this.units.start(u, nowNs, readyAtNs, this.params.startOneAtATime);
+    const p = this.params;
+    U.start(u, nowNs, readyAtNs, p.startOneAtATime || p.awaitUnitUp, standby);
     this.meters.reset(u, nowNs);
     this.counters.unitsStarted++;
-    this.record('start', u, nowNs, readyAtNs);
-    this.hooks.onUnitStart?.(u, nowNs, readyAtNs);
+    if (standby) this.counters.standbyStarted++;
+    const ready = U.readyAtNs[u]!;
+    this.record('start', u, nowNs, ready);
+    this.hooks.onUnitStart?.(u, nowNs, ready);
     return u;
   }
 
@@ -393,9 +410,46 @@ export class Controller implements RebalanceHost {
     return this.params.startOneAtATime && this.units.comingUpCount > 0;
   }
 
-  /** The unit's process is up and connected (live): with startOneAtATime, another may start now. */
-  unitUp(unit: number): void {
-    this.units.markUp(unit);
+  /**
+   * A unit for work that fits nowhere, now: a warm standby promoted, else a new unit when starts
+   * are not blocked — returned only if the packer may use it at once (not with awaitUnitUp).
+   * -1: the caller overloads a running unit.
+   */
+  overflowUnit(nowNs: number): number {
+    const s = this.promoteStandby(nowNs);
+    if (s >= 0) return s;
+    if (this.startsBlocked()) return -1;
+    const u = this.startUnit(nowNs, nowNs + this.params.unitStartupNs);
+    return u >= 0 && this.units.isPackable(u) ? u : -1;
+  }
+
+  /** The lowest-id standby that is up becomes an ordinary unit; a replacement standby starts (if it may). -1 when none is up. */
+  private promoteStandby(nowNs: number): number {
+    const U = this.units;
+    if (U.standbyCount === 0) return -1;
+    for (let i = 0; i < U.count; i++) {
+      const u = U.ids[i]!;
+      if (U.standby[u] !== 1 || U.state[u] !== UnitState.ACTIVE) continue;
+      U.setStandby(u, false);
+      U.lastRoutedNs[u] = nowNs;
+      this.counters.standbyPromoted++;
+      this.topUpStandby(nowNs);
+      return u;
+    }
+    return -1;
+  }
+
+  /** Start a standby while fewer than standbyUnits exist (they count against maxUnits). */
+  private topUpStandby(nowNs: number): void {
+    if (this.units.standbyCount < this.standbyTarget && !this.startsBlocked()) this.startUnit(nowNs, nowNs + this.params.unitStartupNs, true);
+  }
+
+  /**
+   * The unit's process is up and connected (live): with startOneAtATime another may start now, and
+   * with awaitUnitUp the packer may give it flowlets from now on.
+   */
+  unitUp(unit: number, nowNs = 0): void {
+    this.units.markUp(unit, nowNs);
   }
 
   private stopUnit(u: number, nowNs: number): void {
@@ -438,11 +492,27 @@ export class Controller implements RebalanceHost {
       rebalance(this, nowNs);
       this.nextRebalanceNs = nowNs + p.smartflowPeriodNs;
     }
-    if (U.count < this.floor) this.startUnit(nowNs, nowNs + p.unitStartupNs);
-    else if (shouldScaleUp(U, p) && !this.startsBlocked()) this.startUnit(nowNs, nowNs + p.unitStartupNs);
+    // Units below the floor or ahead of need: a standby that is up first (instant), else a start.
+    if (U.count - U.standbyCount < this.floor) {
+      if (this.promoteStandby(nowNs) < 0) this.startUnit(nowNs, nowNs + p.unitStartupNs);
+    } else if (shouldScaleUp(U, p) && this.promoteStandby(nowNs) < 0 && !this.startsBlocked()) {
+      this.startUnit(nowNs, nowNs + p.unitStartupNs);
+    }
+    this.topUpStandby(nowNs);
     const retire = this.retireScratch;
     unitsToRetire(U, p, nowNs, retire, this.floor);
-    for (const u of retire) this.stopUnit(u, nowNs);
+    let stopped = 0;
+    for (const u of retire) {
+      // Scale-down: an idle unit becomes a standby while fewer than standbyUnits exist, else it retires.
+      if (U.standbyCount < this.standbyTarget) {
+        U.setStandby(u, true);
+        this.counters.standbyDemoted++;
+      } else {
+        retire[stopped++] = u;
+        this.stopUnit(u, nowNs);
+      }
+    }
+    retire.length = stopped;
     if (retire.length > 0 && p.holdRetiredIds) this.handOffFlows(retire);
     const out = this.pending;
     this.pending = this.returned;
@@ -513,8 +583,13 @@ export class Controller implements RebalanceHost {
 
   // ---- views (not per packet) -------------------------------------------------------------
 
+  /** Units that take work (starting or active), standbys excluded. */
   get unitCount(): number {
-    return this.units.count;
+    return this.units.count - this.units.standbyCount;
+  }
+  /** Warm standby units (running, given no work until promoted). */
+  get standbyUnitCount(): number {
+    return this.units.standbyCount;
   }
   get readyUnitCount(): number {
     return this.units.readyCount;
@@ -525,6 +600,12 @@ export class Controller implements RebalanceHost {
   /** Mean measured rate of all completed flowlets (the first-flowlet estimate), bps. */
   get averageFlowletBps(): number {
     return this.average.valueBps;
+  }
+  /** Running units by role: starting (not up yet), active (taking work) and standby (up or not). Scrape-time only. */
+  unitStateCounts(): { starting: number; active: number; standby: number } {
+    const U = this.units;
+    const starting = U.startingCount - (U.standbyCount - U.standbyUpCount());
+    return { starting, active: U.count - U.standbyCount - starting, standby: U.standbyCount };
   }
   unitIds(): number[] {
     return Array.from(this.units.ids.subarray(0, this.units.count));
@@ -550,7 +631,7 @@ export class Controller implements RebalanceHost {
       this.refreshLoad(u, nowNs);
       out.push({
         unit: u,
-        state: U.state[u] === UnitState.ACTIVE ? 'active' : 'starting',
+        state: U.standby[u] === 1 ? 'standby' : U.state[u] === UnitState.ACTIVE ? 'active' : 'starting',
         readyAtNs: U.readyAtNs[u]!,
         loadBps: U.fitLoadBps(u),
         meterBps: U.meterBps[u]!,
@@ -580,7 +661,12 @@ export class Controller implements RebalanceHost {
       this.meters.reset(u, nowNs);
     }
     if (flowletSeq > this.flowletSeq) this.flowletSeq = flowletSeq;
-    U.clearComingUp();
+    // Adopted units run already: every one is up and takes work (a standby of the old gateway too).
+    for (let i = 0; i < U.count; i++) {
+      const u = U.ids[i]!;
+      U.markUp(u, nowNs);
+      U.setStandby(u, false);
+    }
   }
 
   /** Canonical key of the flow in `slot` (e.g. for onFlowMigrate). */

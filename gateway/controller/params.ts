@@ -91,6 +91,23 @@ export interface ControllerParams {
    * unit, up to the cap. false: the simulator's units are up at their readyAtNs.
    */
   readonly startOneAtATime: boolean;
+  /**
+   * A started unit takes no flowlets (and no pushed state) until it is reported up
+   * (`Controller.unitUp`, called by the gateway when the unit's link connects): it stays STARTING
+   * with readyAtNs = Infinity till then. Flowlets that fit nowhere meanwhile are overload
+   * assignments on the units that are up. Live, packets sent to a unit still starting waited its
+   * whole start-up (1–15 s: the p99 of `snf demo`, docs/results.md §8). false: the simulator's
+   * units take work from their start and serve from readyAtNs.
+   */
+  readonly awaitUnitUp: boolean;
+  /**
+   * Warm standby units kept beyond the units that take work: started, up, given no flowlets and
+   * no pushed state. When a flowlet fits nowhere (or the scaler wants a unit, or the floor) the
+   * lowest-id standby that is up takes work at once and a replacement standby starts. They count
+   * against maxUnits; an idle unit becomes a standby instead of retiring while fewer exist.
+   * Ignored in packet mode. 0: none (the simulator).
+   */
+  readonly standbyUnits: number;
   /** Start a unit ahead of need when every ready unit is above this utilization (0..1]. */
   readonly scaleUpUtilization: number;
   /** Retire a unit that was routed nothing for this long (ns). The last unit is never retired. */
@@ -134,6 +151,8 @@ export const DEFAULT_PARAMS: ControllerParams = Object.freeze({
   pendingStaysWhenFull: false,
   assignScanBelow: 48,
   startOneAtATime: false,
+  awaitUnitUp: false,
+  standbyUnits: 0,
   scaleUpUtilization: 0.9,
   idleRetireNs: 1e9,
   unitStartupNs: 0,
@@ -198,6 +217,7 @@ const RANGES: Record<NumericKey, [min: number, max: number, integer: boolean]> =
   consolidateBelowUtilization: [0, 1, false],
   seed: [0, 2 ** 32 - 1, true],
   assignScanBelow: [0, 1e9, true],
+  standbyUnits: [0, 65_535, true],
 };
 
 /** Defaults overlaid with `raw`; unknown keys and out-of-range values are ConfigErrors naming the field. */
@@ -215,7 +235,7 @@ export function resolveParams(raw: Partial<ControllerParams> = {}): ControllerPa
     }
   }
   if (typeof out.countOpenDemand !== 'boolean') throw new ConfigError('countOpenDemand', 'must be a boolean');
-  for (const key of ['countBacklog', 'sizeForkStays', 'holdRetiredIds', 'pendingStaysWhenFull', 'startOneAtATime'] as const) {
+  for (const key of ['countBacklog', 'sizeForkStays', 'holdRetiredIds', 'pendingStaysWhenFull', 'startOneAtATime', 'awaitUnitUp'] as const) {
     if (typeof out[key] !== 'boolean') throw new ConfigError(key, 'must be a boolean');
   }
   const mode = out.mode;

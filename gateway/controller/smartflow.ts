@@ -17,7 +17,8 @@ export interface RebalanceHost {
   readonly params: ControllerParams;
   readonly units: UnitTable;
   readonly flows: FlowStore;
-  startUnit(nowNs: number, readyAtNs: number): number;
+  /** A unit that can take work now when none fits: a promoted standby or a new unit (-1: none). */
+  overflowUnit(nowNs: number): number;
   moveFlow(slot: number, to: number, nowNs: number): void;
 }
 
@@ -30,16 +31,17 @@ export function rebalance(host: RebalanceHost, nowNs: number): void {
   const weight = (s: number): number => (nowNs - f.lastPktNs[s]! <= p.smartflowPeriodNs ? f.demandBps[s]! : 0);
 
   // 1. Overload: shed flows until the unit fits its capacity.
-  for (let i = 0; i < U.count; i++) {
-    const u = U.ids[i]!;
+  // Only units the packer may use (packIds: no standbys, and with awaitUnitUp only units that are up).
+  for (let i = 0; i < U.packCount; i++) {
+    const u = U.packIds[i]!;
     const list = byUnit.get(u);
     if (!list) continue;
     for (const s of list) {
       if (projected[u]! <= cap) break;
       const w = weight(s);
       if (w === 0) continue;
-      let v = pickUnit(U.ids, U.count, projected, cap, w, noState, 0, u, U.backlogBps);
-      if (v < 0) v = host.startUnit(nowNs, nowNs + p.unitStartupNs);
+      let v = pickUnit(U.packIds, U.packCount, projected, cap, w, noState, 0, u, U.backlogBps);
+      if (v < 0) v = host.overflowUnit(nowNs);
       if (v < 0) break;
       host.moveFlow(s, v, nowNs);
       projected[u] = projected[u]! - w;
@@ -50,8 +52,8 @@ export function rebalance(host: RebalanceHost, nowNs: number): void {
   // 2. Consolidation: highest ids first, onto lower ids only, all or nothing.
   const threshold = p.consolidateBelowUtilization * cap;
   const plan: number[] = [];
-  for (let i = U.count - 1; i >= 1; i--) {
-    const u = U.ids[i]!;
+  for (let i = U.packCount - 1; i >= 1; i--) {
+    const u = U.packIds[i]!;
     const list = byUnit.get(u);
     if (!list || projected[u]! >= threshold) continue;
     plan.length = 0;
@@ -59,7 +61,7 @@ export function rebalance(host: RebalanceHost, nowNs: number): void {
     for (const s of list) {
       if (f.unit[s] !== u) continue; // already moved in step 1
       const w = weight(s);
-      const v = pickUnit(U.ids, i, projected, cap, w, noState, 0, -1, U.backlogBps);
+      const v = pickUnit(U.packIds, i, projected, cap, w, noState, 0, -1, U.backlogBps);
       if (v < 0) {
         ok = false;
         break;

@@ -86,7 +86,8 @@ export interface ControllerHooks {
 
 export interface UnitSnapshot {
   unit: number;
-  state: 'starting' | 'active';
+  /** `standby`: a warm standby (up or still starting), given no work until promoted. */
+  state: 'starting' | 'active' | 'standby';
   readyAtNs: number;
   /** Load used for packing (bps): drain meter + open flowlets' demand + backlog·8/backlogBudgetNs (terms off per params). */
   loadBps: number;
@@ -123,4 +124,10 @@ export interface ControllerCounters {
   dropsReleased: number;
   /** Units that died and could not be replaced under their id (unitFailed). */
   unitsFailed: number;
+  /** Of unitsStarted, units started as warm standbys (standbyUnits). */
+  standbyStarted: number;
+  /** Standbys that became ordinary units (work fit nowhere else, scale-up, or the floor). */
+  standbyPromoted: number;
+  /** Idle units kept as standbys instead of retired (scale-down while fewer than standbyUnits). */
+  standbyDemoted: number;
 }

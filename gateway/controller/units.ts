@@ -1,9 +1,11 @@
 /**
  * The compute units one controller manages: ids 1..maxUnits, their state, start-up time, the load
- * the packer sees, and two id lists kept sorted ascending (the WAM scans units in id order):
- * `ids` = every running unit (starting or active: both may be assigned work), `readyIds` = active
- * units only (state can be pushed to them). A new unit takes the lowest free id, so packing keeps
- * concentrating on low ids after units come and go.
+ * the packer sees, and three id lists kept sorted ascending (the WAM scans units in id order):
+ * `ids` = every running unit (starting, active or standby), `packIds` = the units the packer may
+ * give flowlets (every running unit but standbys, and with `awaitUp` only units reported up),
+ * `readyIds` = active units that are not standby (state can be pushed to them, packet mode's round
+ * robin). Without awaitUp and standbys, packIds = ids. A new unit takes the lowest free id, so
+ * packing keeps concentrating on low ids after units come and go.
  *
  * Writes to a unit's load or backlog go through `setLoad` / `addBacklog` / `releaseBacklog` (and
  * start/stop), which mark it dirty in `pack`, the packer's index (pack-index.ts); `readyWeights`
@@ -43,9 +45,18 @@ export class UnitTable {
   /** Σ 1/id over readyIds. */
   readyWeight = 0;
   startingCount = 0;
-  /** 1 for a unit started and not yet reported up (Controller.unitUp; startOneAtATime only). */
+  /** 1 for a unit started and not yet reported up (Controller.unitUp; startOneAtATime or awaitUp). */
   readonly comingUp: Uint8Array;
   comingUpCount = 0;
+  /** Units the packer may give flowlets (see the header), sorted ascending. */
+  readonly packIds: Int32Array;
+  packCount = 0;
+  /** 1 for a warm standby unit: running, given no flowlets and no pushed state until promoted. */
+  readonly standby: Uint8Array;
+  standbyCount = 0;
+  /** Membership flags of readyIds and packIds. */
+  private readonly inReady: Uint8Array;
+  private readonly inPack: Uint8Array;
   /** Earliest readyAtNs among starting units (Infinity when none). */
   nextReadyAtNs = Infinity;
   /** The packer's index over (load, fit load); see pack-index.ts. */
@@ -55,8 +66,13 @@ export class UnitTable {
   /** isRunning / isReady as functions (no closure per call on the decision path). */
   readonly runningTest = (u: number): boolean => this.isRunning(u);
   readonly readyTest = (u: number): boolean => this.isReady(u);
+  readonly packTest = (u: number): boolean => this.isPackable(u);
 
-  constructor(readonly maxUnits: number, capacityBps = 1) {
+  /**
+   * `awaitUp`: a started unit stays STARTING (readyAtNs = Infinity) until `markUp`, so the packer,
+   * the replication targets and the scaler's tests see it only once it is up.
+   */
+  constructor(readonly maxUnits: number, capacityBps = 1, readonly awaitUp = false) {
     const n = maxUnits + 1;
     this.state = new Uint8Array(n);
     this.readyAtNs = new Float64Array(n);
@@ -73,6 +89,10 @@ export class UnitTable {
     this.ids = new Int32Array(maxUnits);
     this.readyIds = new Int32Array(maxUnits);
     this.comingUp = new Uint8Array(n);
+    this.packIds = new Int32Array(maxUnits);
+    this.standby = new Uint8Array(n);
+    this.inReady = new Uint8Array(n);
+    this.inPack = new Uint8Array(n);
     this.pack = new PackIndex(maxUnits, 1 / capacityBps);
     this.readyWeights = new ReadyWeights(maxUnits);
   }
@@ -84,10 +104,19 @@ export class UnitTable {
     return -1;
   }
 
-  start(unit: number, nowNs: number, readyAtNs: number, awaitUp = false): void {
+  /**
+   * `awaitUp`: the unit counts as coming up until `markUp` (startOneAtATime); with the table's
+   * awaitUp it also stays STARTING until then. `standby`: it starts as a warm standby.
+   */
+  start(unit: number, nowNs: number, readyAtNs: number, awaitUp = false, standby = false): void {
     if (awaitUp && this.comingUp[unit] === 0) {
       this.comingUp[unit] = 1;
       this.comingUpCount++;
+    }
+    if (awaitUp && this.awaitUp) readyAtNs = Infinity;
+    if (standby) {
+      this.standby[unit] = 1;
+      this.standbyCount++;
     }
     this.readyAtNs[unit] = readyAtNs;
     this.lastRoutedNs[unit] = nowNs;
@@ -101,25 +130,21 @@ export class UnitTable {
     this.pack.markDirty(unit);
     if (readyAtNs <= nowNs) {
       this.state[unit] = UnitState.ACTIVE;
-      this.addReady(unit);
     } else {
       this.state[unit] = UnitState.STARTING;
       this.startingCount++;
       if (readyAtNs < this.nextReadyAtNs) this.nextReadyAtNs = readyAtNs;
     }
+    this.syncLists(unit);
   }
 
   /** Retire `unit`; with `hold` its id stays DRAINING (not reusable) until `release`. */
   stop(unit: number, hold = false): void {
-    this.markUp(unit);
-    if (this.state[unit] === UnitState.ACTIVE) {
-      this.readyCount = removeSorted(this.readyIds, this.readyCount, unit);
-      this.readyWeight -= this.invId[unit]!;
-      this.readyWeights.changed();
-    } else if (this.state[unit] === UnitState.STARTING) {
-      this.startingCount--;
-    }
+    this.clearComingUpOf(unit);
+    if (this.state[unit] === UnitState.STARTING) this.startingCount--;
+    this.setStandby(unit, false);
     this.state[unit] = hold ? UnitState.DRAINING : UnitState.NONE;
+    this.syncLists(unit);
     this.count = removeSorted(this.ids, this.count, unit);
     this.openDemandBps[unit] = 0;
     this.openFlowlets[unit] = 0;
@@ -146,7 +171,7 @@ export class UnitTable {
 
   /** Brings the packer's index up to date with every write since the last decision. */
   syncPack(): PackIndex {
-    this.pack.flush(this.runningTest, this.loadBps, this.backlogBps);
+    this.pack.flush(this.packTest, this.loadBps, this.backlogBps);
     return this.pack;
   }
 
@@ -181,7 +206,7 @@ export class UnitTable {
       if (at <= nowNs) {
         this.state[u] = UnitState.ACTIVE;
         this.startingCount--;
-        this.addReady(u);
+        this.syncLists(u);
       } else if (at < next) {
         next = at;
       }
@@ -189,28 +214,77 @@ export class UnitTable {
     this.nextReadyAtNs = next;
   }
 
-  private addReady(unit: number): void {
-    this.readyCount = insertSorted(this.readyIds, this.readyCount, unit);
-    this.readyWeight += this.invId[unit]!;
-    this.readyWeights.changed();
+  /** Brings the unit's membership of readyIds and packIds in line with its state and standby flag. */
+  private syncLists(unit: number): void {
+    const ready = this.isReady(unit);
+    if (ready !== (this.inReady[unit] === 1)) {
+      this.inReady[unit] = ready ? 1 : 0;
+      if (ready) {
+        this.readyCount = insertSorted(this.readyIds, this.readyCount, unit);
+        this.readyWeight += this.invId[unit]!;
+      } else {
+        this.readyCount = removeSorted(this.readyIds, this.readyCount, unit);
+        this.readyWeight -= this.invId[unit]!;
+      }
+      this.readyWeights.changed();
+    }
+    const pack = this.isPackable(unit);
+    if (pack !== (this.inPack[unit] === 1)) {
+      this.inPack[unit] = pack ? 1 : 0;
+      this.packCount = pack ? insertSorted(this.packIds, this.packCount, unit) : removeSorted(this.packIds, this.packCount, unit);
+      this.pack.markDirty(unit);
+    }
   }
 
-  /** The unit's process is up (or gone): it no longer blocks starting another. */
-  markUp(unit: number): void {
+  /** Make a running unit a standby (no flowlets, no pushed state) or an ordinary unit again. */
+  setStandby(unit: number, on: boolean): void {
+    if ((this.standby[unit] === 1) === on) return;
+    this.standby[unit] = on ? 1 : 0;
+    this.standbyCount += on ? 1 : -1;
+    this.syncLists(unit);
+  }
+
+  /**
+   * The unit's process is up: it no longer blocks starting another, and with awaitUp it becomes
+   * ACTIVE now (its idle time for retirement counts from now, not from its start).
+   */
+  markUp(unit: number, nowNs: number): void {
+    this.clearComingUpOf(unit);
+    if (this.state[unit] !== UnitState.STARTING || this.readyAtNs[unit] !== Infinity) return;
+    this.state[unit] = UnitState.ACTIVE;
+    this.startingCount--;
+    this.readyAtNs[unit] = nowNs;
+    this.lastRoutedNs[unit] = nowNs;
+    this.syncLists(unit);
+  }
+
+  private clearComingUpOf(unit: number): void {
     if (this.comingUp[unit] !== 1) return;
     this.comingUp[unit] = 0;
     this.comingUpCount--;
   }
 
-  /** Every unit counts as up (a restarted gateway adopted running units). */
-  clearComingUp(): void {
-    this.comingUp.fill(0);
-    this.comingUpCount = 0;
+  /** Standbys that are up (ACTIVE): promotable at once. */
+  standbyUpCount(): number {
+    if (this.standbyCount === 0) return 0;
+    let n = 0;
+    for (let i = 0; i < this.count; i++) {
+      const u = this.ids[i]!;
+      if (this.standby[u] === 1 && this.state[u] === UnitState.ACTIVE) n++;
+    }
+    return n;
   }
 
-  /** A unit that can take pushed state (ACTIVE). */
+  /** A unit that can take flowlets and pushed state: ACTIVE and not standby. */
   isReady(unit: number): boolean {
-    return unit > 0 && unit <= this.maxUnits && this.state[unit] === UnitState.ACTIVE;
+    return unit > 0 && unit <= this.maxUnits && this.state[unit] === UnitState.ACTIVE && this.standby[unit] === 0;
+  }
+
+  /** A unit the packer may give flowlets: running, not standby, and (awaitUp) reported up. */
+  isPackable(unit: number): boolean {
+    if (unit <= 0 || unit > this.maxUnits || this.standby[unit] === 1) return false;
+    const s = this.state[unit];
+    return s === UnitState.ACTIVE || (s === UnitState.STARTING && !this.awaitUp);
   }
 
   isRunning(unit: number): boolean {

@@ -24,6 +24,7 @@ export interface GatewayView extends UnitStatsSource {
     readonly counters: ControllerCounters;
     readonly unitCount: number;
     unitIds(): number[];
+    unitStateCounts?(): { starting: number; active: number; standby: number };
     unitUtilization(unit: number): number;
   };
   readonly core?: { readonly counters: GatewayCounters; readonly pending: { readonly size: number }; readonly routeTiming: RouteTiming };
@@ -140,6 +141,13 @@ function utilization(w: Watched, out: Sample[]): void {
   for (const u of c.unitIds()) out.push({ labels: { function_name: w.fn, unit: u }, value: c.unitUtilization(u) });
 }
 
+/** Units by state: `starting` (not up yet), `active` (taking work), `standby` (warm, no work: paid for all the same). */
+function unitsByState(w: Watched, out: Sample[]): void {
+  const c = w.gw.controller?.unitStateCounts?.();
+  if (c === undefined) return;
+  for (const state of ['starting', 'active', 'standby'] as const) out.push({ labels: { function_name: w.fn, state }, value: c[state] });
+}
+
 function decisionTime(w: Watched, out: Sample[]): void {
   const t = w.gw.core?.routeTiming;
   if (t === undefined) return;
@@ -148,7 +156,8 @@ function decisionTime(w: Watched, out: Sample[]): void {
 
 /** name, type, help, reader. The README table lists the same rows. */
 export const SNF_SERIES: ReadonlyArray<readonly [string, ViewType, string, Read]> = [
-  ['snf_active_units', 'gauge', 'Compute units the controller runs (starting or active)', each((w) => w.gw.controller?.unitCount)],
+  ['snf_active_units', 'gauge', 'Compute units the controller runs for work (starting or active; warm standbys are in snf_units{state="standby"})', each((w) => w.gw.controller?.unitCount)],
+  ['snf_units', 'gauge', 'Compute unit processes by state: starting, active, standby (warm, given no work until promoted, still billed as running)', unitsByState],
   ['snf_unit_utilization', 'gauge', 'Load the bin-packer sees on each unit, as a fraction of unit capacity (may exceed 1 when overloaded)', utilization],
   ['snf_packets_in_flight', 'gauge', 'Packets sent to units whose answer has not come back', each((w) => w.gw.core?.pending.size)],
   ['snf_packets_received_total', 'counter', 'Packets in at the gateway (stream and UDP ingress)', core('ingress')],
@@ -171,6 +180,7 @@ export const SNF_SERIES: ReadonlyArray<readonly [string, ViewType, string, Read]
   ['snf_billed_cpu_seconds_total', 'counter', 'CPU time the units reported for the function (billing)', each((w) => (w.gw.core ? w.gw.core.counters.billedCpuMicros / 1e6 : undefined))],
   ['snf_units_started_total', 'counter', 'Compute units the controller started', ctl('unitsStarted')],
   ['snf_units_stopped_total', 'counter', 'Compute units the controller retired', ctl('unitsStopped')],
+  ['snf_standby_promoted_total', 'counter', 'Warm standby units that took work at once (a flowlet fit nowhere else, scale-up or the floor)', ctl('standbyPromoted')],
   ['snf_flows_total', 'counter', 'Flows the controller has seen (new entries in its flow table)', ctl('flows')],
   ['snf_unit_stats_timeouts_total', 'counter', 'Scrapes that used older unit counters because the units did not answer in time', each((w) => w.units.timeouts)],
   ['snf_controller_decision_seconds', 'histogram', 'Time of one controller routing decision, sampled on one packet in 1024', decisionTime],

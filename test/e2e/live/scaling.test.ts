@@ -30,7 +30,8 @@ function scalingGateway(idleRetireNs: number): { gw: Gateway; units: () => Local
   o.minUnits = 1;
   o.maxUnits = 4;
   o.nfTime = 'source';
-  o.controller = { unitCapacityBps: 6e6, initialDemandBps: 1e6, idleRetireNs, backlogBudgetNs: 0 };
+  // No warm standby (test/e2e/live/standby.test.ts has it): the unit processes here are exactly the units taking work.
+  o.controller = { unitCapacityBps: 6e6, initialDemandBps: 1e6, idleRetireNs, backlogBudgetNs: 0, standbyUnits: 0 };
   o.unitEnv = { SNF_HOLD_TIMEOUT_MS: '5000' };
   let provider: LocalProcessProvider | null = null;
   const local = localProcesses(o);

@@ -22,7 +22,7 @@ describe('gateway: a unit whose start fails', () => {
     o.streamPort = null;
     o.minUnits = 1;
     o.maxUnits = 2;
-    o.controller = { idleRetireNs: 1e12 };
+    o.controller = { idleRetireNs: 1e12, standbyUnits: 0 }; // unit 2 is the one started by hand below
     const local = localProcesses(o);
     // Unit 1 is a real process; any other id fails to start, as a unit not ready in time does.
     const failing: UnitProviderFactory = (spec) => {
