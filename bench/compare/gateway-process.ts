@@ -133,17 +133,19 @@ export class GatewayProcess {
 
 /** The snf_* figures the bench samples, from Prometheus text (one function per gateway). */
 export function parseSnfSample(text: string): GatewaySample {
-  let activeUnits = 0, billedPackets = 0, utilSum = 0, utilN = 0;
+  let activeUnits = 0, standbyUnits = 0, billedPackets = 0, utilSum = 0, utilN = 0;
   for (const line of text.split('\n')) {
     if (!line.startsWith('snf_')) continue;
     const sp = line.lastIndexOf(' ');
     const v = Number(line.slice(sp + 1));
     if (line.startsWith('snf_active_units')) activeUnits = v;
+    else if (line.startsWith('snf_units{') && line.includes('state="standby"')) standbyUnits = v;
     else if (line.startsWith('snf_billed_packets_total')) billedPackets = v;
     else if (line.startsWith('snf_unit_utilization{')) {
       utilSum += v;
       utilN++;
     }
   }
-  return { activeUnits, utilization: utilN > 0 ? utilSum / utilN : 0, billedPackets };
+  // Warm standbys are paid for: provisioned counts them.
+  return { activeUnits: activeUnits + standbyUnits, utilization: utilN > 0 ? utilSum / utilN : 0, billedPackets };
 }

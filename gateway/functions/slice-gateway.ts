@@ -52,7 +52,11 @@ export class SliceGateway {
     const spec = this.spec;
     const name = spec.name;
     const set = this.s.setReplicas;
-    const gw = new Gateway(functionGatewayOptions(spec, { token: this.s.token, host: this.s.host, ...(this.s.alerts !== undefined ? { alerts: this.s.alerts } : {}) }), {
+    const opts = functionGatewayOptions(spec, { token: this.s.token, host: this.s.host, ...(this.s.alerts !== undefined ? { alerts: this.s.alerts } : {}) });
+    // No warm standby unless the function asks (--standby-units): here a standby is one more pod of
+    // the Deployment, beyond its min replicas, which the operator sized.
+    opts.controller = { standbyUnits: 0, ...opts.controller };
+    const gw = new Gateway(opts, {
       provider: () => (this.units = new KubernetesUnitProvider({
         api: this.s.api, namespace: this.s.namespace, service: name, deployment: name, startTimeoutMs: this.s.startTimeoutMs ?? 60_000, maxUnits: spec.maxUnits,
         replicas: { min: spec.minUnits, max: spec.maxUnits, ...(set !== undefined ? { set: (n: number) => set(name, n) } : {}) },

@@ -68,15 +68,18 @@ describe('bench/compare readers', () => {
     expect(t!.ticks).toBeGreaterThan(0);
   });
 
-  test('snf_* scrape: active units, mean utilization, billed packets', () => {
+  test('snf_* scrape: active units (warm standbys added), mean utilization, billed packets', () => {
     const text = [
       '# HELP snf_active_units x', '# TYPE snf_active_units gauge',
       'snf_active_units{function_name="lb.openfaas-fn"} 2',
+      'snf_units{function_name="lb.openfaas-fn",state="active"} 2',
+      'snf_units{function_name="lb.openfaas-fn",state="standby"} 1',
+      'snf_units_started_total{function_name="lb.openfaas-fn"} 7',
       'snf_unit_utilization{function_name="lb.openfaas-fn",unit="1"} 0.5',
       'snf_unit_utilization{function_name="lb.openfaas-fn",unit="2"} 0.25',
       'snf_billed_packets_total{function_name="lb.openfaas-fn"} 1234',
       'snf_billed_cpu_seconds_total{function_name="lb.openfaas-fn"} 9',
     ].join('\n');
-    expect(parseSnfSample(text)).toEqual({ activeUnits: 2, utilization: 0.375, billedPackets: 1234 });
+    expect(parseSnfSample(text)).toEqual({ activeUnits: 3, utilization: 0.375, billedPackets: 1234 });
   });
 });
