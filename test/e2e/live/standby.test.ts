@@ -20,8 +20,9 @@ describe('live gateway: one warm standby unit', () => {
     o.streamPort = null;
     o.minUnits = 1;
     o.maxUnits = 3;
-    // Each new flow is estimated at 0.7 of a unit: the second concurrent flow fits nowhere.
-    o.controller = { unitCapacityBps: 10e6, initialDemandBps: 7e6, idleRetireNs: 1e12, standbyUnits: 1 };
+    // Each new flow is estimated at 0.7 of a unit: the second concurrent flow fits nowhere. T = 300 ms:
+    // a stall of the machine between two packets of a flow does not end its flowlet.
+    o.controller = { unitCapacityBps: 10e6, initialDemandBps: 7e6, idleRetireNs: 1e12, standbyUnits: 1, timeoutNs: 300e6 };
     const local = localProcesses(o);
     gw = new Gateway(o, { provider: (spec) => (provider = local(spec) as LocalProcessProvider) });
     await gw.start();
@@ -57,6 +58,8 @@ describe('live gateway: one warm standby unit', () => {
   });
 
   test('the new standby stays idle while the work fits on the units taking it', async () => {
+    // Once the two flowlets have ended, a new flow is estimated at their measured rate (small): it fits.
+    await waitFor(() => gw.controller.units.openFlowlets[1] === 0 && gw.controller.units.openFlowlets[2] === 0, { timeoutMs: 5_000, what: 'both flowlets ended' });
     send(1003, 20, 200);
     await waitFor(() => gw.pending.size === 0, { timeoutMs: 20_000, what: 'the flow answered' });
     expect(gw.counters.egress).toBe(30);
