@@ -4,6 +4,7 @@
  * replaced). Pure controller, time as an argument.
  */
 import { Controller, type ControllerParams } from '../../../../gateway/controller';
+import { Prng } from '../../../../sdk/prng';
 import { flow, MS, US } from './packet-table';
 
 const S = 1e9;
@@ -173,5 +174,45 @@ describe('standbyUnits', () => {
     c.resumeUnits([1, 2], 0, 5 * S);
     expect({ units: c.unitCount, standby: c.standbyUnitCount }).toEqual({ units: 2, standby: 0 });
     expect(c.unitStateCounts()).toEqual({ starting: 0, active: 2, standby: 0 });
+  });
+});
+
+describe('live scaler, random runs', () => {
+  test.each([1, 2, 3, 4])('seed %i: no flowlet lands on a unit that is not up or on a standby; units and standbys stay within maxUnits', (seed) => {
+    const rng = new Prng(seed);
+    const started: number[] = [];
+    const up = new Set<number>();
+    const c = new Controller({ ...base, maxUnits: 6, initialDemandBps: 0.3e9, standbyUnits: 1, timeoutNs: 2 * MS, idleRetireNs: 50 * MS, holdRetiredIds: true }, {
+      onUnitStart: (u) => void started.push(u),
+      onUnitStop: (u) => {
+        up.delete(u);
+        c.unitGone(u);
+      },
+    });
+    let t = 0;
+    let checked = 0;
+    const bad: string[] = [];
+    for (let i = 0; i < 6000; i++) {
+      t += Math.floor(rng.next() * 40 * US);
+      // Started units come up after a random delay (a few decisions later).
+      if (started.length > 0 && rng.next() < 0.02) {
+        const u = started.shift()!;
+        if (c.unitState(u) !== 0) {
+          c.unitUp(u, t);
+          up.add(u);
+        }
+      }
+      const d = c.route(flow(Math.floor(rng.next() * 200)), 200 + Math.floor(rng.next() * 1300), t);
+      if (d.newFlowlet && up.size > 0) {
+        checked++;
+        if (!up.has(d.unit) || c.units.standby[d.unit] !== 0) bad.push(`#${i}: unit ${d.unit} up ${up.has(d.unit)} standby ${c.units.standby[d.unit]}`);
+      }
+      if (rng.next() < 0.5) c.onDrained(d.unit, 1000, t);
+      if (i % 25 === 0) c.tick(t);
+      if (c.unitCount + c.standbyUnitCount > 6 || c.standbyUnitCount > 1) bad.push(`#${i}: ${c.unitCount} units + ${c.standbyUnitCount} standby`);
+    }
+    expect(bad.slice(0, 5)).toEqual([]);
+    expect(checked).toBeGreaterThan(500);
+    expect(c.counters.standbyPromoted).toBeGreaterThan(0);
   });
 });
