@@ -28,6 +28,8 @@ import { leastLoaded, pickUnit, pickUnitIndexed } from './work-assigner';
 
 /** Actions remembered between ticks; beyond this they are still reported through hooks. */
 const MAX_PENDING_ACTIONS = 4096;
+/** After a standby failed, no replacement standby starts for this long (a unit that cannot start is not retried every tick). */
+const STANDBY_RETRY_NS = 1e9;
 /** Idle flows forgotten per route() call (the rest in tick): bounds the per-packet cost. */
 const IDLE_EXPIRY_PER_ROUTE = 2;
 
@@ -69,6 +71,8 @@ export class Controller implements RebalanceHost {
   private readonly pendingBpsPerByte: number;
   /** Warm standby units kept (standbyUnits; 0 in packet mode). */
   private readonly standbyTarget: number;
+  /** No standby starts before this (set when one failed). */
+  private standbyRetryAtNs = 0;
 
   constructor(params: Partial<ControllerParams> = {}, readonly hooks: ControllerHooks = {}) {
     const p = (this.params = resolveParams(params));
@@ -441,7 +445,7 @@ export class Controller implements RebalanceHost {
 
   /** Start a standby while fewer than standbyUnits exist (they count against maxUnits). */
   private topUpStandby(nowNs: number): void {
-    if (this.units.standbyCount < this.standbyTarget && !this.startsBlocked()) this.startUnit(nowNs, nowNs + this.params.unitStartupNs, true);
+    if (this.units.standbyCount < this.standbyTarget && !this.startsBlocked() && nowNs >= this.standbyRetryAtNs) this.startUnit(nowNs, nowNs + this.params.unitStartupNs, true);
   }
 
   /**
@@ -555,6 +559,7 @@ export class Controller implements RebalanceHost {
       n++;
       if (f.open[s] === 1) this.closeFlowlet(s, nowNs);
     }
+    if (this.units.standby[u] === 1) this.standbyRetryAtNs = nowNs + STANDBY_RETRY_NS;
     this.units.stop(u, true);
     this.counters.unitsFailed++;
     this.record('stop', u, nowNs, 0);

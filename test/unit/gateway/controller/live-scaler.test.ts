@@ -168,6 +168,18 @@ describe('standbyUnits', () => {
     expect(d.standbyUnitCount).toBe(1);
   });
 
+  test('a standby that fails is replaced after a pause, not at every tick', () => {
+    const c = new Controller({ ...base, standbyUnits: 1 });
+    c.unitUp(1, 0);
+    c.unitFailed(2, 1 * MS); // the standby never came up
+    c.unitGone(2);
+    c.tick(2 * MS);
+    c.tick(500 * MS);
+    expect({ started: c.counters.unitsStarted, standby: c.standbyUnitCount }).toEqual({ started: 2, standby: 0 });
+    c.tick(1002 * MS);
+    expect({ started: c.counters.unitsStarted, standby: c.standbyUnitCount }).toEqual({ started: 3, standby: 1 });
+  });
+
   test('ignored in packet mode; a restarted gateway\'s adopted units all take work', () => {
     expect(new Controller({ ...base, mode: 'packet', standbyUnits: 2 }).counters.unitsStarted).toBe(1);
     const c = new Controller({ ...base, standbyUnits: 1 });
