@@ -101,11 +101,17 @@ export interface ResolvedRouting {
  *  - SNF_EVICT_MS ≥ the controller's flow expiry + margin: a unit must never forget a flow the
  *    controller still remembers (its next flowlet could come back here with prevUnit = this unit
  *    and nobody to pull from). A smaller value in `o.unitEnv` is raised to that floor;
- *  - external state: SNF_STATE=external and this run's key namespace.
+ *  - external state: SNF_STATE=external and this run's key namespace;
+ *  - SNF_IDLE_GATEWAY_CLOCK=0 when the NF time is the source's (tsNs is then not the gateway's clock).
  */
 export function unitEnvFor(o: GatewayOptions, r: ResolvedRouting, runId: string): Record<string, string> {
   const derived = unitSettings(r.params);
-  const env: Record<string, string> = { SNF_MAX_UNITS: String(o.maxUnits), SNF_IDLE_PUSH_US: String(derived.idlePushUs), ...(o.timing ? { SNF_TIMING: '1' } : {}), ...o.unitEnv };
+  const env: Record<string, string> = {
+    SNF_MAX_UNITS: String(o.maxUnits), SNF_IDLE_PUSH_US: String(derived.idlePushUs), ...(o.timing ? { SNF_TIMING: '1' } : {}),
+    // PACKETS tsNs is the replayer's stamp, not the gateway's clock: units count idleness on their own.
+    ...(o.nfTime === 'source' ? { SNF_IDLE_GATEWAY_CLOCK: '0' } : {}),
+    ...o.unitEnv,
+  };
   const asked = env.SNF_EVICT_MS !== undefined ? Number(env.SNF_EVICT_MS) : 0;
   env.SNF_EVICT_MS = String(Math.max(derived.evictMs, Number.isFinite(asked) ? asked : 0));
   if (r.externalState) {

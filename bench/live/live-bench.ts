@@ -13,6 +13,7 @@ import type { LoadedTrace } from '../../trace/types';
 import type { ControllerParams } from '../../gateway/controller';
 import { ProcessMeter } from '../../watchdog/process-meter';
 import { knee, liveFigures } from './process-stats';
+import { movedDiagnosis } from './moved-diagnosis';
 
 export interface LiveBenchOptions {
   function: string;
@@ -80,6 +81,7 @@ async function runMode(trace: LoadedTrace, mode: string, o: LiveBenchOptions): P
       stateLost: has ? u.stateLost ?? 0 : null,
       late: has ? u.late ?? 0 : null,
       waitedPackets: has ? u.waited ?? 0 : null,
+      movedNotSeamless: has ? movedDiagnosis(ctl, u, await gw.unitStats()) : null,
       ...(await liveFigures(gw, bench, trace.count)),
       replayerCpuUsPerPacket: Math.round((replayerCpuUs / Math.max(1, trace.count)) * 100) / 100,
     };
