@@ -10,11 +10,11 @@ import { defaultGatewayOptions, type GatewayOptions } from './options';
 import { parseRunMode } from './modes';
 import { parseAlertsTarget } from './alerts/alert-sink';
 
-type Kind = 'string' | 'int' | 'ms' | 'port' | 'optPort' | 'number' | 'fraction' | 'mode' | 'nfTime' | 'egress' | 'words' | 'alerts' | 'logger';
+type Kind = 'string' | 'int' | 'count' | 'ms' | 'port' | 'optPort' | 'number' | 'fraction' | 'mode' | 'nfTime' | 'egress' | 'words' | 'alerts' | 'logger';
 type Field =
   | 'function' | 'token' | 'configFile' | 'host' | 'listen' | 'udp' | 'udpEgress' | 'mode' | 'timeoutUs' | 'sizeBytes'
   | 'alpha' | 'minUnits' | 'maxUnits' | 'nfTime' | 'unitNodeFlags' | 'alerts' | 'metricsPort' | 'logger' | 'capacityBps' | 'ofWatchdog'
-  | 'checkpoint' | 'checkpointMs';
+  | 'checkpoint' | 'checkpointMs' | 'warmupPackets';
 interface KeySpec { field: Field; kind: Kind; def: unknown; flag?: string; alias?: string; doc: string }
 
 /** env name → spec. The README table lists exactly these names. */
@@ -40,6 +40,7 @@ export const ENV_KEYS: Readonly<Record<string, KeySpec>> = Object.freeze({
   SNF_GATEWAY_LOGGER: { field: 'logger', kind: 'logger', def: 'off', flag: 'logger', doc: 'output logger per unit: `off`, `memory`, `kafka:fast` (release, then append) or `kafka:strict` (append, then release); Kafka from KAFKA_BROKERS' },
   SNF_GATEWAY_CHECKPOINT: { field: 'checkpoint', kind: 'string', def: null, flag: 'checkpoint', doc: 'checkpoint the flow table, units and loggers to Redis (REDIS_URL) under this key prefix, and resume from the checkpoint there at start (gateway/checkpoint/; needs --logger ≠ off; default: off)' },
   SNF_GATEWAY_CHECKPOINT_MS: { field: 'checkpointMs', kind: 'ms', def: 20, flag: 'checkpointMs', doc: 'checkpoint flush interval in ms (1–60000)' },
+  SNF_GATEWAY_WARMUP_PACKETS: { field: 'warmupPackets', kind: 'count', def: 8192, doc: 'synthetic packets run through scratch copies of the dispatch path before ingress opens, so the first real packets meet compiled code (gateway/dispatch/warm-up.ts; 0 = none)' },
   SNF_GATEWAY_UNIT_NODE_FLAGS: { field: 'unitNodeFlags', kind: 'words', def: Object.freeze([]), doc: 'extra node flags for unit processes, space-separated (e.g. `--max-old-space-size=512`)' },
 } satisfies Record<string, KeySpec>);
 
@@ -50,6 +51,9 @@ function parseValue(label: string, spec: KeySpec, raw: string): unknown {
       return raw;
     case 'int':
       if (!/^\d+$/.test(raw) || Number(raw) < 1 || Number(raw) > 32767) throw new ConfigError(label, `not an integer in 1–32767: ${JSON.stringify(raw)}`);
+      return Number(raw);
+    case 'count':
+      if (!/^\d+$/.test(raw) || Number(raw) > 10_000_000) throw new ConfigError(label, `not a count in 0–10000000: ${JSON.stringify(raw)}`);
       return Number(raw);
     case 'ms':
       if (!/^\d+$/.test(raw) || Number(raw) < 1 || Number(raw) > 60000) throw new ConfigError(label, `not a duration in 1–60000 ms: ${JSON.stringify(raw)}`);
@@ -128,6 +132,7 @@ export function gatewayConfig(env: Readonly<Record<string, string | undefined>>,
   o.logger = c.logger as GatewayOptions['logger'];
   o.checkpoint = c.checkpoint as string | null;
   o.checkpointMs = c.checkpointMs as number;
+  o.warmupPackets = c.warmupPackets as number;
   if (c.ofWatchdog !== undefined) {
     if (parseRunMode(o.mode).assignment !== 'packet') throw new ConfigError('--of-watchdog', `only for the packet mode (mode is ${o.mode})`);
     // Every of-watchdog serves its metrics on the fixed port 8081: a second one on this host panics.

@@ -57,6 +57,8 @@ async function runMode(trace: LoadedTrace, mode: string, o: LiveBenchOptions): P
   g.unitNodeFlags = (process.env.SNF_BENCH_UNIT_NODE_FLAGS ?? '').split(' ').filter((f) => f !== '');
   // Link backpressure (unit-link.ts; off by default): e.g. SNF_BENCH_LINK_MAX_QUEUED=8192.
   if (process.env.SNF_BENCH_LINK_MAX_QUEUED !== undefined) g.linkMaxQueued = Number(process.env.SNF_BENCH_LINK_MAX_QUEUED);
+  // The gateway's start-up warm-up (gateway/dispatch/warm-up.ts), for A/B runs: e.g. SNF_BENCH_GATEWAY_WARMUP_PACKETS=0.
+  if (process.env.SNF_BENCH_GATEWAY_WARMUP_PACKETS !== undefined) g.warmupPackets = Number(process.env.SNF_BENCH_GATEWAY_WARMUP_PACKETS);
   if (o.idlePushUs !== undefined) g.unitEnv = { SNF_IDLE_PUSH_US: String(o.idlePushUs) };
   const gw = new Gateway(g);
   try {
