@@ -6,20 +6,21 @@ import { Command, CommanderError } from 'commander';
 import { SnfError } from '../sdk/errors';
 import { existsSync, readFileSync } from 'fs';
 import { dirname, join } from 'path';
-import { COMMANDS } from './commands';
+import { commandsFor } from './commands';
 
-export function buildProgram(): Command {
+/** The program for `argv` (node, script, command, …): registers only the command it names, if any. */
+export function buildProgram(argv: readonly string[] = []): Command {
   const program = new Command('snf')
     .description('SNF — Serverless Network Functions on OpenFaaS')
     .version(packageVersion())
     .showHelpAfterError()
     .exitOverride();
-  for (const register of COMMANDS) register(program);
+  for (const register of commandsFor(argv)) register(program);
   return program;
 }
 
 export async function main(argv: string[]): Promise<number> {
-  const program = buildProgram();
+  const program = buildProgram(argv);
   try {
     await program.parseAsync(argv);
     return typeof process.exitCode === 'number' ? process.exitCode : 0;

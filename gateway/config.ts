@@ -10,11 +10,11 @@ import { defaultGatewayOptions, type GatewayOptions } from './options';
 import { parseRunMode } from './modes';
 import { parseAlertsTarget } from './alerts/alert-sink';
 
-type Kind = 'string' | 'int' | 'count' | 'ms' | 'port' | 'optPort' | 'number' | 'fraction' | 'mode' | 'nfTime' | 'egress' | 'words' | 'alerts' | 'logger';
+type Kind = 'string' | 'int' | 'count' | 'units0' | 'ms' | 'port' | 'optPort' | 'number' | 'fraction' | 'mode' | 'nfTime' | 'egress' | 'words' | 'alerts' | 'logger';
 type Field =
   | 'function' | 'token' | 'configFile' | 'host' | 'listen' | 'udp' | 'udpEgress' | 'mode' | 'timeoutUs' | 'sizeBytes'
   | 'alpha' | 'minUnits' | 'maxUnits' | 'nfTime' | 'unitNodeFlags' | 'alerts' | 'metricsPort' | 'logger' | 'capacityBps' | 'ofWatchdog'
-  | 'checkpoint' | 'checkpointMs' | 'standbyUnits';
+  | 'checkpoint' | 'checkpointMs' | 'warmupPackets' | 'standbyUnits';
 interface KeySpec { field: Field; kind: Kind; def: unknown; flag?: string; alias?: string; doc: string }
 
 /** env name → spec. The README table lists exactly these names. */
@@ -35,12 +35,13 @@ export const ENV_KEYS: Readonly<Record<string, KeySpec>> = Object.freeze({
   SNF_GATEWAY_OF_WATCHDOG: { field: 'ofWatchdog', kind: 'string', def: undefined, flag: 'ofWatchdog', doc: '`packet` mode: path of the real of-watchdog binary run (http mode) in front of each `snf watchdog --http` unit; one unit at most (of-watchdog binds :8081). Default: units are `snf watchdog --http` alone' },
   SNF_GATEWAY_MIN_UNITS: { field: 'minUnits', kind: 'int', def: 1, flag: 'minUnits', doc: 'units started at once and never retired below (1–32767)' },
   SNF_GATEWAY_MAX_UNITS: { field: 'maxUnits', kind: 'int', def: 8, flag: 'maxUnits', doc: 'upper bound on units (1–32767)' },
-  SNF_GATEWAY_STANDBY_UNITS: { field: 'standbyUnits', kind: 'count', def: undefined, flag: 'standbyUnits', doc: 'warm standby units (0–32767): started and up beyond the units taking work, given no flowlets until one fits nowhere, then promoted at once and replaced; they count against the max units and are paid for (`snf_units{state="standby"}`). Default: the LIVE profile, 1; ignored in `packet` mode' },
+  SNF_GATEWAY_STANDBY_UNITS: { field: 'standbyUnits', kind: 'units0', def: undefined, flag: 'standbyUnits', doc: 'warm standby units (0–32767): started and up beyond the units taking work, given no flowlets until one fits nowhere, then promoted at once and replaced; they count against the max units and are paid for (`snf_units{state="standby"}`). Default: the LIVE profile, 1; ignored in `packet` mode' },
   SNF_GATEWAY_NF_TIME: { field: 'nfTime', kind: 'nfTime', def: 'arrival', flag: 'nfTime', doc: '`arrival` or `source`: ctx.nowNs is the gateway arrival or the replayer stamp' },
   SNF_GATEWAY_ALERTS: { field: 'alerts', kind: 'alerts', def: '', flag: 'alerts', doc: 'IDS alerts as EVE JSON lines: `stdout`, `file:<path>`, `kafka[:topic]` or `off` (default: `kafka:snf-alerts` when KAFKA_BROKERS is set, else stdout)' },
   SNF_GATEWAY_LOGGER: { field: 'logger', kind: 'logger', def: 'off', flag: 'logger', doc: 'output logger per unit: `off`, `memory`, `kafka:fast` (release, then append) or `kafka:strict` (append, then release); Kafka from KAFKA_BROKERS' },
   SNF_GATEWAY_CHECKPOINT: { field: 'checkpoint', kind: 'string', def: null, flag: 'checkpoint', doc: 'checkpoint the flow table, units and loggers to Redis (REDIS_URL) under this key prefix, and resume from the checkpoint there at start (gateway/checkpoint/; needs --logger ≠ off; default: off)' },
   SNF_GATEWAY_CHECKPOINT_MS: { field: 'checkpointMs', kind: 'ms', def: 20, flag: 'checkpointMs', doc: 'checkpoint flush interval in ms (1–60000)' },
+  SNF_GATEWAY_WARMUP_PACKETS: { field: 'warmupPackets', kind: 'count', def: 8192, doc: 'synthetic packets run through scratch copies of the dispatch path before ingress opens, so the first real packets meet compiled code (gateway/dispatch/warm-up.ts; 0 = none)' },
   SNF_GATEWAY_UNIT_NODE_FLAGS: { field: 'unitNodeFlags', kind: 'words', def: Object.freeze([]), doc: 'extra node flags for unit processes, space-separated (e.g. `--max-old-space-size=512`)' },
 } satisfies Record<string, KeySpec>);
 
@@ -53,6 +54,9 @@ function parseValue(label: string, spec: KeySpec, raw: string): unknown {
       if (!/^\d+$/.test(raw) || Number(raw) < 1 || Number(raw) > 32767) throw new ConfigError(label, `not an integer in 1–32767: ${JSON.stringify(raw)}`);
       return Number(raw);
     case 'count':
+      if (!/^\d+$/.test(raw) || Number(raw) > 10_000_000) throw new ConfigError(label, `not a count in 0–10000000: ${JSON.stringify(raw)}`);
+      return Number(raw);
+    case 'units0':
       if (!/^\d+$/.test(raw) || Number(raw) > 32767) throw new ConfigError(label, `not an integer in 0–32767: ${JSON.stringify(raw)}`);
       return Number(raw);
     case 'ms':
@@ -132,6 +136,7 @@ export function gatewayConfig(env: Readonly<Record<string, string | undefined>>,
   o.logger = c.logger as GatewayOptions['logger'];
   o.checkpoint = c.checkpoint as string | null;
   o.checkpointMs = c.checkpointMs as number;
+  o.warmupPackets = c.warmupPackets as number;
   if (c.ofWatchdog !== undefined) {
     if (parseRunMode(o.mode).assignment !== 'packet') throw new ConfigError('--of-watchdog', `only for the packet mode (mode is ${o.mode})`);
     // Every of-watchdog serves its metrics on the fixed port 8081: a second one on this host panics.

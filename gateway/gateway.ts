@@ -10,13 +10,14 @@ import { addStats, type UnitStats } from '../proto/frames/stats-v1';
 import type { FlowKey } from '../sdk/flow-key';
 import { monoNs, MONO_TO_HOST_NS } from './clock';
 import { Controller } from './controller';
-import { DispatchCore, type GatewayCounters } from './dispatch/dispatch-core';
+import { DispatchCore, type DispatchOptions, type GatewayCounters } from './dispatch/dispatch-core';
+import { warmUpDispatch, type WarmUpReport } from './dispatch/warm-up';
 import type { PendingTable } from './dispatch/pending-table';
 import { createEgressSink, parseEgressSpec } from './egress/sink-spec';
 import { UdpEgress } from './egress/udp-egress';
 import { createStreamServer, type StreamServerCounters } from './ingress/stream-server';
 import { UdpIngress } from './ingress/udp-ingress';
-import { resolveRouting, unitEnvFor, type GatewayOptions, type ResolvedRouting } from './options';
+import { DEFAULT_GATEWAY_WARMUP_PACKETS, resolveRouting, unitEnvFor, type GatewayOptions, type ResolvedRouting } from './options';
 import { pullStates, type DumpedState } from './state-dump';
 import { HttpDispatcher } from './units/http-dispatcher';
 import { LocalProcessProvider } from './units/process/local-process-provider';
@@ -61,6 +62,8 @@ export class Gateway {
   /** Drop reasons and alerts of the NF (gateway/alerts/): counters, EVE lines to the alerts sink. */
   readonly alerts: AlertHub;
   private streamServer: Server | null = null;
+  /** What the start-up warm-up did (dispatch/warm-up.ts); null before start or in `packet` mode. */
+  warmUp: WarmUpReport | null = null;
   private readonly streamSockets = new Set<Socket>();
   private udp: UdpIngress | null = null;
   private udpEgress: UdpEgress | null = null;
@@ -153,16 +156,19 @@ export class Gateway {
     });
     // --min-units is a floor, as OpenFaaS's com.openfaas.scale.min: the scaler never retires below it.
     this.controller.setFloor(o.minUnits);
-    this.core = new DispatchCore(this.controller, this.pool.links, this.http, {
+    const dispatch: DispatchOptions = {
       maxInFlight: o.maxInFlight, replicate: this.routing.replicate, sourceTime: o.nfTime === 'source', sampleClockNs: monoNs, retain: this.recovery !== null,
       timing: o.timing && !this.routing.http ? { fromSeq: o.timing.fromSeq, clockOffsetNs: MONO_TO_HOST_NS } : undefined,
-    }, this.alerts);
+    };
+    this.core = new DispatchCore(this.controller, this.pool.links, this.http, dispatch, this.alerts);
     if (this.checkpoint !== null) await this.resume(this.checkpoint);
     await this.pool.settled();
     if (this.errors.length > 0) {
       await this.stop();
       throw new Error(`gateway: units failed to start: ${this.errors.join('; ')}`);
     }
+    // Compile the per-packet path before the first real packet (scratch instances; nothing stays).
+    if (!this.routing.http) this.warmUp = warmUpDispatch(this.routing.params, dispatch, o.warmupPackets ?? DEFAULT_GATEWAY_WARMUP_PACKETS, monoNs);
     if (o.streamPort !== null) await this.openStream(o.streamPort);
     if (o.udpPort !== null) await this.openUdp(o.udpPort);
     this.checkpoint?.start(() => this.controller, this.pool, this.runId);

@@ -96,7 +96,7 @@ export class ComputeUnit<C, S> {
     this.billing = new BillingMeter(nf.name);
     this.timing = cfg.timing === 1 ? new TimingWriter(TIMING_RECORDS) : null;
     this.meter = cfg.timing === 1 ? new ProcessMeter() : null;
-    this.sweepOpts = { idlePushNs: cfg.idlePushUs * 1e3, evictNs: cfg.evictMs * 1e6 };
+    this.sweepOpts = { idlePushNs: cfg.idlePushUs * 1e3, evictNs: cfg.evictMs * 1e6, gatewayClock: cfg.idleGatewayClock === 1 };
     if (cfg.unitId !== UNIT_ID_FROM_GATEWAY) this.build(cfg.unitId);
   }
 
@@ -156,7 +156,7 @@ export class ComputeUnit<C, S> {
         }
       };
     }
-    this.service = new StatePeerService(this.proc, nowNs, cfg.pullWaitMs, afterArrival);
+    this.service = new StatePeerService(this.proc, nowNs, cfg.pullWaitMs, afterArrival, cfg.idlePushUs * 1e3);
   }
 
   /**

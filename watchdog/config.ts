@@ -26,6 +26,8 @@ export interface WatchdogConfig {
   peers: Readonly<Record<string, string>>;
   httpPort: number | null;
   idlePushUs: number;
+  /** 1: a flow idle ≥ T/2 on the gateway's clock (PACKETS tsNs) is pushed after T/4 here (runtime/sweep.ts). */
+  idleGatewayClock: number;
   sweepMs: number;
   /** 1: send TIMING frames and measure event-loop delay, GC and CPU for STATS (bench live). */
   timing: number;
@@ -81,6 +83,7 @@ export const ENV_KEYS: Readonly<Record<string, KeySpec>> = {
   SNF_PEERS: { field: 'peers', kind: 'peers', def: {}, flag: 'peers', doc: '`id=host:port,…` StatePeer addresses (the gateway may also send a PEERS frame)' },
   SNF_HTTP_PORT: { field: 'httpPort', kind: 'port', def: null, flag: 'http', alias: 'port', doc: 'serve the of-watchdog HTTP baseline on this port instead' },
   SNF_IDLE_PUSH_US: { field: 'idlePushUs', kind: 'int', def: 250, doc: 'push a flow idle this long (T/2; paper T = 500 µs)' },
+  SNF_IDLE_GATEWAY_CLOCK: { field: 'idleGatewayClock', kind: 'int', def: 1, doc: '1 = also count a flow\'s idle time on the gateway\'s clock (PACKETS tsNs): idle ≥ T/2 there and T/4 here is pushed (a unit that is behind pushes on time); 0 = this unit\'s clock only' },
   SNF_SWEEP_MS: { field: 'sweepMs', kind: 'int', def: 1, doc: 'coarse idle-sweep timer (batches also sweep)' },
   SNF_TIMING: { field: 'timing', kind: 'int', def: 0, doc: '1 = per-packet TIMING frames and event-loop/GC/CPU figures in STATS (`snf bench live`; costs one clock read and a 28-byte record per packet)' },
   SNF_WARMUP_PACKETS: { field: 'warmUpPackets', kind: 'int', def: 4096, doc: 'synthetic packets run through the NF and the frame code on scratch state before the ready record (warm-up; 0 = none)' },

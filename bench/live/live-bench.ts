@@ -4,7 +4,7 @@
  * (`packet`). Unit-side shares (seamless/pulled/waited per moved flowlet, replication bytes per
  * flowlet) come from the units' STATS frames (null for the HTTP baseline, which has none).
  */
-import { replay } from '../replay/replayer';
+import { replayInThread } from '../replay/replay-thread';
 import { summarizeResidence } from '../replay/latency';
 import { Gateway } from '../../gateway/gateway';
 import { defaultGatewayOptions } from '../../gateway/options';
@@ -13,6 +13,7 @@ import type { LoadedTrace } from '../../trace/types';
 import type { ControllerParams } from '../../gateway/controller';
 import { ProcessMeter } from '../../watchdog/process-meter';
 import { knee, liveFigures } from './process-stats';
+import { movedDiagnosis } from './moved-diagnosis';
 
 export interface LiveBenchOptions {
   function: string;
@@ -56,14 +57,18 @@ async function runMode(trace: LoadedTrace, mode: string, o: LiveBenchOptions): P
   g.unitNodeFlags = (process.env.SNF_BENCH_UNIT_NODE_FLAGS ?? '').split(' ').filter((f) => f !== '');
   // Link backpressure (unit-link.ts; off by default): e.g. SNF_BENCH_LINK_MAX_QUEUED=8192.
   if (process.env.SNF_BENCH_LINK_MAX_QUEUED !== undefined) g.linkMaxQueued = Number(process.env.SNF_BENCH_LINK_MAX_QUEUED);
+  // The gateway's start-up warm-up (gateway/dispatch/warm-up.ts), for A/B runs: e.g. SNF_BENCH_GATEWAY_WARMUP_PACKETS=0.
+  if (process.env.SNF_BENCH_GATEWAY_WARMUP_PACKETS !== undefined) g.warmupPackets = Number(process.env.SNF_BENCH_GATEWAY_WARMUP_PACKETS);
   if (o.idlePushUs !== undefined) g.unitEnv = { SNF_IDLE_PUSH_US: String(o.idlePushUs) };
   const gw = new Gateway(g);
   try {
     await gw.start();
     const meter = new ProcessMeter();
     meter.start();
-    const r = await replay({ port: gw.streamPort, token: TOKEN, trace, rate: o.rate, drainTimeoutMs: 5000 });
-    const bench = meter.read();
+    // The replayer runs on a thread of its own (its loop, heap and CPU apart from the gateway's).
+    const { replay: r, cpuUs: replayerCpuUs } = await replayInThread({ port: gw.streamPort, token: TOKEN, trace, rate: o.rate, drainTimeoutMs: 5000 });
+    const whole = meter.read();
+    const bench = { ...whole, cpuUs: Math.max(0, whole.cpuUs - replayerCpuUs) };
     meter.stop();
     const ctl = gw.controller.counters;
     const u = await gw.unitTotals();
@@ -78,7 +83,9 @@ async function runMode(trace: LoadedTrace, mode: string, o: LiveBenchOptions): P
       stateLost: has ? u.stateLost ?? 0 : null,
       late: has ? u.late ?? 0 : null,
       waitedPackets: has ? u.waited ?? 0 : null,
+      movedNotSeamless: has ? movedDiagnosis(ctl, u, await gw.unitStats()) : null,
       ...(await liveFigures(gw, bench, trace.count)),
+      replayerCpuUsPerPacket: Math.round((replayerCpuUs / Math.max(1, trace.count)) * 100) / 100,
     };
   } finally {
     await gw.stop();

@@ -1,6 +1,7 @@
 /**
  * Issue 12's per-process figures for one `snf bench live` run: event-loop delay, GC pauses and CPU
- * per packet of the bench process (replayer + gateway, measured here) and of each unit (from its
+ * per packet of the gateway (the bench process's main thread; the replayer runs on a thread of its
+ * own, bench/replay/replay-thread.ts, whose CPU is subtracted) and of each unit (from its
  * STATS frame, filled by a unit started with SNF_TIMING=1), and the latency breakdown the gateway
  * kept (gateway/dispatch/breakdown.ts).
  */
@@ -37,8 +38,7 @@ export function unitProcessReport(s: UnitStats): ProcessReport {
 }
 
 /**
- * `processes` (the bench process as `gateway`: it runs the replayer too, so its CPU per packet is
- * an upper bound for the gateway's), and `breakdownUs`, `movedStateWaitUs`, `slowest` from the
+ * `processes` (`gateway`: the bench process less its replayer thread's CPU), and `breakdownUs`, `movedStateWaitUs`, `slowest` from the
  * gateway's breakdown (null when it kept none: the `packet` HTTP baseline).
  */
 export async function liveFigures(gw: Gateway, bench: ProcessFigures, benchPackets: number): Promise<Record<string, unknown>> {

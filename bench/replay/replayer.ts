@@ -14,6 +14,7 @@
  * ingress, so this batching does not enter it.
  */
 import * as net from 'net';
+import { performance } from 'perf_hooks';
 import { FrameType, GATEWAY_UNIT_ID, HandshakeFlag, Role } from '../../proto/frames/constants';
 import { EgressBatchReader } from '../../proto/frames/egress-batch-v1';
 import { FrameParser } from '../../proto/frames/frame-parser';
@@ -43,6 +44,12 @@ export interface ReplayOptions {
   /** Give up on missing egress this long after the last packet was sent (default 3000 ms). */
   drainTimeoutMs?: number;
   onProgress?(sent: number, received: number): void;
+  /**
+   * Blocks the calling thread for up to `ms` (sub-millisecond): set, it replaces the setImmediate
+   * spin between frames due less than 2 ms apart — only where blocking is harmless, i.e. a thread
+   * of its own (./replay-thread.ts: Atomics.wait); the loop still turns between sleeps to read egress.
+   */
+  sleep?(ms: number): void;
   /**
    * The gateway may go away mid-run (chaos tests): when its connection closes, stop sending and
    * return what came back; `sent` is then the packets written before the close.
@@ -161,9 +168,16 @@ export async function replay(o: ReplayOptions): Promise<ReplayResult> {
       o.onProgress?.(i, received);
       if (i >= n) return resolve();
       if (blocked) return void socket.once('drain', pump);
-      const wait = dueNs(i) - (nowNs() - t0);
+      const now = nowNs() - t0;
+      const wait = dueNs(i) - now;
       if (wait > 2e6) setTimeout(pump, Math.floor(wait / 1e6) - 1);
-      else setImmediate(pump);
+      else if (o.sleep === undefined) setImmediate(pump);
+      else {
+        // Until the open frame may leave: full, or its oldest packet waited maxDelay.
+        const leaveNs = Math.min(dueNs(Math.min(n - 1, i + batch - 1)), dueNs(i) + maxDelayNs);
+        if (leaveNs > now) o.sleep((leaveNs - now) / 1e6);
+        setImmediate(pump);
+      }
     };
     pump();
   });
@@ -195,8 +209,9 @@ export async function replay(o: ReplayOptions): Promise<ReplayResult> {
   };
 }
 
+/** Monotonic ns; performance.now() allocates nothing (hrtime.bigint() allocates a BigInt per call). */
 function nowNs(): number {
-  return Number(process.hrtime.bigint());
+  return performance.now() * 1e6;
 }
 
 function connect(host: string, port: number, token: string): Promise<net.Socket> {

@@ -38,7 +38,7 @@ export class Controller implements RebalanceHost {
   readonly decision: RouteDecision;
   readonly counters: ControllerCounters = {
     packets: 0, flowlets: 0, flowletsByReason: [0, 0, 0, 0, 0], flowletsWithState: 0, flowletsMoved: 0,
-    flows: 0, flowsExpired: 0, flowsEvicted: 0, unitsStarted: 0, unitsStopped: 0, overloadAssignments: 0,
+    flowletsMovedBySize: 0, flowletsMovedNotTarget: 0, flows: 0, flowsExpired: 0, flowsEvicted: 0, unitsStarted: 0, unitsStopped: 0, overloadAssignments: 0,
     migrations: 0, drainsForUnknownUnit: 0, dropsReleased: 0, unitsFailed: 0,
     standbyStarted: 0, standbyPromoted: 0, standbyDemoted: 0,
   };
@@ -276,7 +276,11 @@ export class Controller implements RebalanceHost {
     c.flowletsByReason[reason]++;
     if (!isNew) {
       if (hasState) c.flowletsWithState++;
-      if (u !== prev) c.flowletsMoved++;
+      if (u !== prev) {
+        c.flowletsMoved++;
+        if (reason === RouteReason.SIZE) c.flowletsMovedBySize++;
+        else if (!hasState) c.flowletsMovedNotTarget++;
+      }
     }
     d.newFlowlet = true;
     d.hasState = hasState;

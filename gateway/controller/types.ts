@@ -108,6 +108,10 @@ export interface ControllerCounters {
   flowletsWithState: number;
   /** New flowlets placed on a different unit than the previous flowlet. */
   flowletsMoved: number;
+  /** Of the moved: cut by size B (no idle gap, so no push before them: they pull). */
+  flowletsMovedBySize: number;
+  /** Of the moved: after a timeout, onto a unit that was not among the flow's replication targets. */
+  flowletsMovedNotTarget: number;
   flows: number;
   flowsExpired: number;
   /** Flows evicted because the table was full (their next packet looks like a new flow). */

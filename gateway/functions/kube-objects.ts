@@ -18,6 +18,7 @@
  */
 import type { FunctionSpec } from '../api/function-spec';
 import type { FunctionDeployment, SecretEntry } from '../api/types';
+import { dataPlaneNodeOptions } from '../units/node-flags';
 
 export const FUNCTION_LABEL = 'faas_function';
 export const SPEC_ANNOTATION = 'com.snf.function.spec';
@@ -55,7 +56,9 @@ function nodeSelector(constraints: readonly string[]): Obj | undefined {
 export function deploymentFor(spec: FunctionSpec, s: DeploymentSettings): Obj {
   const d = spec.deployment;
   const name = spec.name;
-  const env: Obj[] = Object.entries(d.envVars).map(([k, v]) => ({ name: k, value: v }));
+  // NODE_OPTIONS: the function's own, merged with the data plane's V8 flags (../units/node-flags.ts).
+  const env: Obj[] = Object.entries(d.envVars).filter(([k]) => k !== 'NODE_OPTIONS').map(([k, v]) => ({ name: k, value: v }));
+  env.push({ name: 'NODE_OPTIONS', value: dataPlaneNodeOptions(d.envVars.NODE_OPTIONS) });
   if (d.envProcess !== undefined) env.push({ name: 'fprocess', value: d.envProcess });
   const unit: Record<string, string> = {
     ...s.unitEnv, SNF_FUNCTION: spec.nf, SNF_UNIT_ID: 'gateway', SNF_HOST: '0.0.0.0', SNF_LISTEN: String(UNIT_PORTS.data), SNF_PEER_LISTEN: String(UNIT_PORTS.peer),

@@ -26,6 +26,9 @@ export const STATS_FIELDS_V1 = [
   // Output loggers (issue 8): the unit's restored flows; the logger's own counters (it answers STATS_REQUEST too).
   'logRestoredFlows', 'logRecords', 'logApplied', 'logStale', 'logUnknownFlow', 'logWrongUnit', 'logCorruptFrames',
   'logKafkaErrors', 'logKafkaRetries', 'logHeld', 'logKafkaDropped', 'logKafkaBuffered',
+  // Appended for issue 12 (why moved flowlets were not seamless; watchdog/runtime/counters.ts).
+  'pushedByGatewayClock', 'pushLateUsSum', 'pushLateMaxUs', 'pushTooOld', 'pullAskNotTarget', 'pullAskBehind',
+  'pullAskPushSent', 'pullAskIdleShort', 'pullAskIdleShortGw', 'pullAskNotSwept',
 ] as const;
 export type StatsField = (typeof STATS_FIELDS_V1)[number];
 export type UnitStats = Partial<Record<StatsField, number>>;

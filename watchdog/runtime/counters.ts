@@ -30,6 +30,25 @@ export interface UnitCounters {
   pushFlowsSent: number;
   pushBytesSent: number;
   pushErrors: number;
+  /** Of them, flows pushed because they were idle ≥ T/2 on the gateway's clock before on this unit's. */
+  pushedByGatewayClock: number;
+  /** Flowlets released by a late push (`releasedByPush`): Σ and max of how long their first packet waited (µs). */
+  pushLateUsSum: number;
+  pushLateMaxUs: number;
+  /** Pushes applied to a held flow that released nothing (their clock was older than needed). */
+  pushTooOld: number;
+  /**
+   * Why a peer had to pull a flow from here (each flow's first pull at a clock, when it arrived):
+   * the asker was not among the flow's replication targets; this unit had not yet run the packet
+   * asked for (behind); the push was already sent (in flight); the flow had been idle here < T/2
+   * (of which `pullAskIdleShortGw`: ≥ T/2 on the gateway's clock); idle ≥ T/2 but not yet swept.
+   */
+  pullAskNotTarget: number;
+  pullAskBehind: number;
+  pullAskPushSent: number;
+  pullAskIdleShort: number;
+  pullAskIdleShortGw: number;
+  pullAskNotSwept: number;
   pushesReceived: number;
   pushFlowsApplied: number;
   pushFlowsStale: number;
@@ -68,6 +87,8 @@ export function newUnitCounters(): UnitCounters {
     seamless: 0, local: 0, waited: 0, pulled: 0, releasedByPush: 0, late: 0, stateLost: 0, restarted: 0,
     deltasPut: 0, deltasDelete: 0,
     pushesSent: 0, pushFlowsSent: 0, pushBytesSent: 0, pushErrors: 0,
+    pushedByGatewayClock: 0, pushLateUsSum: 0, pushLateMaxUs: 0, pushTooOld: 0,
+    pullAskNotTarget: 0, pullAskBehind: 0, pullAskPushSent: 0, pullAskIdleShort: 0, pullAskIdleShortGw: 0, pullAskNotSwept: 0,
     pushesReceived: 0, pushFlowsApplied: 0, pushFlowsStale: 0, pushFlowsRejected: 0,
     pullsSent: 0, pullAttempts: 0, pullFlowsRequested: 0, pullFlowsFound: 0, pullFlowsUnknown: 0, pullErrors: 0,
     pullsServed: 0, pullFlowsServed: 0, pullFlowsNotYet: 0, pullBytesServed: 0,

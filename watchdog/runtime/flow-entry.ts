@@ -39,7 +39,11 @@ export class FlowEntry<S> {
   pushedClock = 0;
   /** Last local activity (packet processed here), on the unit's monotonic clock. */
   lastSeenNs = 0;
+  /** Gateway arrival time (PACKETS tsNs) of the last packet run here: idle on the gateway's clock. */
+  lastTsNs = 0;
   lastFlowletId = -1;
+  /** Clock a peer last pulled this flow at (its pull classified once; re-pulls are not). */
+  pullAskedClock = 0;
   /** Clock of the last record this unit's output logger got for the flow (0 = none: send the whole value). */
   loggedClock = 0;
 

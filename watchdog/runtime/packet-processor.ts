@@ -36,6 +36,7 @@ import { EphemeralFlowState } from './ephemeral-flow-state';
 import { EphemeralStore } from './ephemeral-store';
 import { MAX_TARGETS_KEPT, PullState, type FlowEntry, type HeldPacket } from './flow-entry';
 import { newUnitCounters, type UnitCounters } from './counters';
+import { GatewayClock } from './gateway-clock';
 
 export interface ProcessorPorts<S> {
   /**
@@ -90,6 +91,8 @@ export class PacketProcessor<C, S> {
   readonly invoker: Invoker<S>;
   /** The current packet's 5-tuple as it arrived (as parsed, not canonical). */
   readonly key: FlowKey = newFlowKey();
+  /** The gateway's clock as seen here (PACKETS tsNs → an estimate of the gateway's now). */
+  readonly gatewayClock = new GatewayClock();
   private readonly pkt = new Packet();
   private readonly ckey: FlowKey = newFlowKey();
   private readonly flowState = new EphemeralFlowState<S>();
@@ -116,6 +119,7 @@ export class PacketProcessor<C, S> {
   ): void {
     const c = this.counters;
     c.packets++;
+    this.gatewayClock.saw(tsNs, nowNs);
     const p = this.pkt.reset(buf, off, len);
     if (p.cls > PacketClass.FRAGMENT) {
       c.malformedPackets++;
@@ -199,7 +203,10 @@ export class PacketProcessor<C, S> {
     }
     if (e.held !== null) {
       e.arrivedByPull = byPull;
+      const before = this.heldPackets;
       this.release(e, nowNs);
+      // A push that released nothing carried a clock older than the held packets need.
+      if (!byPull && this.heldPackets === before) this.counters.pushTooOld++;
     }
     return 0;
   }
@@ -228,8 +235,15 @@ export class PacketProcessor<C, S> {
     while (i < held.length && held[i]!.clock <= e.clock + 1) {
       const h = held[i++]!;
       if (first) {
-        if (e.arrivedByPull) this.counters.pulled++;
-        else this.counters.releasedByPush++;
+        const c = this.counters;
+        if (e.arrivedByPull) c.pulled++;
+        else {
+          // The push came after the flowlet's first packet: late by how long that packet waited.
+          c.releasedByPush++;
+          const lateUs = (nowNs - h.heldAtNs) / 1e3;
+          c.pushLateUsSum += lateUs;
+          if (lateUs > c.pushLateMaxUs) c.pushLateMaxUs = lateUs;
+        }
         first = false;
       }
       this.heldPackets--;
@@ -328,6 +342,7 @@ export class PacketProcessor<C, S> {
     }
     if (clock > e.clock) e.clock = clock;
     e.lastFlowletId = flowletId;
+    e.lastTsNs = tsNs;
     this.store.touch(e, nowNs);
     if (fs.deltaKind === DELTA_PUT) c.deltasPut++;
     else if (fs.deltaKind === DELTA_DELETE) c.deltasDelete++;

@@ -17,6 +17,7 @@ import type { PullReplyMsg, PullRequestMsg, PushReplyMsg, PushRequestMsg } from 
 import type { PacketProcessor } from '../runtime/packet-processor';
 import { EMPTY, flowStateMsg, StateApplier } from './messages';
 import { PullWaiters } from './pull-waiters';
+import { classifyPullAsk } from './pull-diagnosis';
 
 export class StatePeerService<C, S> {
   private readonly app: StateApplier<C, S>;
@@ -28,6 +29,8 @@ export class StatePeerService<C, S> {
     pullWaitMs: number,
     /** After state arrived (releases held packets; must answer waiting pulls: ComputeUnit.afterWork). */
     private readonly afterArrival: () => void,
+    /** T/2 (ns), for counting why a flow was pulled (state/pull-diagnosis.ts). */
+    private readonly idlePushNs = 0,
   ) {
     this.app = new StateApplier(proc);
     this.pulls = new PullWaiters((k) => this.app.lookup(k)?.clock, pullWaitMs, (req, whatever) => this.answer(req, whatever));
@@ -50,6 +53,11 @@ export class StatePeerService<C, S> {
   }
   /** StatePeer.Pull */
   onPull(req: PullRequestMsg): Promise<PullReplyMsg> {
+    const now = this.nowNs();
+    const gwNow = this.proc.gatewayClock.nowNs(now);
+    for (const item of req.flows) {
+      if (item.key) classifyPullAsk(this.app.lookup(item.key), req.fromUnit, item.minClock, now, gwNow, this.idlePushNs, this.proc.counters);
+    }
     return this.pulls.wait(req);
   }
 

@@ -1,42 +1,14 @@
 #!/usr/bin/env node
 'use strict';
 /*
- * Runs the `snf` CLI straight from the TypeScript sources (no dist/): each .ts file is
- * transpiled (no type check) with the project's own `typescript` and cached on disk by path and
- * mtime, so spawning several units costs one transpile per file, not per process.
+ * Runs the `snf` CLI straight from the TypeScript sources (no dist/), through ./ts-hook.js.
  * Used by the local process provider when dist/cli/main.js is missing or older than the
  * sources (tests, development). Production runs bin/snf.js over dist/.
  */
-const fs = require('fs');
 const path = require('path');
-const os = require('os');
-const crypto = require('crypto');
+require('./ts-hook');
 
 const root = path.join(__dirname, '..', '..', '..');
-const cacheDir = path.join(os.tmpdir(), 'snf-ts-cache');
-fs.mkdirSync(cacheDir, { recursive: true });
-let ts = null;
-
-require.extensions['.ts'] = function compileTs(module, filename) {
-  const st = fs.statSync(filename);
-  const id = crypto.createHash('sha1').update(`${filename}:${st.mtimeMs}:${st.size}`).digest('hex');
-  const cached = path.join(cacheDir, `${id}.js`);
-  let code;
-  try {
-    code = fs.readFileSync(cached, 'utf8');
-  } catch {
-    if (ts === null) ts = require(path.join(root, 'node_modules', 'typescript'));
-    code = ts.transpileModule(fs.readFileSync(filename, 'utf8'), {
-      fileName: filename,
-      compilerOptions: { module: ts.ModuleKind.CommonJS, target: ts.ScriptTarget.ES2022, esModuleInterop: true, sourceMap: false },
-    }).outputText;
-    const tmp = `${cached}.${process.pid}`;
-    fs.writeFileSync(tmp, code);
-    fs.renameSync(tmp, cached);
-  }
-  module._compile(code, filename);
-};
-
 require(path.join(root, 'cli', 'main.ts')).main(process.argv).then(
   (code) => { process.exitCode = code; },
   (err) => { process.stderr.write(`snf: ${err && err.stack ? err.stack : err}\n`); process.exitCode = 1; },

@@ -13,13 +13,17 @@ import * as path from 'path';
 import { parseReadyRecord, READY_FD_ENV, type UnitKind } from '../../../proto/ready-record';
 import { SnfError } from '../../../sdk/errors';
 import { unitBaseEnv } from '../../unit-env';
+import { dataPlaneNodeFlags } from '../node-flags';
 import { ofWatchdogLaunch, waitOfWatchdogReady } from './of-watchdog';
 import type { UnitEndpoint, UnitEvent, UnitProvider, UnitSpec } from '../provider';
 
 export interface ProviderOptions extends UnitSpec {
   /** Address the units bind (SNF_HOST). */
   host?: string;
-  /** Extra node flags for the units, e.g. `--cpu-prof --cpu-prof-dir=/tmp/prof` (NODE_OPTIONS refuses those). */
+  /**
+   * Extra node flags for the units, e.g. `--cpu-prof --cpu-prof-dir=/tmp/prof` (NODE_OPTIONS refuses
+   * those); added after ../node-flags.ts LATENCY_NODE_FLAGS, and a flag set here replaces ours.
+   */
   nodeFlags?: readonly string[];
   /**
    * A command that runs node, e.g. `['ip', 'netns', 'exec', 'ns1']` (units in a network namespace,
@@ -178,7 +182,7 @@ export class LocalProcessProvider implements UnitProvider {
 
   /** An HTTP unit as the stock OpenFaaS path: the real of-watchdog forking `snf watchdog --http` (no ready record: polled). */
   private async launchOfWatchdog(unit: number, binary: string): Promise<UnitEndpoint> {
-    const unitArgv = [process.execPath, ...(this.opts.nodeFlags ?? []), ...snfCommand(), 'watchdog', '--function', this.opts.function];
+    const unitArgv = [process.execPath, ...dataPlaneNodeFlags(this.opts.nodeFlags), ...snfCommand(), 'watchdog', '--function', this.opts.function];
     if (this.opts.configFile) unitArgv.push('--config', this.opts.configFile);
     const l = await ofWatchdogLaunch(binary, this.host, unitArgv, this.unitEnv());
     const child = spawn(l.argv[0]!, l.argv.slice(1), { env: l.env, stdio: ['ignore', 'pipe', 'pipe'] });
@@ -225,7 +229,7 @@ export class LocalProcessProvider implements UnitProvider {
     // A defined environment (unitBaseEnv), not the gateway's whole one; the ready record comes on fd 3.
     const env: Record<string, string> = { ...this.unitEnv(), ...env2, [READY_FD_ENV]: String(READY_FD) };
     if (kind === 'logger' && process.env.KAFKA_BROKERS) env.SNF_KAFKA_BROKERS = process.env.KAFKA_BROKERS;
-    const argv = [process.execPath, ...(this.opts.nodeFlags ?? []), ...args];
+    const argv = [process.execPath, ...dataPlaneNodeFlags(this.opts.nodeFlags), ...args];
     const [exe, ...rest] = this.opts.launcher !== undefined && this.opts.launcher.length > 0 ? [...this.opts.launcher, ...argv] : argv;
     const child = spawn(exe!, rest, { env, stdio: ['ignore', 'pipe', 'pipe', 'pipe'] });
     track(child);

@@ -33,6 +33,14 @@ describe('gateway options → routing and unit environment', () => {
     expect(unitEnvFor(x, resolveRouting(x), 'r').SNF_IDLE_PUSH_US).toBe('777');
   });
 
+  test('units count idleness on the gateway clock unless the NF time is the source\'s (tsNs is then not the gateway\'s clock)', () => {
+    const o = opts();
+    expect(unitEnvFor(o, resolveRouting(o), 'r').SNF_IDLE_GATEWAY_CLOCK).toBeUndefined();
+    expect(watchdogConfig(unitEnvFor(o, resolveRouting(o), 'r'), { function: 'lb', token: 't', unitId: '1' }).idleGatewayClock).toBe(1);
+    const s = opts({ nfTime: 'source' });
+    expect(unitEnvFor(s, resolveRouting(s), 'r').SNF_IDLE_GATEWAY_CLOCK).toBe('0');
+  });
+
   test('units forget a flow only after the controller does: SNF_EVICT_MS ≥ flowIdleExpiry + margin', () => {
     const o = opts({ unitEnv: { SNF_EVICT_MS: '1000' } });
     const env = unitEnvFor(o, resolveRouting(o), 'run1');

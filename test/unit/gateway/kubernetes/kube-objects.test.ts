@@ -18,6 +18,7 @@ describe('kube-objects', () => {
     const env = Object.fromEntries(c.env.map((e: any) => [e.name, e.value ?? e.valueFrom]));
     expect(env).toMatchObject({ A: '1', fprocess: 'node x', SNF_MAX_UNITS: '5', SNF_EVICT_MS: '65000', SNF_FUNCTION: 'nat', SNF_UNIT_ID: 'gateway' });
     expect(c.env.filter((e: any) => e.name === 'SNF_MAX_UNITS')).toHaveLength(1);
+    expect(env.NODE_OPTIONS).toBe('--max-semi-space-size=1');
     expect(c.securityContext).toEqual({ readOnlyRootFilesystem: true });
     expect(d.spec.template.spec.nodeSelector).toEqual({ disk: 'ssd' });
     expect(deploymentOf(d)).toEqual(spec.deployment);

@@ -41,7 +41,7 @@ const link: UnitPort = { add: () => true };
 
 function controllerCounters(): ControllerCounters {
   return {
-    packets: 0, flowlets: 0, flowletsByReason: [0, 0, 0, 0, 0], flowletsWithState: 0, flowletsMoved: 0,
+    packets: 0, flowlets: 0, flowletsByReason: [0, 0, 0, 0, 0], flowletsWithState: 0, flowletsMoved: 0, flowletsMovedBySize: 0, flowletsMovedNotTarget: 0,
     flows: 0, flowsExpired: 0, flowsEvicted: 0, unitsStarted: 0, unitsStopped: 0, overloadAssignments: 0,
     migrations: 0, drainsForUnknownUnit: 0, dropsReleased: 0, unitsFailed: 0,
     standbyStarted: 0, standbyPromoted: 0, standbyDemoted: 0,

@@ -1,0 +1,44 @@
+/**
+ * `modes.<m>.movedNotSeamless` of `snf bench live` (issue 12): why moved flowlets did not find
+ * their state pushed ahead of them. From the controller (how the flowlet was cut and placed) and
+ * the units' STATS (how the state arrived, and, at the unit a flowlet moved away from, what the
+ * flow's push was doing when the pull came: watchdog/state/pull-diagnosis.ts).
+ */
+import type { ControllerCounters } from '../../gateway/controller';
+import type { UnitStats } from '../../proto/frames/stats-v1';
+
+export interface MovedDiagnosis {
+  moved: number;
+  seamless: number;
+  /** Cut by size B: no idle gap, nothing pushed before them. */
+  bySize: number;
+  /** After a timeout, placed on a unit that was not a replication target (prediction miss). */
+  notTarget: number;
+  /** Released by a push that came after their first packet: how many, mean and max wait (µs). */
+  pushLate: { flowlets: number; meanUs: number; maxUs: number };
+  /** Pushes that released nothing (older clock than the held packets needed). */
+  pushTooOld: number;
+  /** Released by a pull. */
+  pulled: number;
+  /** At the unit pulled from, when the pull arrived (per flow and clock; re-pulls not counted). */
+  pullAsk: { behind: number; notTarget: number; pushSent: number; idleShort: number; idleShortGatewayIdle: number; notSwept: number };
+  /** Flows pushed on the gateway's clock before they were idle T/2 on the unit's (SNF_IDLE_GATEWAY_CLOCK=1). */
+  pushedByGatewayClock: number;
+}
+
+export function movedDiagnosis(ctl: ControllerCounters, total: UnitStats, perUnit: Record<string, UnitStats>): MovedDiagnosis {
+  const n = (k: keyof UnitStats) => total[k] ?? 0;
+  let maxLate = 0;
+  for (const s of Object.values(perUnit)) maxLate = Math.max(maxLate, s.pushLateMaxUs ?? 0);
+  const late = n('releasedByPush');
+  return {
+    moved: ctl.flowletsMoved, seamless: n('seamless'), bySize: ctl.flowletsMovedBySize, notTarget: ctl.flowletsMovedNotTarget,
+    pushLate: { flowlets: late, meanUs: late > 0 ? Math.round(n('pushLateUsSum') / late) : 0, maxUs: Math.round(maxLate) },
+    pushTooOld: n('pushTooOld'), pulled: n('pulled'),
+    pullAsk: {
+      behind: n('pullAskBehind'), notTarget: n('pullAskNotTarget'), pushSent: n('pullAskPushSent'),
+      idleShort: n('pullAskIdleShort'), idleShortGatewayIdle: n('pullAskIdleShortGw'), notSwept: n('pullAskNotSwept'),
+    },
+    pushedByGatewayClock: n('pushedByGatewayClock'),
+  };
+}
