@@ -52,6 +52,15 @@ describe('gatewayConfig', () => {
     expect(() => gatewayConfig({}, { ...base, mode: 'packet', maxUnits: '2', ofWatchdog: '/x' })).toThrow(/8081/);
   });
 
+  test('--standby-units / SNF_GATEWAY_STANDBY_UNITS: 0 allowed, default from the LIVE profile, bad values named', () => {
+    const base = { function: 'lb', token: 't' };
+    expect(gatewayConfig({}, { ...base, standbyUnits: '0' }).controller.standbyUnits).toBe(0);
+    expect(gatewayConfig({ SNF_GATEWAY_STANDBY_UNITS: '2' }, base).controller.standbyUnits).toBe(2);
+    expect(gatewayConfig({}, base).controller.standbyUnits).toBeUndefined();
+    expect(() => gatewayConfig({}, { ...base, standbyUnits: '-1' })).toThrow(/--standby-units/);
+    expect(() => gatewayConfig({ SNF_GATEWAY_STANDBY_UNITS: 'one' }, base)).toThrow(/SNF_GATEWAY_STANDBY_UNITS/);
+  });
+
   test('README table lists exactly the env keys', () => {
     const readme = fs.readFileSync(path.join(__dirname, '../../../README.md'), 'utf8');
     const names = [...readme.matchAll(/^\| `(SNF_GATEWAY_[A-Z_]+)` \|/gm)].map((m) => m[1]);
