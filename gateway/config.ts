@@ -9,12 +9,16 @@ import { ConfigError } from '../sdk/errors';
 import { defaultGatewayOptions, type GatewayOptions } from './options';
 import { parseRunMode } from './modes';
 import { parseAlertsTarget } from './alerts/alert-sink';
+import { DEFAULT_LINK_MAX_QUEUED } from './units/unit-link';
 
-type Kind = 'string' | 'int' | 'ms' | 'port' | 'optPort' | 'number' | 'fraction' | 'mode' | 'nfTime' | 'egress' | 'words' | 'alerts' | 'logger';
+/** Upper bound of SNF_GATEWAY_LINK_MAX_QUEUED (the pending table holds 2^18 packets by default). */
+const MAX_LINK_QUEUED = 1 << 20;
+
+type Kind = 'string' | 'int' | 'count' | 'ms' | 'port' | 'optPort' | 'number' | 'fraction' | 'mode' | 'nfTime' | 'egress' | 'words' | 'alerts' | 'logger';
 type Field =
   | 'function' | 'token' | 'configFile' | 'host' | 'listen' | 'udp' | 'udpEgress' | 'mode' | 'timeoutUs' | 'sizeBytes'
   | 'alpha' | 'minUnits' | 'maxUnits' | 'nfTime' | 'unitNodeFlags' | 'alerts' | 'metricsPort' | 'logger' | 'capacityBps' | 'ofWatchdog'
-  | 'checkpoint' | 'checkpointMs';
+  | 'checkpoint' | 'checkpointMs' | 'linkMaxQueued';
 interface KeySpec { field: Field; kind: Kind; def: unknown; flag?: string; alias?: string; doc: string }
 
 /** env name → spec. The README table lists exactly these names. */
@@ -40,6 +44,7 @@ export const ENV_KEYS: Readonly<Record<string, KeySpec>> = Object.freeze({
   SNF_GATEWAY_LOGGER: { field: 'logger', kind: 'logger', def: 'off', flag: 'logger', doc: 'output logger per unit: `off`, `memory`, `kafka:fast` (release, then append) or `kafka:strict` (append, then release); Kafka from KAFKA_BROKERS' },
   SNF_GATEWAY_CHECKPOINT: { field: 'checkpoint', kind: 'string', def: null, flag: 'checkpoint', doc: 'checkpoint the flow table, units and loggers to Redis (REDIS_URL) under this key prefix, and resume from the checkpoint there at start (gateway/checkpoint/; needs --logger ≠ off; default: off)' },
   SNF_GATEWAY_CHECKPOINT_MS: { field: 'checkpointMs', kind: 'ms', def: 20, flag: 'checkpointMs', doc: 'checkpoint flush interval in ms (1–60000)' },
+  SNF_GATEWAY_LINK_MAX_QUEUED: { field: 'linkMaxQueued', kind: 'count', def: DEFAULT_LINK_MAX_QUEUED, doc: `link backpressure: packets a unit may have queued (sent, not yet drained or held for state) before the gateway holds its frames back and the controller gives it no new flowlet (0–${MAX_LINK_QUEUED}; 0 = no bound)` },
   SNF_GATEWAY_UNIT_NODE_FLAGS: { field: 'unitNodeFlags', kind: 'words', def: Object.freeze([]), doc: 'extra node flags for unit processes, space-separated (e.g. `--max-old-space-size=512`)' },
 } satisfies Record<string, KeySpec>);
 
@@ -50,6 +55,9 @@ function parseValue(label: string, spec: KeySpec, raw: string): unknown {
       return raw;
     case 'int':
       if (!/^\d+$/.test(raw) || Number(raw) < 1 || Number(raw) > 32767) throw new ConfigError(label, `not an integer in 1–32767: ${JSON.stringify(raw)}`);
+      return Number(raw);
+    case 'count':
+      if (!/^\d+$/.test(raw) || Number(raw) > MAX_LINK_QUEUED) throw new ConfigError(label, `not a count in 0–${MAX_LINK_QUEUED}: ${JSON.stringify(raw)}`);
       return Number(raw);
     case 'ms':
       if (!/^\d+$/.test(raw) || Number(raw) < 1 || Number(raw) > 60000) throw new ConfigError(label, `not a duration in 1–60000 ms: ${JSON.stringify(raw)}`);
@@ -128,6 +136,7 @@ export function gatewayConfig(env: Readonly<Record<string, string | undefined>>,
   o.logger = c.logger as GatewayOptions['logger'];
   o.checkpoint = c.checkpoint as string | null;
   o.checkpointMs = c.checkpointMs as number;
+  o.linkMaxQueued = c.linkMaxQueued as number;
   if (c.ofWatchdog !== undefined) {
     if (parseRunMode(o.mode).assignment !== 'packet') throw new ConfigError('--of-watchdog', `only for the packet mode (mode is ${o.mode})`);
     // Every of-watchdog serves its metrics on the fixed port 8081: a second one on this host panics.

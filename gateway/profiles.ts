@@ -71,6 +71,9 @@ export const LIVE: Profile = Object.freeze({
     // time, or the backlog routed to units that are not up yet starts unit after unit, up to the
     // cap (snf demo, 2026-12-03: 1–8 units against ~2 units of demand; docs/results.md §8).
     startOneAtATime: true,
+    // A unit the gateway holds frames back from (link backpressure, gateway/units/unit-link.ts)
+    // drains slower than its nominal capacity says: no new flowlet goes there while it is behind.
+    avoidBehindUnits: true,
   } satisfies ControllerParams),
 });
 

@@ -91,6 +91,13 @@ export interface ControllerParams {
    * unit, up to the cap. false: the simulator's units are up at their readyAtNs.
    */
   readonly startOneAtATime: boolean;
+  /**
+   * A unit whose link has frames waiting in the gateway (link backpressure: the unit is behind,
+   * `Controller.unitBehind`) fits no new flowlet until they are written; flowlets already on it
+   * keep going there, and a flowlet whose flow still has bytes queued there stays when nothing
+   * else fits (pendingStaysWhenFull). false: the simulator's units have no links.
+   */
+  readonly avoidBehindUnits: boolean;
   /** Start a unit ahead of need when every ready unit is above this utilization (0..1]. */
   readonly scaleUpUtilization: number;
   /** Retire a unit that was routed nothing for this long (ns). The last unit is never retired. */
@@ -134,6 +141,7 @@ export const DEFAULT_PARAMS: ControllerParams = Object.freeze({
   pendingStaysWhenFull: false,
   assignScanBelow: 48,
   startOneAtATime: false,
+  avoidBehindUnits: false,
   scaleUpUtilization: 0.9,
   idleRetireNs: 1e9,
   unitStartupNs: 0,
@@ -215,7 +223,7 @@ export function resolveParams(raw: Partial<ControllerParams> = {}): ControllerPa
     }
   }
   if (typeof out.countOpenDemand !== 'boolean') throw new ConfigError('countOpenDemand', 'must be a boolean');
-  for (const key of ['countBacklog', 'sizeForkStays', 'holdRetiredIds', 'pendingStaysWhenFull', 'startOneAtATime'] as const) {
+  for (const key of ['countBacklog', 'sizeForkStays', 'holdRetiredIds', 'pendingStaysWhenFull', 'startOneAtATime', 'avoidBehindUnits'] as const) {
     if (typeof out[key] !== 'boolean') throw new ConfigError(key, 'must be a boolean');
   }
   const mode = out.mode;
