@@ -20,7 +20,8 @@
  * packets wait for state from a peer it cannot reach yet would otherwise never drain, never credit,
  * and never get the PEERS frame queued behind (a deadlock until the hold timeout; the unit-kill
  * chaos test's stall). STATS_REQUEST stays in order (its answer covers every packet sent before).
- * `onBehind` says when frames start and stop waiting (the controller's `behind` signal).
+ * `onBehind` says when the window fills (anything more waits here: the open frame keeps filling,
+ * full frames queue) and when a CREDIT opens it again: the controller's `behind` signal.
  */
 import * as net from 'net';
 import { FrameType, HandshakeFlag, Role } from '../../proto/frames/constants';
@@ -38,7 +39,7 @@ export interface UnitLinkHandlers {
   onClose(link: UnitLink, why: string): void;
   /** Handshake done: a frame to send before anything queued (the PEERS table). */
   onReady?(link: UnitLink): Buffer | null;
-  /** Backpressure: frames started (true) or stopped (false) waiting in the gateway for this unit. */
+  /** Backpressure: the unit's window filled (true: what comes next waits here) or opened again (false). */
   onBehind?(link: UnitLink, behind: boolean): void;
 }
 
@@ -53,8 +54,10 @@ export interface UnitLinkCounters {
   unitIdRefused: number;
   /** Frames that waited in the gateway because the unit's queue was at `maxQueued`. */
   framesWaited: number;
-  /** Most packets waiting in the gateway for this link at once. */
+  /** Most packets waiting in the gateway for this link at once (whole frames; the open frame not counted). */
   waitingPeak: number;
+  /** Times the unit's window filled (reported behind). */
+  windowFull: number;
 }
 
 const ID_REFUSAL: Readonly<Record<number, string>> = {
@@ -75,7 +78,7 @@ export const DEFAULT_BATCH_BYTES = 64 * 1024;
 export const DEFAULT_LINK_MAX_QUEUED = 8192;
 
 export class UnitLink {
-  readonly counters: UnitLinkCounters = { framesOut: 0, packetsOut: 0, bytesOut: 0, flushFull: 0, flushImmediate: 0, rejectedIn: 0, unitIdRefused: 0, framesWaited: 0, waitingPeak: 0 };
+  readonly counters: UnitLinkCounters = { framesOut: 0, packetsOut: 0, bytesOut: 0, flushFull: 0, flushImmediate: 0, rejectedIn: 0, unitIdRefused: 0, framesWaited: 0, waitingPeak: 0, windowFull: 0 };
   private readonly writer: PacketBatchWriter;
   private socket: net.Socket | null = null;
   private ready = false;
@@ -89,6 +92,9 @@ export class UnitLink {
   private readonly waitingSeqs: number[] = [];
   private waitingHead = 0;
   private waitingPackets = 0;
+  /** What onBehind said last; no more reports once the link is closing. */
+  private behind = false;
+  private closing = false;
   /** Answers to STATS_REQUESTs come back in order on this connection. */
   private statsWaiters: Array<(s: UnitStats | null) => void> = [];
   private readonly flusher: BatchFlusher;
@@ -246,7 +252,6 @@ export class UnitLink {
       this.waiting.push(frame);
       this.waitingCounts.push(packets);
       this.waitingSeqs.push(seq);
-      if (this.waitingPackets === 0 && packets > 0) this.handlers.onBehind?.(this, true);
       this.waitingPackets += packets;
       this.counters.framesWaited++;
       if (this.waitingPackets > this.counters.waitingPeak) this.counters.waitingPeak = this.waitingPackets;
@@ -257,6 +262,7 @@ export class UnitLink {
 
   private write(frame: Buffer, packets: number, seq: number): void {
     this.atUnit += packets;
+    if (packets > 0 && !this.behind && this.blocked) this.noteBehind(true);
     if (seq >= 0 && this.frameTimes !== null) this.frameTimes.written(seq, monotonicNs());
     if (!this.ready) this.queued.push(frame);
     else this.socket!.write(frame);
@@ -268,6 +274,14 @@ export class UnitLink {
     this.atUnit = q > 0 ? q : 0;
     this.held = held;
     this.release(false);
+    if (this.behind && !this.blocked) this.noteBehind(false);
+  }
+
+  private noteBehind(behind: boolean): void {
+    if (this.closing) return;
+    this.behind = behind;
+    if (behind) this.counters.windowFull++;
+    this.handlers.onBehind?.(this, behind);
   }
 
   /** Writes the waiting frames while the unit has room (all of them with `all`), then the open frame. */
@@ -278,7 +292,6 @@ export class UnitLink {
       const n = this.waitingCounts[i]!;
       this.waitingPackets -= n;
       this.write(this.waiting[i]!, n, this.waitingSeqs[i]!);
-      if (n > 0 && this.waitingPackets === 0) this.handlers.onBehind?.(this, false);
     }
     if (this.waitingHead === this.waiting.length && this.waitingHead > 0) {
       this.waiting.length = 0;
@@ -305,6 +318,7 @@ export class UnitLink {
   }
 
   close(): void {
+    this.closing = true;
     for (const w of this.statsWaiters.splice(0)) w(null);
     this.flush();
     this.release(true);

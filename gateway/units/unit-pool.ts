@@ -23,7 +23,7 @@ export interface UnitPoolEvents {
   unitGone?(unit: number): void;
   /** Output loggers: the gateway's connection to a unit's logger closed while the unit was meant to run. */
   loggerLost?(unit: number): void;
-  /** Backpressure: frames started (true) or stopped (false) waiting for the unit's current link. */
+  /** Backpressure: the window of the unit's current link filled (true) or opened again (false). */
   behind?(unit: number, behind: boolean): void;
 }
 
@@ -51,7 +51,7 @@ export class UnitPool {
   timing = false;
   /** Backpressure bound of each unit link (packets queued at the unit; 0 = none). */
   linkMaxQueued = DEFAULT_LINK_MAX_QUEUED;
-  /** Units whose current link has frames waiting (reported `behind`). */
+  /** Units whose current link has its window full (reported `behind`). */
   private readonly behindUnits = new Set<number>();
 
   constructor(

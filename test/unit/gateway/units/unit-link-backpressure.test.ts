@@ -141,3 +141,23 @@ test('a PEERS frame passes packet frames waiting for room: a unit that needs it 
     await new Promise((r) => u.server.close(r));
   }
 });
+
+test('behind while the window is full, also when only the open frame holds packets back; a CREDIT ends it', async () => {
+  const u = await fakeUnit();
+  const behind: boolean[] = [];
+  const link = new UnitLink(1, 'tok', { onFrame: () => undefined, onClose: () => undefined, onBehind: (_l, b) => void behind.push(b) }, undefined, undefined, false, 4);
+  try {
+    await link.connect('127.0.0.1', u.port);
+    addPackets(link, 4, 0);
+    for (let i = 0; i < 3; i++) link.add(10 + i, 1, -1, NO_TARGETS, 0, 0, PKT, 0, PKT.length); // the open frame, not flushed
+    for (let i = 0; i < 6; i++) await new Promise((r) => setImmediate(r)); // the flusher's turns pass: it holds back
+    expect({ behind, received: u.received(), waitingFrames: link.counters.framesWaited }).toEqual({ behind: [true], received: 4, waitingFrames: 0 });
+    u.conn().socket.write(encodeCredit({ drained: 4, held: 0, drainedBytes: 240, cpuMicros: 1 }));
+    await until(() => u.received() === 7);
+    expect(behind).toEqual([true, false]);
+    expect(link.counters.windowFull).toBe(1);
+  } finally {
+    link.close();
+    await new Promise((r) => u.server.close(r));
+  }
+});
