@@ -50,6 +50,20 @@ function addPackets(link: UnitLink, n: number, from: number): void {
   link.flush();
 }
 
+/** A link with a window of 4 to a fake unit, connected; `behind` collects its onBehind reports. */
+async function withLink(body: (u: FakeUnit, link: UnitLink, behind: boolean[]) => Promise<void>): Promise<void> {
+  const u = await fakeUnit();
+  const behind: boolean[] = [];
+  const link = new UnitLink(1, 'tok', { onFrame: () => undefined, onClose: () => undefined, onBehind: (_l, b) => void behind.push(b) }, undefined, undefined, false, 4);
+  try {
+    await link.connect('127.0.0.1', u.port);
+    await body(u, link, behind);
+  } finally {
+    link.close();
+    await new Promise((r) => u.server.close(r));
+  }
+}
+
 test('frames wait in the gateway once the unit has maxQueued packets queued; CREDITs release them in order', async () => {
   const u = await fakeUnit();
   const link = new UnitLink(1, 'tok', { onFrame: () => undefined, onClose: () => undefined }, undefined, undefined, false, 4);
@@ -119,11 +133,7 @@ test('a PEERS frame passes packet frames waiting for room: a unit that needs it 
   // The unit-kill chaos stall: a unit's packets wait for state from a peer whose address only the
   // next PEERS frame carries; it drains nothing (no CREDIT) until it has that frame. Queued behind
   // the waiting packet frames, the frame never went out.
-  const u = await fakeUnit();
-  const behind: boolean[] = [];
-  const link = new UnitLink(1, 'tok', { onFrame: () => undefined, onClose: () => undefined, onBehind: (_l, b) => void behind.push(b) }, undefined, undefined, false, 4);
-  try {
-    await link.connect('127.0.0.1', u.port);
+  await withLink(async (u, link, behind) => {
     addPackets(link, 4, 0); // all held at the unit until it learns the peer's address
     addPackets(link, 2, 4); // wait in the gateway
     expect(behind).toEqual([true]);
@@ -136,18 +146,11 @@ test('a PEERS frame passes packet frames waiting for room: a unit that needs it 
     expect(u.types).toEqual([FrameType.PACKETS, FrameType.PEERS, FrameType.PACKETS]);
     expect(behind).toEqual([true, false]);
     expect(link.waitingForUnit).toBe(0);
-  } finally {
-    link.close();
-    await new Promise((r) => u.server.close(r));
-  }
+  });
 });
 
 test('behind while the window is full, also when only the open frame holds packets back; a CREDIT ends it', async () => {
-  const u = await fakeUnit();
-  const behind: boolean[] = [];
-  const link = new UnitLink(1, 'tok', { onFrame: () => undefined, onClose: () => undefined, onBehind: (_l, b) => void behind.push(b) }, undefined, undefined, false, 4);
-  try {
-    await link.connect('127.0.0.1', u.port);
+  await withLink(async (u, link, behind) => {
     addPackets(link, 4, 0);
     for (let i = 0; i < 3; i++) link.add(10 + i, 1, -1, NO_TARGETS, 0, 0, PKT, 0, PKT.length); // the open frame, not flushed
     for (let i = 0; i < 6; i++) await new Promise((r) => setImmediate(r)); // the flusher's turns pass: it holds back
@@ -156,8 +159,5 @@ test('behind while the window is full, also when only the open frame holds packe
     await until(() => u.received() === 7);
     expect(behind).toEqual([true, false]);
     expect(link.counters.windowFull).toBe(1);
-  } finally {
-    link.close();
-    await new Promise((r) => u.server.close(r));
-  }
+  });
 });
