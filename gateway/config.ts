@@ -9,13 +9,17 @@ import { ConfigError } from '../sdk/errors';
 import { defaultGatewayOptions, type GatewayOptions } from './options';
 import { parseRunMode } from './modes';
 import { parseAlertsTarget } from './alerts/alert-sink';
+import { DEFAULT_LINK_MAX_QUEUED } from './units/unit-link';
+
+/** Upper bound of SNF_GATEWAY_LINK_MAX_QUEUED (the pending table holds 2^18 packets by default). */
+const MAX_LINK_QUEUED = 1 << 20;
 
 type Kind = 'string' | 'int' | 'count' | 'units0' | 'ms' | 'port' | 'optPort' | 'number' | 'fraction' | 'mode' | 'nfTime' | 'egress' | 'words' | 'alerts' | 'logger';
 type Field =
   | 'function' | 'token' | 'configFile' | 'host' | 'listen' | 'udp' | 'udpEgress' | 'mode' | 'timeoutUs' | 'sizeBytes'
   | 'alpha' | 'minUnits' | 'maxUnits' | 'nfTime' | 'unitNodeFlags' | 'alerts' | 'metricsPort' | 'logger' | 'capacityBps' | 'ofWatchdog'
-  | 'checkpoint' | 'checkpointMs' | 'warmupPackets' | 'standbyUnits';
-interface KeySpec { field: Field; kind: Kind; def: unknown; flag?: string; alias?: string; doc: string }
+  | 'checkpoint' | 'checkpointMs' | 'warmupPackets' | 'standbyUnits' | 'linkMaxQueued';
+interface KeySpec { field: Field; kind: Kind; def: unknown; flag?: string; alias?: string; doc: string; /** `count`: the largest value accepted (default 10 000 000). */ max?: number }
 
 /** env name → spec. The README table lists exactly these names. */
 export const ENV_KEYS: Readonly<Record<string, KeySpec>> = Object.freeze({
@@ -42,6 +46,7 @@ export const ENV_KEYS: Readonly<Record<string, KeySpec>> = Object.freeze({
   SNF_GATEWAY_CHECKPOINT: { field: 'checkpoint', kind: 'string', def: null, flag: 'checkpoint', doc: 'checkpoint the flow table, units and loggers to Redis (REDIS_URL) under this key prefix, and resume from the checkpoint there at start (gateway/checkpoint/; needs --logger ≠ off; default: off)' },
   SNF_GATEWAY_CHECKPOINT_MS: { field: 'checkpointMs', kind: 'ms', def: 20, flag: 'checkpointMs', doc: 'checkpoint flush interval in ms (1–60000)' },
   SNF_GATEWAY_WARMUP_PACKETS: { field: 'warmupPackets', kind: 'count', def: 8192, doc: 'synthetic packets run through scratch copies of the dispatch path before ingress opens, so the first real packets meet compiled code (gateway/dispatch/warm-up.ts; 0 = none)' },
+  SNF_GATEWAY_LINK_MAX_QUEUED: { field: 'linkMaxQueued', kind: 'count', max: MAX_LINK_QUEUED, def: DEFAULT_LINK_MAX_QUEUED, doc: `link backpressure: packets a unit may have queued (sent, not yet drained or held for state) before the gateway holds its frames back and the controller gives it no new flowlet (0–${MAX_LINK_QUEUED}; 0 = no bound)` },
   SNF_GATEWAY_UNIT_NODE_FLAGS: { field: 'unitNodeFlags', kind: 'words', def: Object.freeze([]), doc: 'extra node flags for unit processes, space-separated (e.g. `--max-old-space-size=512`)' },
 } satisfies Record<string, KeySpec>);
 
@@ -54,7 +59,7 @@ function parseValue(label: string, spec: KeySpec, raw: string): unknown {
       if (!/^\d+$/.test(raw) || Number(raw) < 1 || Number(raw) > 32767) throw new ConfigError(label, `not an integer in 1–32767: ${JSON.stringify(raw)}`);
       return Number(raw);
     case 'count':
-      if (!/^\d+$/.test(raw) || Number(raw) > 10_000_000) throw new ConfigError(label, `not a count in 0–10000000: ${JSON.stringify(raw)}`);
+      if (!/^\d+$/.test(raw) || Number(raw) > (spec.max ?? 10_000_000)) throw new ConfigError(label, `not a count in 0–${spec.max ?? 10_000_000}: ${JSON.stringify(raw)}`);
       return Number(raw);
     case 'units0':
       if (!/^\d+$/.test(raw) || Number(raw) > 32767) throw new ConfigError(label, `not an integer in 0–32767: ${JSON.stringify(raw)}`);
@@ -137,6 +142,7 @@ export function gatewayConfig(env: Readonly<Record<string, string | undefined>>,
   o.checkpoint = c.checkpoint as string | null;
   o.checkpointMs = c.checkpointMs as number;
   o.warmupPackets = c.warmupPackets as number;
+  o.linkMaxQueued = c.linkMaxQueued as number;
   if (c.ofWatchdog !== undefined) {
     if (parseRunMode(o.mode).assignment !== 'packet') throw new ConfigError('--of-watchdog', `only for the packet mode (mode is ${o.mode})`);
     // Every of-watchdog serves its metrics on the fixed port 8081: a second one on this host panics.

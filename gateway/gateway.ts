@@ -92,6 +92,7 @@ export class Gateway {
       loggerLost: (unit) => this.recovery?.loggerLost(unit),
       httpReady: (unit, ep) => this.http!.addUnit(unit, ep.data.host, ep.data.port),
       up: (unit) => this.controller.unitUp(unit, monoNs()),
+      behind: (unit, behind) => this.controller?.unitBehind(unit, behind),
       error: (unit, err) => {
         this.core.counters.unitErrors++;
         this.errors.push(`unit ${unit}: ${String(err)}`);
@@ -113,7 +114,7 @@ export class Gateway {
       core: () => this.core, controller: () => this.controller, pool: this.pool, token: opts.token,
       durable: opts.logger === 'kafka:fast' || opts.logger === 'kafka:strict', nowNs: monoNs,
       startLogger: provider.startLogger?.bind(provider),
-      moveLogger: (unit, at) => this.pool.links.get(unit)?.writeRaw(encodeLoggerMove({ unitId: unit, ip: parseIpv4(at.host), port: at.port })),
+      moveLogger: (unit, at) => this.pool.links.get(unit)?.writeControl(encodeLoggerMove({ unitId: unit, ip: parseIpv4(at.host), port: at.port })),
       log: (msg, fields) => process.stderr.write(`${JSON.stringify({ msg: `snf gateway: ${msg}`, ...fields })}\n`),
     });
     const log = (msg: string, fields: Record<string, unknown>): void => void process.stderr.write(`${JSON.stringify({ msg: `snf gateway: ${msg}`, ...fields })}\n`);

@@ -73,7 +73,7 @@ export interface GatewayOptions {
   checkpoint?: string | null;
   /** Checkpoint flush interval (ms; default 20). */
   checkpointMs?: number;
-  /** Backpressure: packets a unit may have queued before frames wait in the gateway (unit-link.ts; default 0 = none; 8192 was measured). */
+  /** Backpressure: packets a unit may have queued before frames wait in the gateway (unit-link.ts DEFAULT_LINK_MAX_QUEUED, 8192; 0 = none). */
   linkMaxQueued?: number;
 }
 

@@ -77,6 +77,9 @@ export const LIVE: Profile = Object.freeze({
     // overloads a unit that is up until the started one is.
     awaitUnitUp: true,
     standbyUnits: 1,
+    // A unit the gateway holds frames back from (link backpressure, gateway/units/unit-link.ts)
+    // drains slower than its nominal capacity says: no new flowlet goes there while it is behind.
+    avoidBehindUnits: true,
   } satisfies ControllerParams),
 });
 

@@ -78,6 +78,8 @@ export class ComputeUnit<C, S> {
   private turnNs = 0;
   private drained = 0;
   private drainedBytes = 0;
+  /** `held` in the last CREDIT: a change alone sends one (the gateway's backpressure window must not count packets held for state). */
+  private creditedHeld = 0;
   private dataServer: Server | null = null;
   private peerServer: GrpcServer | null = null;
   private timer: NodeJS.Timeout | null = null;
@@ -358,7 +360,7 @@ export class ComputeUnit<C, S> {
   /** Write pending egress and a CREDIT frame to the gateway connection (one write). */
   flushEgress(): void {
     if (this.logger !== null) return this.flushToLogger();
-    if (this.egress.count === 0 && this.drained === 0) return;
+    if (this.egress.count === 0 && this.drained === 0 && this.proc.heldPackets === this.creditedHeld) return;
     const conn = this.egressConn;
     if (conn === null || conn.socket.destroyed) {
       this.egress.reset(); // no gateway to return to: the packets are lost like on a dead link
@@ -367,7 +369,7 @@ export class ComputeUnit<C, S> {
       return;
     }
     const frame = this.egress.count > 0 ? this.egress.finish() : null;
-    const credit = encodeCredit({ drained: this.drained, held: this.proc.heldPackets, drainedBytes: this.drainedBytes, cpuMicros: this.billing.takeCpuDelta() });
+    const credit = this.credit();
     // NAMES before the EGRESS that uses them. Copy: the writer's buffer is reused before the socket has flushed.
     const names = this.names.take();
     const timing = this.timing !== null && this.timing.count > 0 ? this.timing.finishAt(monotonicNs()) : null;
@@ -392,11 +394,22 @@ export class ComputeUnit<C, S> {
       this.egress.reset();
       this.timing?.reset(); // not carried through a logger
     }
-    if (this.drained === 0) return;
+    if (this.drained === 0 && this.proc.heldPackets === this.creditedHeld) return;
     const conn = this.egressConn;
-    const credit = encodeCredit({ drained: this.drained, held: this.proc.heldPackets, drainedBytes: this.drainedBytes, cpuMicros: this.billing.takeCpuDelta() });
+    const credit = this.credit();
     this.drained = 0;
     this.drainedBytes = 0;
     if (conn !== null && !conn.socket.destroyed) conn.socket.write(credit);
+  }
+
+  /**
+   * The CREDIT for what was drained since the last one, with the packets held now. Also sent when
+   * only `held` changed (a frame whose packets all wait for state): the gateway's window would
+   * otherwise count them as queued and, at its bound, keep back the frames the unit can run.
+   */
+  private credit(): Buffer {
+    const held = this.proc.heldPackets;
+    this.creditedHeld = held;
+    return encodeCredit({ drained: this.drained, held, drainedBytes: this.drainedBytes, cpuMicros: this.billing.takeCpuDelta() });
   }
 }

@@ -55,7 +55,7 @@ async function runMode(trace: LoadedTrace, mode: string, o: LiveBenchOptions): P
   g.timing = { fromSeq: Math.min(o.warmupPackets ?? 0, trace.count) };
   // e.g. `--cpu-prof --cpu-prof-dir=/tmp/p` to profile the units (NODE_OPTIONS may not carry --cpu-prof).
   g.unitNodeFlags = (process.env.SNF_BENCH_UNIT_NODE_FLAGS ?? '').split(' ').filter((f) => f !== '');
-  // Link backpressure (unit-link.ts; off by default): e.g. SNF_BENCH_LINK_MAX_QUEUED=8192.
+  // Link backpressure (unit-link.ts; default 8192, SNF_GATEWAY_LINK_MAX_QUEUED): the A/B switch, e.g. SNF_BENCH_LINK_MAX_QUEUED=0 = off.
   if (process.env.SNF_BENCH_LINK_MAX_QUEUED !== undefined) g.linkMaxQueued = Number(process.env.SNF_BENCH_LINK_MAX_QUEUED);
   // The gateway's start-up warm-up (gateway/dispatch/warm-up.ts), for A/B runs: e.g. SNF_BENCH_GATEWAY_WARMUP_PACKETS=0.
   if (process.env.SNF_BENCH_GATEWAY_WARMUP_PACKETS !== undefined) g.warmupPackets = Number(process.env.SNF_BENCH_GATEWAY_WARMUP_PACKETS);

@@ -50,18 +50,20 @@ export async function liveFigures(gw: Gateway, bench: ProcessFigures, benchPacke
   let packets = 0;
   let framesWaited = 0;
   let waitingPeak = 0;
+  let windowFull = 0;
   for (const l of gw.pool.links.values()) {
     frames += l.counters.framesOut;
     packets += l.counters.packetsOut;
     framesWaited += l.counters.framesWaited;
     waitingPeak = Math.max(waitingPeak, l.counters.waitingPeak);
+    windowFull += l.counters.windowFull;
   }
   return {
     processes,
     /** Packets per PACKETS frame to the units (each frame costs a write, a read and an EGRESS write back). */
     packetsPerLinkFrame: frames > 0 ? Math.round((packets / frames) * 100) / 100 : null,
-    /** Link backpressure (unit-link.ts): frames that waited in the gateway for a unit that was behind, and the most packets waiting for one unit. */
-    linkBackpressure: { framesWaited, waitingPeak },
+    /** Link backpressure (unit-link.ts): times a unit's window filled (behind), whole frames that waited in the gateway, and the most packets in such frames for one unit. */
+    linkBackpressure: { windowFull, framesWaited, waitingPeak },
     breakdownUs: bd?.breakdownUs ?? null,
     movedStateWaitUs: bd?.movedStateWaitUs ?? null,
     breakdownPackets: bd ? { timed: bd.packets, untimed: bd.untimed } : null,

@@ -460,6 +460,16 @@ export class Controller implements RebalanceHost {
     this.units.markUp(unit, nowNs);
   }
 
+  /**
+   * avoidBehindUnits: the unit's link has frames waiting in the gateway (`behind`) or no longer.
+   * While behind, its fit load carries twice the capacity, so no new flowlet fits there (the
+   * overload fallback avoids it too); flowlets on it stay. Ignored when the parameter is off.
+   */
+  unitBehind(unit: number, behind: boolean): void {
+    if (!this.params.avoidBehindUnits || !this.units.isRunning(unit)) return;
+    this.units.setBehindBps(unit, behind ? 2 * this.params.unitCapacityBps : 0);
+  }
+
   private stopUnit(u: number, nowNs: number): void {
     this.units.stop(u, this.params.holdRetiredIds);
     this.counters.unitsStopped++;

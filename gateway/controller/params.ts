@@ -108,6 +108,13 @@ export interface ControllerParams {
    * Ignored in packet mode. 0: none (the simulator).
    */
   readonly standbyUnits: number;
+  /**
+   * A unit whose link has frames waiting in the gateway (link backpressure: the unit is behind,
+   * `Controller.unitBehind`) fits no new flowlet until they are written; flowlets already on it
+   * keep going there, and a flowlet whose flow still has bytes queued there stays when nothing
+   * else fits (pendingStaysWhenFull). false: the simulator's units have no links.
+   */
+  readonly avoidBehindUnits: boolean;
   /** Start a unit ahead of need when every ready unit is above this utilization (0..1]. */
   readonly scaleUpUtilization: number;
   /** Retire a unit that was routed nothing for this long (ns). The last unit is never retired. */
@@ -153,6 +160,7 @@ export const DEFAULT_PARAMS: ControllerParams = Object.freeze({
   startOneAtATime: false,
   awaitUnitUp: false,
   standbyUnits: 0,
+  avoidBehindUnits: false,
   scaleUpUtilization: 0.9,
   idleRetireNs: 1e9,
   unitStartupNs: 0,
@@ -235,7 +243,7 @@ export function resolveParams(raw: Partial<ControllerParams> = {}): ControllerPa
     }
   }
   if (typeof out.countOpenDemand !== 'boolean') throw new ConfigError('countOpenDemand', 'must be a boolean');
-  for (const key of ['countBacklog', 'sizeForkStays', 'holdRetiredIds', 'pendingStaysWhenFull', 'startOneAtATime', 'awaitUnitUp'] as const) {
+  for (const key of ['countBacklog', 'sizeForkStays', 'holdRetiredIds', 'pendingStaysWhenFull', 'startOneAtATime', 'awaitUnitUp', 'avoidBehindUnits'] as const) {
     if (typeof out[key] !== 'boolean') throw new ConfigError(key, 'must be a boolean');
   }
   const mode = out.mode;

@@ -34,6 +34,8 @@ export class UnitTable {
   readonly routedBytes: Float64Array;
   /** The backlog on the load scale: backlogBytes·8 / backlogBudget (bps; 0 when countBacklog is off). */
   readonly backlogBps: Float64Array;
+  /** Part of backlogBps: the penalty of a unit that is behind (Controller.unitBehind), else 0. */
+  readonly behindBps: Float64Array;
   /** Meter + open demand (bps): the packer's utilization score. The fit test and the scaler add backlogBps. */
   readonly loadBps: Float64Array;
   /** 1/id, precomputed for the replication-target draw. */
@@ -84,6 +86,7 @@ export class UnitTable {
     this.backlogBytes = new Float64Array(n);
     this.routedBytes = new Float64Array(n);
     this.backlogBps = new Float64Array(n);
+    this.behindBps = new Float64Array(n);
     this.invId = new Float64Array(n);
     for (let u = 1; u < n; u++) this.invId[u] = 1 / u;
     this.ids = new Int32Array(maxUnits);
@@ -126,6 +129,7 @@ export class UnitTable {
     this.loadBps[unit] = 0;
     this.backlogBytes[unit] = 0;
     this.backlogBps[unit] = 0;
+    this.behindBps[unit] = 0;
     this.count = insertSorted(this.ids, this.count, unit);
     this.pack.markDirty(unit);
     if (readyAtNs <= nowNs) {
@@ -152,6 +156,14 @@ export class UnitTable {
     this.meterBps[unit] = 0;
     this.backlogBytes[unit] = 0;
     this.backlogBps[unit] = 0;
+    this.behindBps[unit] = 0;
+    this.pack.markDirty(unit);
+  }
+
+  /** A penalty on the fit load (bps; 0 = none): a unit that is behind fits nothing new while it lasts. */
+  setBehindBps(unit: number, bps: number): void {
+    this.backlogBps[unit] = this.backlogBps[unit]! - this.behindBps[unit]! + bps;
+    this.behindBps[unit] = bps;
     this.pack.markDirty(unit);
   }
 
@@ -165,7 +177,7 @@ export class UnitTable {
   addBacklog(unit: number, wireBytes: number, bpsPerByte: number): void {
     const b = this.backlogBytes[unit]! + wireBytes;
     this.backlogBytes[unit] = b;
-    this.backlogBps[unit] = b * bpsPerByte;
+    this.backlogBps[unit] = b * bpsPerByte + this.behindBps[unit]!;
     this.pack.markDirty(unit);
   }
 
@@ -179,7 +191,7 @@ export class UnitTable {
   releaseBacklog(unit: number, wireBytes: number, bpsPerByte: number): void {
     const b = this.backlogBytes[unit]! - wireBytes;
     this.backlogBytes[unit] = b > 0 ? b : 0;
-    this.backlogBps[unit] = this.backlogBytes[unit]! * bpsPerByte;
+    this.backlogBps[unit] = this.backlogBytes[unit]! * bpsPerByte + this.behindBps[unit]!;
     this.pack.markDirty(unit);
   }
 

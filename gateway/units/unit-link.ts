@@ -15,6 +15,13 @@
  * (fewer, fuller frames for a unit that is behind); each CREDIT lets them go. Packets held for
  * state do not count (they wait on pushes/pulls, not on this link). What waits here is still in
  * the controller's backlog and in the pending table (which bounds it: beyond it, PENDING_FULL).
+ * Control frames the unit may need before it can drain (PEERS: where to pull a flow's state from;
+ * LOGGER: its logger moved) go through `writeControl`, ahead of waiting packet frames: a unit whose
+ * packets wait for state from a peer it cannot reach yet would otherwise never drain, never credit,
+ * and never get the PEERS frame queued behind (a deadlock until the hold timeout; the unit-kill
+ * chaos test's stall). STATS_REQUEST stays in order (its answer covers every packet sent before).
+ * `onBehind` says when the window fills (anything more waits here: the open frame keeps filling,
+ * full frames queue) and when a CREDIT opens it again: the controller's `behind` signal.
  */
 import * as net from 'net';
 import { FrameType, HandshakeFlag, Role } from '../../proto/frames/constants';
@@ -32,6 +39,8 @@ export interface UnitLinkHandlers {
   onClose(link: UnitLink, why: string): void;
   /** Handshake done: a frame to send before anything queued (the PEERS table). */
   onReady?(link: UnitLink): Buffer | null;
+  /** Backpressure: the unit's window filled (true: what comes next waits here) or opened again (false). */
+  onBehind?(link: UnitLink, behind: boolean): void;
 }
 
 export interface UnitLinkCounters {
@@ -45,8 +54,10 @@ export interface UnitLinkCounters {
   unitIdRefused: number;
   /** Frames that waited in the gateway because the unit's queue was at `maxQueued`. */
   framesWaited: number;
-  /** Most packets waiting in the gateway for this link at once. */
+  /** Most packets waiting in the gateway for this link at once (whole frames; the open frame not counted). */
   waitingPeak: number;
+  /** Times the unit's window filled (reported behind). */
+  windowFull: number;
 }
 
 const ID_REFUSAL: Readonly<Record<number, string>> = {
@@ -56,16 +67,18 @@ const ID_REFUSAL: Readonly<Record<number, string>> = {
 
 /** 64 KiB frames: ~150 packets of 400 B; large enough to amortise, small enough for latency. */
 export const DEFAULT_BATCH_BYTES = 64 * 1024;
-/** Packets a unit may have queued (sent, not drained, not held) before frames wait in the gateway. */
 /**
- * Off by default: with the bound on (8192), test/chaos/unit-kill.test.ts (recovery of killed units
- * from their output loggers) stalls — most packets never come back — while it passes with 0; not
- * yet understood (docs/results.md §9). `snf bench live` turns it on with SNF_BENCH_LINK_MAX_QUEUED.
+ * Packets a unit may have queued (sent, not drained, not held) before frames wait in the gateway.
+ * A window of W packets caps a unit at W / (credit round trip): the round trip measured under
+ * load was 0.1–0.4 s (unit event-loop delays; docs/results.md §9), so 8192 still lets a unit
+ * take ~20 k pkt/s at 0.4 s, while 2048 cut the delivered rate of proactive lb at 20 k pkt/s
+ * from 20.0 k to 11.2 k. At ~400 B a packet it keeps ≤ ~3 MB in a unit's socket and queue
+ * instead of an unbounded user-space buffer. SNF_GATEWAY_LINK_MAX_QUEUED sets it (0 = none).
  */
-export const DEFAULT_LINK_MAX_QUEUED = 0;
+export const DEFAULT_LINK_MAX_QUEUED = 8192;
 
 export class UnitLink {
-  readonly counters: UnitLinkCounters = { framesOut: 0, packetsOut: 0, bytesOut: 0, flushFull: 0, flushImmediate: 0, rejectedIn: 0, unitIdRefused: 0, framesWaited: 0, waitingPeak: 0 };
+  readonly counters: UnitLinkCounters = { framesOut: 0, packetsOut: 0, bytesOut: 0, flushFull: 0, flushImmediate: 0, rejectedIn: 0, unitIdRefused: 0, framesWaited: 0, waitingPeak: 0, windowFull: 0 };
   private readonly writer: PacketBatchWriter;
   private socket: net.Socket | null = null;
   private ready = false;
@@ -79,6 +92,9 @@ export class UnitLink {
   private readonly waitingSeqs: number[] = [];
   private waitingHead = 0;
   private waitingPackets = 0;
+  /** What onBehind said last; no more reports once the link is closing. */
+  private behind = false;
+  private closing = false;
   /** Answers to STATS_REQUESTs come back in order on this connection. */
   private statsWaiters: Array<(s: UnitStats | null) => void> = [];
   private readonly flusher: BatchFlusher;
@@ -211,9 +227,18 @@ export class UnitLink {
     this.send(frame, n, seq);
   }
 
-  /** A whole frame built elsewhere (PEERS, STATS_REQUEST): in order with the packet frames. */
+  /** A whole frame built elsewhere (STATS_REQUEST): in order with the packet frames. */
   writeRaw(frame: Buffer): void {
     this.send(frame, 0, -1);
+  }
+
+  /**
+   * A control frame the unit may need before it can drain what it has (PEERS, LOGGER): written
+   * now, ahead of packet frames waiting for room. Only packets wait: the frames passed were not
+   * sent yet, so to the unit they simply come after the new table.
+   */
+  writeControl(frame: Buffer): void {
+    if (!this.closed) this.write(frame, 0, -1);
   }
 
   /** The unit's queue is at the bound: packet frames wait here. */
@@ -237,6 +262,7 @@ export class UnitLink {
 
   private write(frame: Buffer, packets: number, seq: number): void {
     this.atUnit += packets;
+    if (packets > 0 && !this.behind && this.blocked) this.noteBehind(true);
     if (seq >= 0 && this.frameTimes !== null) this.frameTimes.written(seq, monotonicNs());
     if (!this.ready) this.queued.push(frame);
     else this.socket!.write(frame);
@@ -248,6 +274,14 @@ export class UnitLink {
     this.atUnit = q > 0 ? q : 0;
     this.held = held;
     this.release(false);
+    if (this.behind && !this.blocked) this.noteBehind(false);
+  }
+
+  private noteBehind(behind: boolean): void {
+    if (this.closing) return;
+    this.behind = behind;
+    if (behind) this.counters.windowFull++;
+    this.handlers.onBehind?.(this, behind);
   }
 
   /** Writes the waiting frames while the unit has room (all of them with `all`), then the open frame. */
@@ -284,6 +318,7 @@ export class UnitLink {
   }
 
   close(): void {
+    this.closing = true;
     for (const w of this.statsWaiters.splice(0)) w(null);
     this.flush();
     this.release(true);

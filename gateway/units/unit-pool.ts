@@ -23,6 +23,8 @@ export interface UnitPoolEvents {
   unitGone?(unit: number): void;
   /** Output loggers: the gateway's connection to a unit's logger closed while the unit was meant to run. */
   loggerLost?(unit: number): void;
+  /** Backpressure: the window of the unit's current link filled (true) or opened again (false). */
+  behind?(unit: number, behind: boolean): void;
 }
 
 export class UnitPool {
@@ -49,6 +51,8 @@ export class UnitPool {
   timing = false;
   /** Backpressure bound of each unit link (packets queued at the unit; 0 = none). */
   linkMaxQueued = DEFAULT_LINK_MAX_QUEUED;
+  /** Units whose current link has its window full (reported `behind`). */
+  private readonly behindUnits = new Set<number>();
 
   constructor(
     readonly provider: UnitProvider,
@@ -109,11 +113,19 @@ export class UnitPool {
   }
 
   private newLink(unit: number): UnitLink {
+    // A replaced link's waiting frames are not the new link's: the unit starts not behind.
+    this.setBehind(unit, false);
     const link = new UnitLink(unit, this.token, {
       onFrame: this.ev.frame,
       onReady: () => this.peersFrame(),
+      onBehind: (l, behind) => {
+        if (this.links.get(unit) === l) this.setBehind(unit, behind);
+      },
       onClose: (l) => {
-        if (this.links.get(unit) === l) this.links.delete(unit);
+        if (this.links.get(unit) === l) {
+          this.links.delete(unit);
+          this.setBehind(unit, false);
+        }
         if (!this.stopping.has(unit)) {
           this.counters.lost++;
           this.ev.lost(unit);
@@ -122,6 +134,13 @@ export class UnitPool {
     }, undefined, undefined, this.timing, this.linkMaxQueued);
     this.links.set(unit, link);
     return link;
+  }
+
+  private setBehind(unit: number, behind: boolean): void {
+    if (behind === this.behindUnits.has(unit)) return;
+    if (behind) this.behindUnits.add(unit);
+    else this.behindUnits.delete(unit);
+    this.ev.behind?.(unit, behind);
   }
 
   /**
@@ -204,6 +223,7 @@ export class UnitPool {
     const link = this.links.get(e.unit);
     if (link !== undefined && link.isOpen) {
       this.links.delete(e.unit);
+      this.setBehind(e.unit, false);
       link.close();
       this.counters.lost++;
       this.ev.lost(e.unit);
@@ -227,6 +247,7 @@ export class UnitPool {
     this.wanted.delete(unit);
     this.links.get(unit)?.close();
     this.links.delete(unit);
+    this.setBehind(unit, false);
     this.loggerLinks.get(unit)?.close();
     this.loggerLinks.delete(unit);
     this.endpoints.delete(unit);
@@ -252,7 +273,8 @@ export class UnitPool {
   private broadcastPeers(): void {
     if (this.http) return;
     const f = this.peersFrame();
-    for (const l of this.links.values()) l.writeRaw(f);
+    // Ahead of packet frames waiting for room: a unit may need the table to drain them (unit-link.ts).
+    for (const l of this.links.values()) l.writeControl(f);
   }
 
   async close(): Promise<void> {

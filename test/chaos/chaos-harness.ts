@@ -82,6 +82,9 @@ export async function runChaos(o: ChaosOptions): Promise<ChaosRun> {
   // contended 2-core box starting a node process takes 1–15 s (measured); stateLost must stay 0.
   g.unitEnv = { SNF_HOLD_TIMEOUT_MS: '60000' };
   g.onUnitLog = (global as any).__unitLog;
+  // The link backpressure bound (default: the product's); a small one, e.g. 16, makes frames wait
+  // on every link, across unit deaths and successors (to replay a stall).
+  if (process.env.SNF_GATEWAY_LINK_MAX_QUEUED !== undefined) g.linkMaxQueued = Number(process.env.SNF_GATEWAY_LINK_MAX_QUEUED);
   const gw = new Gateway(g);
   const rnd = seededRandom(o.seed);
   const durationMs = (o.trace.count / o.rate) * 1000;

@@ -16,6 +16,9 @@ export class TestGateway {
   /** NAMES records received (drop-reason and signature texts). */
   readonly names: NameEntry[] = [];
   drained = 0;
+  /** `held` of the last CREDIT, and CREDIT frames received. */
+  held = 0;
+  credits = 0;
   reply: HandshakeReply | null = null;
   closed = false;
   private socket!: net.Socket;
@@ -33,7 +36,7 @@ export class TestGateway {
       const parser = new FrameParser({
         accept: [FrameType.EGRESS_V2, FrameType.CREDIT, FrameType.NAMES],
         onFrame: (type, _f, count, body) => {
-          if (type === FrameType.CREDIT) { this.drained += decodeCredit(body).drained; return; }
+          if (type === FrameType.CREDIT) { const c = decodeCredit(body); this.drained += c.drained; this.held = c.held; this.credits++; return; }
           if (type === FrameType.NAMES) { this.names.push(...decodeNames(body, count)); return; }
           reader.reset(body, count);
           while (reader.next()) {

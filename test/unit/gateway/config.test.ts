@@ -33,11 +33,18 @@ describe('gatewayConfig', () => {
     [{ ...base }, { timeoutUs: '0' }, /--timeout-us: not a positive number/],
     [{ ...base }, { nfTime: 'now' }, /--nf-time: must be arrival or source/],
     [{ ...base }, { udpEgress: 'tcp:x' }, /--udp-egress: must be udp/],
+    [{ ...base, SNF_GATEWAY_LINK_MAX_QUEUED: '-1' }, {}, /SNF_GATEWAY_LINK_MAX_QUEUED: not a count in 0–1048576/],
+    [{ ...base, SNF_GATEWAY_LINK_MAX_QUEUED: '2000000' }, {}, /SNF_GATEWAY_LINK_MAX_QUEUED: not a count/],
     [{ SNF_GATEWAY_FUNCTION: 'lb' }, {}, /--token: required/],
     [{ SNF_GATEWAY_TOKEN: 't' }, {}, /--function: required/],
   ])('rejects %j %j', (env, flags, msg) => {
     expect(() => gatewayConfig(env as Record<string, string>, flags)).toThrow(ConfigError);
     expect(() => gatewayConfig(env as Record<string, string>, flags)).toThrow(msg);
+  });
+
+  test('link backpressure: 8192 packets by default, 0 turns it off', () => {
+    expect(gatewayConfig(base).linkMaxQueued).toBe(8192);
+    expect(gatewayConfig({ ...base, SNF_GATEWAY_LINK_MAX_QUEUED: '0' }).linkMaxQueued).toBe(0);
   });
 
   test('units\' and other components\' SNF_* names are tolerated', () => {

@@ -135,3 +135,44 @@ test('a provider that replaces units: a unit the controller still runs is reconn
     srv.close();
   }
 });
+
+test('behind: reported from the unit\'s current link only; a failover link starts not behind', async () => {
+  const log = pino({ level: 'silent' });
+  // A unit that reads and never credits: its window fills at once.
+  const srv = createDataPlaneServer({ unitId: 1, token: 'tok', admit: (h) => ({ status: 0, unitId: h.unitId }) },
+    { onFrame: () => undefined, onClose: () => undefined }, newUnitCounters(), log);
+  await new Promise<void>((r) => srv.listen(0, '127.0.0.1', () => r()));
+  const port = (srv.address() as AddressInfo).port;
+  class Local extends FakeProvider {
+    override async start(unit: number, kind: UnitKind): Promise<UnitEndpoint> {
+      await super.start(unit, kind);
+      return { unit, kind, data: { host: '127.0.0.1', port }, peer: null, instance: 'pod-a' };
+    }
+  }
+  const events: Array<[number, boolean]> = [];
+  const pl = new UnitPool(new Local(), 'tok', false, { frame: () => undefined, lost: () => undefined, error: () => undefined, behind: (u, b) => void events.push([u, b]) });
+  pl.linkMaxQueued = 2;
+  const pkt = Buffer.alloc(60, 1);
+  const send = (n: number): void => {
+    const l = pl.links.get(1)!;
+    for (let i = 0; i < n; i++) l.add(i, 1, -1, [], 0, 0, pkt, 0, pkt.length);
+    l.flush();
+  };
+  try {
+    pl.start(1);
+    await pl.settled();
+    send(2);
+    send(1); // waits: the unit has 2 queued
+    expect(events).toEqual([[1, true]]);
+    const old = pl.links.get(1)!;
+    pl.prepareFailover(1); // the unit died: a new link for its id
+    expect(events).toEqual([[1, true], [1, false]]);
+    old.close(); // the old link writes what waited: its "not behind" is not the unit's any more
+    send(2);
+    send(1);
+    expect(events).toEqual([[1, true], [1, false], [1, true]]);
+  } finally {
+    await pl.close();
+    srv.close();
+  }
+});
