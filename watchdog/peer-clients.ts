@@ -3,6 +3,7 @@
  * `--peers`, or the gateway's PEERS frame). Every call carries the cluster token.
  */
 import * as grpc from '@grpc/grpc-js';
+import { monotonicNs } from '../proto/frames/timing-v1';
 import { statePeerService, type FlowStateMsg, type PullItemMsg, type PullReplyMsg, type PushReplyMsg } from '../proto/load';
 
 export class PeerClients {
@@ -90,7 +91,7 @@ export class PeerClients {
       }
       this.pushStreams.set(unit, s);
     }
-    s.write({ fromUnit: this.selfId, flows });
+    s.write({ fromUnit: this.selfId, flows, sentMonoNs: monotonicNs() });
     return Promise.resolve({ applied: flows.length, stale: 0, rejected: 0 });
   }
 
@@ -98,7 +99,7 @@ export class PeerClients {
   push(unit: number, flows: FlowStateMsg[]): Promise<PushReplyMsg> {
     return new Promise((resolve, reject) => {
       try {
-        this.client(unit).Push({ fromUnit: this.selfId, flows }, this.md, { deadline: Date.now() + this.deadlineMs },
+        this.client(unit).Push({ fromUnit: this.selfId, flows, sentMonoNs: monotonicNs() }, this.md, { deadline: Date.now() + this.deadlineMs },
           (err: Error | null, r: PushReplyMsg) => (err ? reject(err) : resolve(r)));
       } catch (err) {
         reject(err);
