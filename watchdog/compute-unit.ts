@@ -115,7 +115,7 @@ export class ComputeUnit<C, S> {
     this.peers = new PeerClients(cfg.unitId, cfg.token, cfg.peerDeadlineMs, (unit, err) => {
       this.proc.counters.pushErrors++;
       log.warn({ unit, err: String(err) }, 'push stream failed');
-    });
+    }, this.pushTiming.written);
     for (const [unit, addr] of Object.entries(cfg.peers)) this.peers.setAddress(Number(unit), addr);
     const created = performance.now();
     this.proc = new PacketProcessor(nf, this.nfConfig, {

@@ -26,11 +26,12 @@ export interface MovedDiagnosis {
   pushedByGatewayClock: number;
   /**
    * Where proactive pushes spent their time (watchdog/state/push-timing.ts), µs: flows' idle time
-   * when their push was sent (gateway's clock; ≈ T/2 by design), the pushes' flight (send → applied
+   * when their push was placed (gateway's clock; ≈ T/2 by design), the sender's share of the flight
+   * (placed → its message handed to the socket), the pushes' flight (placed → applied
    * at the receiver; one host's clock), and the flight of those that released a held flowlet.
    * Percentiles are per unit: each figure is the largest over the units.
    */
-  pushPath: { idleAtSendUs: Pct; flightUs: Pct; flightLateUs: Pct; flightMessages: number; unstamped: number };
+  pushPath: { idleAtSendUs: Pct; writeUs: Pct; flightUs: Pct; flightLateUs: Pct; flightMessages: number; unstamped: number };
 }
 
 export interface Pct { p50: number; p99: number; max: number }
@@ -61,6 +62,7 @@ export function movedDiagnosis(ctl: ControllerCounters, total: UnitStats, perUni
     pushedByGatewayClock: n('pushedByGatewayClock'),
     pushPath: {
       idleAtSendUs: worst(perUnit, 'pushIdleP50Us', 'pushIdleP99Us', 'pushIdleMaxUs'),
+      writeUs: worst(perUnit, 'pushWriteP50Us', 'pushWriteP99Us', 'pushWriteMaxUs'),
       flightUs: worst(perUnit, 'pushFlightP50Us', 'pushFlightP99Us', 'pushFlightMaxUs'),
       flightLateUs: worst(perUnit, 'pushFlightLateP50Us', 'pushFlightLateP99Us', 'pushFlightLateMaxUs'),
       flightMessages: n('pushFlightCount'), unstamped: n('pushFlightUnstamped'),

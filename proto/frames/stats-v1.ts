@@ -35,6 +35,8 @@ export const STATS_FIELDS_V1 = [
   'pushIdleP50Us', 'pushIdleP99Us', 'pushIdleMaxUs', 'pushIdleCount',
   'pushFlightP50Us', 'pushFlightP99Us', 'pushFlightMaxUs', 'pushFlightCount',
   'pushFlightLateP50Us', 'pushFlightLateP99Us', 'pushFlightLateMaxUs', 'pushFlightUnstamped',
+  // Sender: placed → the push message's write completed (watchdog/push-lane.ts), µs, per unit.
+  'pushWriteP50Us', 'pushWriteP99Us', 'pushWriteMaxUs',
 ] as const;
 export type StatsField = (typeof STATS_FIELDS_V1)[number];
 export type UnitStats = Partial<Record<StatsField, number>>;

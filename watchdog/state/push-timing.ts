@@ -6,6 +6,8 @@
  *    last packet reached the gateway, so it includes the link and this unit's lag), else on this
  *    unit's. By design ≈ T/2; anything above is the sweep running late. The next flowlet can start
  *    at the gateway T after the last packet, so a push that is to land first has T minus this left;
+ *  - write (sender): placed → its message's write on the PushStream completed (handed to the
+ *    socket), per message: the sender's share of the flight (watchdog/push-lane.ts);
  *  - flight (receiver): sender's write on its PushStream → this unit applying the message, from
  *    the sender's host-monotonic stamp (PushRequest.sent_mono_ns). Meaningful only when both
  *    units share a host (the bench); across hosts the two clocks are unrelated and the figure is a
@@ -39,6 +41,10 @@ export class PushTiming {
   readonly idleAtSend = hist();
   readonly flight = hist();
   readonly flightLate = hist();
+  /** Sender: placed → its message's write completed (handed to the socket), per message. */
+  readonly write = hist();
+  /** For PeerClients (push-lane.ts `onWritten`). */
+  readonly written = (sinceMonoNs: number): void => recordUs(this.write, monotonicNs() - sinceMonoNs);
   /** Messages whose stamp was missing (an older sender) or not from this host's clock. */
   unstamped = 0;
   private gwAtNs = NaN;
@@ -84,10 +90,12 @@ export class PushTiming {
     const i = figures(this.idleAtSend);
     const f = figures(this.flight);
     const l = figures(this.flightLate);
+    const w = figures(this.write);
     return {
       pushIdleP50Us: i.p50, pushIdleP99Us: i.p99, pushIdleMaxUs: i.max, pushIdleCount: i.count,
       pushFlightP50Us: f.p50, pushFlightP99Us: f.p99, pushFlightMaxUs: f.max, pushFlightCount: f.count,
       pushFlightLateP50Us: l.p50, pushFlightLateP99Us: l.p99, pushFlightLateMaxUs: l.max, pushFlightUnstamped: this.unstamped,
+      pushWriteP50Us: w.p50, pushWriteP99Us: w.p99, pushWriteMaxUs: w.max,
     };
   }
 }

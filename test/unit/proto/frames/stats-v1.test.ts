@@ -12,9 +12,9 @@ describe('STATS frames v1', () => {
   test('STATS golden bytes: one f64 per field in STATS_FIELDS_V1 order', () => {
     const f = encodeStats({ packets: 3, seamless: 1.5, storeErrors: 7, storeFlowsMissing: 2 });
     const n = STATS_FIELDS_V1.length;
-    expect(n).toBe(71);
-    // header: type 6, flags 0, count 71 (0x47), length 568 (0x238)
-    expect(f.subarray(0, 8).toString('hex')).toBe('06 00 0047 00000238'.replace(/ /g, ''));
+    expect(n).toBe(74);
+    // header: type 6, flags 0, count 74 (0x4a), length 592 (0x250)
+    expect(f.subarray(0, 8).toString('hex')).toBe('06 00 004a 00000250'.replace(/ /g, ''));
     expect(f.subarray(8, 16)).toEqual(hex('4008000000000000')); // packets = 3
     expect(f.subarray(8 + 3 * 8, 8 + 4 * 8)).toEqual(hex('3ff8000000000000')); // seamless (#3) = 1.5
     expect(f.subarray(8 + 26 * 8, 8 + 27 * 8)).toEqual(hex('401c000000000000')); // storeErrors (#26) = 7
@@ -25,6 +25,7 @@ describe('STATS frames v1', () => {
     expect(STATS_FIELDS_V1.slice(59)).toEqual([
       'pushIdleP50Us', 'pushIdleP99Us', 'pushIdleMaxUs', 'pushIdleCount', 'pushFlightP50Us', 'pushFlightP99Us', 'pushFlightMaxUs',
       'pushFlightCount', 'pushFlightLateP50Us', 'pushFlightLateP99Us', 'pushFlightLateMaxUs', 'pushFlightUnstamped',
+      'pushWriteP50Us', 'pushWriteP99Us', 'pushWriteMaxUs',
     ]);
     const d = decodeStats(f.subarray(8), n);
     expect(d).toMatchObject({ packets: 3, seamless: 1.5, storeErrors: 7, forwarded: 0, storeFlowsMissing: 2 });
@@ -34,9 +35,9 @@ describe('STATS frames v1', () => {
 
   test('unknown trailing records are ignored; a body not 8 bytes per record is rejected', () => {
     const body = Buffer.concat([encodeStats({ packets: 1 }).subarray(8), hex('4000000000000000')]);
-    expect(validateStats(body, 72)).toBeNull();
-    expect(Object.keys(decodeStats(body, 72))).toHaveLength(71);
-    expect(validateStats(body.subarray(1), 72)).toMatch(/bytes for 72 records/);
+    expect(validateStats(body, 75)).toBeNull();
+    expect(Object.keys(decodeStats(body, 75))).toHaveLength(74);
+    expect(validateStats(body.subarray(1), 75)).toMatch(/bytes for 75 records/);
   });
 
   test('the frame parser accepts STATS and a malformed STATS_REQUEST is counted, not fatal', () => {
