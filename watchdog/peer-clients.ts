@@ -12,13 +12,25 @@ export class PeerClients {
   private readonly clients = new Map<number, grpc.Client>();
   /**
    * One open PushStream per target (see snf.proto: ~8× cheaper per push than a unary call), with
-   * at most one message in flight on it (push-lane.ts: what is placed meanwhile goes as one message).
+   * at most one message per loop turn and one in flight on it (push-lane.ts: what is placed
+   * meanwhile goes as one message).
    */
   private readonly pushStreams = new Map<number, PushLane>();
   private readonly md = new grpc.Metadata();
   /** One open PullStream per peer, with its requests awaiting answers by request id. */
   private readonly pullStreams = new Map<number, PullStreamState>();
   private pullSeq = 0;
+  private flushScheduled = false;
+  /** Once per loop turn at most: every lane writes what was placed this turn (push-lane.ts). */
+  private readonly flushLanes = (): void => {
+    this.flushScheduled = false;
+    for (const lane of this.pushStreams.values()) lane.flush();
+  };
+  private readonly scheduleFlush = (): void => {
+    if (this.flushScheduled) return;
+    this.flushScheduled = true;
+    setImmediate(this.flushLanes);
+  };
 
   constructor(
     readonly selfId: number, token: string, readonly deadlineMs = 2000,
@@ -80,9 +92,9 @@ export class PeerClients {
   }
 
   /**
-   * Push over the target's PushStream (opened on first use, reopened after a failure): written at
-   * once if nothing is in flight on it, else with the next message (push-lane.ts). Resolves at
-   * once: the receiver applies or ignores each flow by clock, and answers only at the end.
+   * Push over the target's PushStream (opened on first use, reopened after a failure): written
+   * later in this loop turn with every other flow placed for it, or after the message in flight
+   * (push-lane.ts). Resolves at once: the receiver applies or ignores each flow by clock, and answers only at the end.
    */
   pushStreamed(unit: number, flows: FlowStateMsg[]): Promise<PushReplyMsg> {
     let lane = this.pushStreams.get(unit);
@@ -91,7 +103,7 @@ export class PeerClients {
         const opened = new PushLane(this.client(unit).PushStream(this.md, (err: Error | null) => {
           if (this.pushStreams.get(unit) === opened) this.pushStreams.delete(unit);
           if (err && (err as { code?: number }).code !== grpc.status.CANCELLED) this.onPushError?.(unit, err);
-        }) as PushWritable, this.selfId, this.onPushWritten);
+        }) as PushWritable, this.selfId, this.scheduleFlush, this.onPushWritten);
         lane = opened;
       } catch (err) {
         return Promise.reject(err);

@@ -1,17 +1,23 @@
 /**
- * One target's PushStream with at most one message in flight (issue 12).
+ * One target's PushStream: at most one message per loop turn, and at most one in flight (issue 12).
  *
- * Why: grpc-js's client stream is a Node Writable with `_write` only, and each message's write
- * completes (its callback) an event-loop turn or more later, so messages written back to back go
- * out ONE PER LOOP TURN (measured: 1000 one-flow messages written at once were applied 408 ms
- * later, after 1001 turns; 100 took 30 ms). A unit places pushes after every batch and every sweep
- * tick, several per turn under load, so that queue grew and a push landed hundreds of ms after it
- * was placed (bench live, 3 units, 20 k pkt/s: push flight p99 0.54 s) — after the next flowlet.
+ * Why: grpc-js's client stream is a Node Writable with `_write` only; each message's write
+ * completes (its callback) an event-loop turn or more later, so messages written back to back
+ * leave ONE PER LOOP TURN (measured: 1000 one-flow messages written at once were applied 408 ms
+ * later, after 1001 turns). A unit places pushes after every batch and sweep tick, several per
+ * turn under load, so the queue grew without bound and a push landed hundreds of ms after it was
+ * placed (bench live, 3 units, 20 k pkt/s: flight p99 0.54 s) — after the next flowlet. Writing on
+ * completion (one message in flight, the rest coalesced) still sent ~2 messages per turn and
+ * still fell behind (4 placements per turn: flight p50 201 turns); one message per turn does not
+ * (p50 2 turns; a sender busy 3 ms a turn, another process receiving: flight p50 ~470 → ~6.5 ms).
  *
- * Here: while a message is in flight, flows placed for this target wait in one pending batch; when
- * the write completes, the whole batch goes as ONE message (many flows per message, ARCHITECTURE
- * §7). A batch that reaches `maxFlows` is written at once (the Writable queues it), which keeps
- * each message well under the receiver's HTTP/2 stream window and its per-call limit.
+ * Here: flows placed for this target collect in one pending batch; the first placement asks the
+ * owner for a flush later in this turn (PeerClients: one setImmediate for every lane), which writes
+ * the batch as ONE message (many flows per message, ARCHITECTURE §7) unless a message is still in
+ * flight, whose completion asks again. The bytes leave no later than before: http2 writes go out
+ * from the session's own immediate anyway. A batch that reaches `maxFlows` is written at once (the
+ * Writable queues it), which keeps each message under the receiver's HTTP/2 stream window and
+ * its per-call limit.
  *
  * Each message carries `sent_mono_ns` = when its oldest flow was placed here, so the receiver's
  * flight figure includes the wait in this lane. Order: flows leave in the order they were placed,
@@ -43,18 +49,26 @@ export class PushLane {
 
   constructor(
     readonly stream: PushWritable, private readonly fromUnit: number,
+    /** Ask for `flush()` later in this loop turn (PeerClients: one setImmediate for all lanes). */
+    private readonly schedule: () => void,
     /** A message stamped `sinceMonoNs` finished its write (handed to the socket): the sender's share of the flight. */
     private readonly onWritten: ((sinceMonoNs: number) => void) | null = null,
     private readonly maxFlows = MAX_FLOWS_PER_PUSH,
   ) {}
 
-  /** Flows placed for this target: sent now if nothing is in flight, else with the next message. */
+  /** Flows placed for this target: sent by the next `flush()` once nothing is in flight. */
   push(flows: FlowStateMsg[]): void {
-    if (this.inFlight === 0 && this.pending.length === 0) return this.write(flows, monotonicNs());
-    if (this.pending.length === 0) this.pendingSinceNs = monotonicNs();
-    else this.coalesced++;
+    if (this.pending.length === 0) {
+      this.pendingSinceNs = monotonicNs();
+      if (this.inFlight === 0) this.schedule();
+    } else this.coalesced++;
     for (let i = 0; i < flows.length; i++) this.pending.push(flows[i]!);
     if (this.pending.length >= this.maxFlows) this.writePending();
+  }
+
+  /** Write what is pending as one message, unless a message is still in flight (its completion schedules the next). */
+  flush(): void {
+    if (this.inFlight === 0) this.writePending();
   }
 
   /** Flows waiting for the message in flight. */
@@ -84,6 +98,6 @@ export class PushLane {
   /** A write completed (or failed: the stream's own callback reports that, and the lane is dropped). */
   private written(): void {
     if (this.onWritten !== null && this.stamps.length > 0) this.onWritten(this.stamps.shift()!);
-    if (--this.inFlight === 0) this.writePending();
+    if (--this.inFlight === 0 && this.pending.length > 0) this.schedule();
   }
 }

@@ -1,7 +1,7 @@
 /**
- * Proactive pushes over a real PushStream (grpc-js client and server): placements made while a
- * message is in flight ride in one message (watchdog/push-lane.ts), so a burst of placements lands
- * in a few messages and loop turns instead of one message per turn; flight stamps arrive.
+ * Proactive pushes over a real PushStream (grpc-js client and server): placements made in one loop
+ * turn (or while a message is in flight) ride in one message (watchdog/push-lane.ts), so a burst
+ * lands in a few messages and loop turns instead of one message per turn; flight stamps arrive.
  */
 import pino from 'pino';
 import type { Server } from '@grpc/grpc-js';
@@ -42,7 +42,7 @@ describe('PushStream (real gRPC)', () => {
     clients.setAddress(2, `127.0.0.1:${port}`);
     for (let i = 0; i < 300; i++) await clients.pushStreamed(2, [flow(i)]);
     await until(() => got.reduce((n, r) => n + r.flows.length, 0) === 300, 'all 300 flows applied');
-    // One message of one flow, then the rest coalesced behind it (one write in flight at a time).
+    // Placed in one turn: one message (at most a few if a write were still in flight).
     expect(got.length).toBeLessThanOrEqual(3);
     expect(got.flatMap((r) => r.flows.map((f) => f.clock))).toEqual(Array.from({ length: 300 }, (_, i) => i + 1));
     expect(got.every((r) => r.fromUnit === 1 && (r.sentMonoNs ?? 0) > 0)).toBe(true);

@@ -1,4 +1,4 @@
-/** PushLane: at most one PushStream message in flight; what is placed meanwhile goes as one message. */
+/** PushLane: one message per loop turn at most, and at most one in flight; what is placed meanwhile goes as one message. */
 import { PushLane, type PushWritable } from '../../../watchdog/push-lane';
 import type { FlowStateMsg, PushRequestMsg } from '../../../proto/load';
 import { monotonicNs } from '../../../proto/frames/timing-v1';
@@ -15,65 +15,81 @@ class FakeStream implements PushWritable {
 const f = (clock: number): FlowStateMsg => ({ key: { proto: 6, srcIp: 1, srcPort: 2, dstIp: 3, dstPort: clock }, clock, present: true, value: Buffer.alloc(0) });
 const clocks = (m: PushRequestMsg) => m.flows.map((x) => x.clock);
 
+/** A lane whose scheduled flushes the test runs by hand (PeerClients runs them on setImmediate). */
+function lane(s: FakeStream, onWritten: ((since: number) => void) | null = null, max?: number) {
+  const scheduled = { n: 0 };
+  const l: PushLane = new PushLane(s, 7, () => scheduled.n++, onWritten, max);
+  return { l, scheduled };
+}
+
 describe('PushLane', () => {
-  test('nothing in flight: written at once, stamped, from this unit', () => {
+  test('placements of one turn go as ONE message at the flush, in order, from this unit, stamped with the first placement', () => {
     const s = new FakeStream();
-    const lane = new PushLane(s, 7);
+    const { l, scheduled } = lane(s);
     const before = monotonicNs();
-    lane.push([f(1), f(2)]);
+    l.push([f(1), f(2)]);
+    l.push([f(3)]);
+    expect(scheduled.n).toBe(1); // one flush asked for, however many placements
+    expect(s.writes).toHaveLength(0);
+    l.flush();
     expect(s.writes).toHaveLength(1);
-    expect(s.writes[0]!.msg.fromUnit).toBe(7);
-    expect(clocks(s.writes[0]!.msg)).toEqual([1, 2]);
-    expect(s.writes[0]!.msg.sentMonoNs).toBeGreaterThanOrEqual(before);
-    expect(s.writes[0]!.msg.sentMonoNs).toBeLessThanOrEqual(monotonicNs());
+    const m = s.writes[0]!.msg;
+    expect(m.fromUnit).toBe(7);
+    expect(clocks(m)).toEqual([1, 2, 3]);
+    expect(m.sentMonoNs).toBeGreaterThanOrEqual(before);
+    expect(m.sentMonoNs).toBeLessThanOrEqual(monotonicNs());
+    expect(l.coalesced).toBe(1);
   });
 
-  test('while a message is in flight, later placements wait and then go as ONE message, in order, stamped with the oldest', () => {
+  test('while a message is in flight, placements wait; its completion asks for a flush, which sends them as one message', () => {
     const s = new FakeStream();
     const written: number[] = [];
-    const lane = new PushLane(s, 1, (since) => written.push(since));
-    lane.push([f(1)]);
+    const { l, scheduled } = lane(s, (since) => written.push(since));
+    l.push([f(1)]);
+    l.flush();
     const t0 = monotonicNs();
-    lane.push([f(2)]);
-    lane.push([f(3), f(4)]);
-    lane.push([f(5)]);
+    l.push([f(2)]);
+    l.push([f(3), f(4)]);
+    expect(scheduled.n).toBe(1); // nothing asked while in flight
+    l.flush(); // a flush while in flight writes nothing
     expect(s.writes).toHaveLength(1);
-    expect(lane.waiting).toBe(4);
+    expect(l.waiting).toBe(3);
     s.complete();
-    expect(s.writes).toHaveLength(2);
-    expect(clocks(s.writes[1]!.msg)).toEqual([2, 3, 4, 5]);
-    expect(s.writes[1]!.msg.sentMonoNs).toBeGreaterThanOrEqual(t0);
-    expect(s.writes[1]!.msg.sentMonoNs).toBeLessThan(monotonicNs());
-    expect(lane.messages).toBe(2);
-    expect(lane.coalesced).toBe(2);
     expect(written).toEqual([s.writes[0]!.msg.sentMonoNs]);
+    expect(scheduled.n).toBe(2);
+    l.flush();
+    expect(clocks(s.writes[1]!.msg)).toEqual([2, 3, 4]);
+    expect(s.writes[1]!.msg.sentMonoNs).toBeGreaterThanOrEqual(t0);
+    expect(l.messages).toBe(2);
     s.complete();
     expect(written).toHaveLength(2);
-    // Idle again: the next placement is written at once.
-    lane.push([f(6)]);
-    expect(s.writes).toHaveLength(3);
+    expect(scheduled.n).toBe(2); // nothing pending: no flush asked
   });
 
   test('a pending batch that reaches the cap is written at once; the rest waits for both writes', () => {
     const s = new FakeStream();
-    const lane = new PushLane(s, 1, null, 3);
-    lane.push([f(1)]);
-    lane.push([f(2), f(3)]);
-    lane.push([f(4)]); // pending 3 = cap
+    const { l } = lane(s, null, 3);
+    l.push([f(1)]);
+    l.flush();
+    l.push([f(2), f(3)]);
+    l.push([f(4)]); // pending 3 = cap
     expect(s.writes.map((w) => clocks(w.msg))).toEqual([[1], [2, 3, 4]]);
-    lane.push([f(5)]);
+    l.push([f(5)]);
     s.complete();
+    l.flush();
     expect(s.writes).toHaveLength(2); // one write still in flight
     s.complete();
+    l.flush();
     expect(s.writes.map((w) => clocks(w.msg))).toEqual([[1], [2, 3, 4], [5]]);
   });
 
   test('end writes what is pending, then ends the stream', () => {
     const s = new FakeStream();
-    const lane = new PushLane(s, 1);
-    lane.push([f(1)]);
-    lane.push([f(2)]);
-    lane.end();
+    const { l } = lane(s);
+    l.push([f(1)]);
+    l.flush();
+    l.push([f(2)]);
+    l.end();
     expect(s.writes.map((w) => clocks(w.msg))).toEqual([[1], [2]]);
     expect(s.ended).toBe(true);
   });
