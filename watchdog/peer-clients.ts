@@ -92,9 +92,9 @@ export class PeerClients {
   }
 
   /**
-   * Push over the target's PushStream (opened on first use, reopened after a failure): written
-   * later in this loop turn with every other flow placed for it, or after the message in flight
-   * (push-lane.ts). Resolves at once: the receiver applies or ignores each flow by clock, and answers only at the end.
+   * Push over the target's PushStream (opened on first use, reopened after a failure): written at
+   * once on an idle lane, else later in this loop turn with every other flow placed for it, or
+   * after the message in flight (push-lane.ts). Resolves at once: the receiver applies or ignores each flow by clock, and answers only at the end.
    */
   pushStreamed(unit: number, flows: FlowStateMsg[]): Promise<PushReplyMsg> {
     let lane = this.pushStreams.get(unit);

@@ -1,4 +1,4 @@
-/** PushLane: one message per loop turn at most, and at most one in flight; what is placed meanwhile goes as one message. */
+/** PushLane: an idle lane writes at once; otherwise one message per loop turn, one in flight, carrying everything placed meanwhile. */
 import { PushLane, type PushWritable } from '../../../watchdog/push-lane';
 import type { FlowStateMsg, PushRequestMsg } from '../../../proto/load';
 import { monotonicNs } from '../../../proto/frames/timing-v1';
@@ -23,21 +23,24 @@ function lane(s: FakeStream, onWritten: ((since: number) => void) | null = null,
 }
 
 describe('PushLane', () => {
-  test('placements of one turn go as ONE message at the flush, in order, from this unit, stamped with the first placement', () => {
+  test('an idle lane writes a placement at once, stamped, from this unit; later ones of the turn go as ONE message at the flush', () => {
     const s = new FakeStream();
     const { l, scheduled } = lane(s);
     const before = monotonicNs();
-    l.push([f(1), f(2)]);
-    l.push([f(3)]);
-    expect(scheduled.n).toBe(1); // one flush asked for, however many placements
-    expect(s.writes).toHaveLength(0);
-    l.flush();
+    l.push([f(1)]);
     expect(s.writes).toHaveLength(1);
     const m = s.writes[0]!.msg;
     expect(m.fromUnit).toBe(7);
-    expect(clocks(m)).toEqual([1, 2, 3]);
+    expect(clocks(m)).toEqual([1]);
     expect(m.sentMonoNs).toBeGreaterThanOrEqual(before);
     expect(m.sentMonoNs).toBeLessThanOrEqual(monotonicNs());
+    s.complete(); // even with the write done, a second message this turn waits for the flush
+    l.push([f(2), f(3)]);
+    l.push([f(4)]);
+    expect(s.writes).toHaveLength(1);
+    expect(scheduled.n).toBeGreaterThanOrEqual(1);
+    l.flush();
+    expect(s.writes.map((w) => clocks(w.msg))).toEqual([[1], [2, 3, 4]]);
     expect(l.coalesced).toBe(1);
   });
 
@@ -46,31 +49,33 @@ describe('PushLane', () => {
     const written: number[] = [];
     const { l, scheduled } = lane(s, (since) => written.push(since));
     l.push([f(1)]);
-    l.flush();
+    l.flush(); // next turn: nothing pending
     const t0 = monotonicNs();
     l.push([f(2)]);
     l.push([f(3), f(4)]);
-    expect(scheduled.n).toBe(1); // nothing asked while in flight
+    const asked = scheduled.n;
     l.flush(); // a flush while in flight writes nothing
     expect(s.writes).toHaveLength(1);
     expect(l.waiting).toBe(3);
     s.complete();
     expect(written).toEqual([s.writes[0]!.msg.sentMonoNs]);
-    expect(scheduled.n).toBe(2);
+    expect(scheduled.n).toBe(asked + 1);
     l.flush();
     expect(clocks(s.writes[1]!.msg)).toEqual([2, 3, 4]);
     expect(s.writes[1]!.msg.sentMonoNs).toBeGreaterThanOrEqual(t0);
     expect(l.messages).toBe(2);
     s.complete();
     expect(written).toHaveLength(2);
-    expect(scheduled.n).toBe(2); // nothing pending: no flush asked
+    // A new turn on an idle lane: written at once again.
+    l.flush();
+    l.push([f(5)]);
+    expect(s.writes).toHaveLength(3);
   });
 
   test('a pending batch that reaches the cap is written at once; the rest waits for both writes', () => {
     const s = new FakeStream();
     const { l } = lane(s, null, 3);
     l.push([f(1)]);
-    l.flush();
     l.push([f(2), f(3)]);
     l.push([f(4)]); // pending 3 = cap
     expect(s.writes.map((w) => clocks(w.msg))).toEqual([[1], [2, 3, 4]]);
@@ -87,7 +92,6 @@ describe('PushLane', () => {
     const s = new FakeStream();
     const { l } = lane(s);
     l.push([f(1)]);
-    l.flush();
     l.push([f(2)]);
     l.end();
     expect(s.writes.map((w) => clocks(w.msg))).toEqual([[1], [2]]);
