@@ -44,7 +44,7 @@ export function statePeerService(): { service: grpc.ServiceDefinition; Client: g
 /** TS shapes of the messages as the loader presents them (camelCase, numbers, Buffers). */
 export interface FlowKeyMsg { proto: number; srcIp: number; srcPort: number; dstIp: number; dstPort: number }
 export interface FlowStateMsg { key: FlowKeyMsg | null; clock: number; present: boolean; value: Buffer }
-export interface PushRequestMsg { fromUnit: number; flows: FlowStateMsg[] }
+export interface PushRequestMsg { fromUnit: number; flows: FlowStateMsg[]; sentMonoNs?: number }
 export interface PushReplyMsg { applied: number; stale: number; rejected: number }
 export interface PullItemMsg { key: FlowKeyMsg | null; minClock: number }
 export interface PullRequestMsg { fromUnit: number; flows: PullItemMsg[]; requestId?: number }

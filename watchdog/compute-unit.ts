@@ -35,6 +35,7 @@ import { bindServer, createPeerServer } from './peer-server';
 import type { StateBackend } from './state/backend';
 import { createStateBackend } from './state/create-backend';
 import { StatePeerService } from './state/peer-service';
+import { PushTiming } from './state/push-timing';
 import { UNIT_ID_FROM_GATEWAY, type WatchdogConfig } from './config';
 import { announceReady } from './ready';
 import { UnitLoggerLink } from './logger/unit-logger-link';
@@ -58,6 +59,8 @@ export class ComputeUnit<C, S> {
   /** Where flow state lives between flowlets (SNF_STATE): peers or the external store. */
   backend!: StateBackend<S>;
   private service!: StatePeerService<C, S>;
+  /** Where proactive pushes spend their time, sent and received (STATS; issue 12). */
+  private readonly pushTiming = new PushTiming();
   private readonly reader = new PacketBatchReader();
   private readonly targets = new Uint16Array(255);
   private readonly egress = new EgressBatchV2Writer(EGRESS_BYTES);
@@ -114,7 +117,7 @@ export class ComputeUnit<C, S> {
     this.peers = new PeerClients(cfg.unitId, cfg.token, cfg.peerDeadlineMs, (unit, err) => {
       this.proc.counters.pushErrors++;
       log.warn({ unit, err: String(err) }, 'push stream failed');
-    });
+    }, this.pushTiming.written);
     for (const [unit, addr] of Object.entries(cfg.peers)) this.peers.setAddress(Number(unit), addr);
     const created = performance.now();
     this.proc = new PacketProcessor(nf, this.nfConfig, {
@@ -141,7 +144,7 @@ export class ComputeUnit<C, S> {
     const afterArrival = (): void => this.afterWork(nowNs());
     this.backend = createStateBackend(cfg.stateStore, {
       proc: this.proc, peers: this.peers, log, nowNs, afterAsync: afterArrival,
-      nf: nf.name, redisUrl: cfg.redisUrl, stateNamespace: cfg.stateNamespace, evictMs: cfg.evictMs,
+      nf: nf.name, redisUrl: cfg.redisUrl, stateNamespace: cfg.stateNamespace, evictMs: cfg.evictMs, pushTiming: this.pushTiming,
     });
     // Only a backend that observes deltas gets the port (none today): no call per packet otherwise.
     if (this.backend.delta) this.proc.ports.delta = this.backend.delta;
@@ -158,7 +161,7 @@ export class ComputeUnit<C, S> {
         }
       };
     }
-    this.service = new StatePeerService(this.proc, nowNs, cfg.pullWaitMs, afterArrival, cfg.idlePushUs * 1e3);
+    this.service = new StatePeerService(this.proc, nowNs, cfg.pullWaitMs, afterArrival, cfg.idlePushUs * 1e3, this.pushTiming);
   }
 
   /**
@@ -284,7 +287,7 @@ export class ComputeUnit<C, S> {
     if (type === FrameType.STATS_REQUEST) {
       // After pending egress, so the counters cover every packet the gateway has seen back.
       this.flushEgress();
-      const c = this.proc.counters as unknown as Record<string, number>;
+      const c = { ...(this.proc.counters as unknown as Record<string, number>), ...this.pushTiming.statsFields() };
       const withTiming = this.meter?.running ? { ...c, ...processStatsFields(this.meter.read()) } : c;
       conn.socket.write(encodeStats(this.logger === null ? withTiming : { ...withTiming, logRestoredFlows: this.logger.counters.restoredFlows }));
       return;

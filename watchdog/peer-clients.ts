@@ -3,22 +3,41 @@
  * `--peers`, or the gateway's PEERS frame). Every call carries the cluster token.
  */
 import * as grpc from '@grpc/grpc-js';
+import { monotonicNs } from '../proto/frames/timing-v1';
+import { PushLane, type PushWritable } from './push-lane';
 import { statePeerService, type FlowStateMsg, type PullItemMsg, type PullReplyMsg, type PushReplyMsg } from '../proto/load';
 
 export class PeerClients {
   private readonly addresses = new Map<number, string>();
   private readonly clients = new Map<number, grpc.Client>();
-  /** One open PushStream per target (see snf.proto: ~8× cheaper per push than a unary call). */
-  private readonly pushStreams = new Map<number, grpc.ClientWritableStream<unknown>>();
+  /**
+   * One open PushStream per target (see snf.proto: ~8× cheaper per push than a unary call), with
+   * at most one message per loop turn and one in flight on it (push-lane.ts: what is placed
+   * meanwhile goes as one message).
+   */
+  private readonly pushStreams = new Map<number, PushLane>();
   private readonly md = new grpc.Metadata();
   /** One open PullStream per peer, with its requests awaiting answers by request id. */
   private readonly pullStreams = new Map<number, PullStreamState>();
   private pullSeq = 0;
+  private flushScheduled = false;
+  /** Once per loop turn at most: every lane writes what was placed this turn (push-lane.ts). */
+  private readonly flushLanes = (): void => {
+    this.flushScheduled = false;
+    for (const lane of this.pushStreams.values()) lane.flush();
+  };
+  private readonly scheduleFlush = (): void => {
+    if (this.flushScheduled) return;
+    this.flushScheduled = true;
+    setImmediate(this.flushLanes);
+  };
 
   constructor(
     readonly selfId: number, token: string, readonly deadlineMs = 2000,
     /** A push stream failed (the pushes written on it may be lost; later pushes open a new one). */
     private readonly onPushError?: (unit: number, err: Error) => void,
+    /** A PushStream message finished its write (push-lane.ts `onWritten`; state/push-timing.ts). */
+    private readonly onPushWritten: ((sinceMonoNs: number) => void) | null = null,
   ) {
     this.md.set('authorization', `Bearer ${token}`);
   }
@@ -73,24 +92,25 @@ export class PeerClients {
   }
 
   /**
-   * Push over the target's PushStream (opened on first use, reopened after a failure). Resolves
-   * once written: the receiver applies or ignores each flow by clock, and answers only at the end.
+   * Push over the target's PushStream (opened on first use, reopened after a failure): written at
+   * once on an idle lane, else later in this loop turn with every other flow placed for it, or
+   * after the message in flight (push-lane.ts). Resolves at once: the receiver applies or ignores each flow by clock, and answers only at the end.
    */
   pushStreamed(unit: number, flows: FlowStateMsg[]): Promise<PushReplyMsg> {
-    let s = this.pushStreams.get(unit);
-    if (s === undefined) {
+    let lane = this.pushStreams.get(unit);
+    if (lane === undefined) {
       try {
-        const opened: grpc.ClientWritableStream<unknown> = this.client(unit).PushStream(this.md, (err: Error | null) => {
+        const opened = new PushLane(this.client(unit).PushStream(this.md, (err: Error | null) => {
           if (this.pushStreams.get(unit) === opened) this.pushStreams.delete(unit);
           if (err && (err as { code?: number }).code !== grpc.status.CANCELLED) this.onPushError?.(unit, err);
-        });
-        s = opened;
+        }) as PushWritable, this.selfId, this.scheduleFlush, this.onPushWritten);
+        lane = opened;
       } catch (err) {
         return Promise.reject(err);
       }
-      this.pushStreams.set(unit, s);
+      this.pushStreams.set(unit, lane);
     }
-    s.write({ fromUnit: this.selfId, flows });
+    lane.push(flows);
     return Promise.resolve({ applied: flows.length, stale: 0, rejected: 0 });
   }
 
@@ -98,7 +118,7 @@ export class PeerClients {
   push(unit: number, flows: FlowStateMsg[]): Promise<PushReplyMsg> {
     return new Promise((resolve, reject) => {
       try {
-        this.client(unit).Push({ fromUnit: this.selfId, flows }, this.md, { deadline: Date.now() + this.deadlineMs },
+        this.client(unit).Push({ fromUnit: this.selfId, flows, sentMonoNs: monotonicNs() }, this.md, { deadline: Date.now() + this.deadlineMs },
           (err: Error | null, r: PushReplyMsg) => (err ? reject(err) : resolve(r)));
       } catch (err) {
         reject(err);

@@ -24,6 +24,26 @@ export interface MovedDiagnosis {
   pullAsk: { behind: number; notTarget: number; pushSent: number; idleShort: number; idleShortGatewayIdle: number; notSwept: number };
   /** Flows pushed on the gateway's clock before they were idle T/2 on the unit's (SNF_IDLE_GATEWAY_CLOCK=1). */
   pushedByGatewayClock: number;
+  /**
+   * Where proactive pushes spent their time (watchdog/state/push-timing.ts), µs: flows' idle time
+   * when their push was placed (gateway's clock; ≈ T/2 by design), the sender's share of the flight
+   * (placed → its message handed to the socket), the pushes' flight (placed → applied
+   * at the receiver; one host's clock), and the flight of those that released a held flowlet.
+   * Percentiles are per unit: each figure is the largest over the units.
+   */
+  pushPath: { idleAtSendUs: Pct; writeUs: Pct; flightUs: Pct; flightLateUs: Pct; flightMessages: number; unstamped: number };
+}
+
+export interface Pct { p50: number; p99: number; max: number }
+
+function worst(perUnit: Record<string, UnitStats>, p50: keyof UnitStats, p99: keyof UnitStats, max: keyof UnitStats): Pct {
+  const out = { p50: 0, p99: 0, max: 0 };
+  for (const s of Object.values(perUnit)) {
+    out.p50 = Math.max(out.p50, s[p50] ?? 0);
+    out.p99 = Math.max(out.p99, s[p99] ?? 0);
+    out.max = Math.max(out.max, s[max] ?? 0);
+  }
+  return out;
 }
 
 export function movedDiagnosis(ctl: ControllerCounters, total: UnitStats, perUnit: Record<string, UnitStats>): MovedDiagnosis {
@@ -40,5 +60,12 @@ export function movedDiagnosis(ctl: ControllerCounters, total: UnitStats, perUni
       idleShort: n('pullAskIdleShort'), idleShortGatewayIdle: n('pullAskIdleShortGw'), notSwept: n('pullAskNotSwept'),
     },
     pushedByGatewayClock: n('pushedByGatewayClock'),
+    pushPath: {
+      idleAtSendUs: worst(perUnit, 'pushIdleP50Us', 'pushIdleP99Us', 'pushIdleMaxUs'),
+      writeUs: worst(perUnit, 'pushWriteP50Us', 'pushWriteP99Us', 'pushWriteMaxUs'),
+      flightUs: worst(perUnit, 'pushFlightP50Us', 'pushFlightP99Us', 'pushFlightMaxUs'),
+      flightLateUs: worst(perUnit, 'pushFlightLateP50Us', 'pushFlightLateP99Us', 'pushFlightLateMaxUs'),
+      flightMessages: n('pushFlightCount'), unstamped: n('pushFlightUnstamped'),
+    },
   };
 }

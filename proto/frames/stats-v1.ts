@@ -29,6 +29,14 @@ export const STATS_FIELDS_V1 = [
   // Appended for issue 12 (why moved flowlets were not seamless; watchdog/runtime/counters.ts).
   'pushedByGatewayClock', 'pushLateUsSum', 'pushLateMaxUs', 'pushTooOld', 'pullAskNotTarget', 'pullAskBehind',
   'pullAskPushSent', 'pullAskIdleShort', 'pullAskIdleShortGw', 'pullAskNotSwept',
+  // Appended for issue 12 (where a proactive push's time goes; watchdog/state/push-timing.ts), µs,
+  // per unit (not summable: percentiles): idle at send (sender), flight (receiver), flight of the
+  // pushes that released a held flowlet, and messages without a usable send stamp.
+  'pushIdleP50Us', 'pushIdleP99Us', 'pushIdleMaxUs', 'pushIdleCount',
+  'pushFlightP50Us', 'pushFlightP99Us', 'pushFlightMaxUs', 'pushFlightCount',
+  'pushFlightLateP50Us', 'pushFlightLateP99Us', 'pushFlightLateMaxUs', 'pushFlightUnstamped',
+  // Sender: placed → the push message's write completed (watchdog/push-lane.ts), µs, per unit.
+  'pushWriteP50Us', 'pushWriteP99Us', 'pushWriteMaxUs',
 ] as const;
 export type StatsField = (typeof STATS_FIELDS_V1)[number];
 export type UnitStats = Partial<Record<StatsField, number>>;

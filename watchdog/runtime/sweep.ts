@@ -28,10 +28,10 @@ export interface SweepOptions {
 }
 
 /**
- * Offered a flow idle ≥ T/2 that changed since its last push; true = placed (the flow counts as
+ * Offered a flow idle ≥ T/2 that changed since its last push (at `nowNs`, the sweep's time); true = placed (the flow counts as
  * pushed at its clock), false = nowhere to put it (e.g. no targets, or its value did not encode).
  */
-export type IdleSink<S> = (e: FlowEntry<S>) => boolean;
+export type IdleSink<S> = (e: FlowEntry<S>, nowNs: number) => boolean;
 
 export function sweep<C, S>(proc: PacketProcessor<C, S>, nowNs: number, opts: SweepOptions, onIdle: IdleSink<S>): void {
   const store = proc.store;
@@ -42,7 +42,7 @@ export function sweep<C, S>(proc: PacketProcessor<C, S>, nowNs: number, opts: Sw
   for (let e = store.active.head; e !== null && nowNs - e.lastSeenNs >= floor; e = store.active.head) {
     const byUnit = nowNs - e.lastSeenNs >= T2;
     if (!byUnit && gwNow - e.lastTsNs < T2) break;
-    if (e.clock > e.pushedClock && onIdle(e)) {
+    if (e.clock > e.pushedClock && onIdle(e, nowNs)) {
       e.pushedClock = e.clock;
       if (!byUnit) proc.counters.pushedByGatewayClock++;
     }

@@ -24,7 +24,7 @@ export interface StateBackend<S> {
   /** ProcessorPorts.requestPull: queue a fetch of `e` at clock ≥ `minClock` (sent by `flush`). */
   requestFetch(unit: number, e: FlowEntry<S>, minClock: number): void;
   /** The sweep's IdleSink: place a flow idle ≥ T/2 that changed since its last push (true = placed). */
-  readonly placeIdle: (e: FlowEntry<S>) => boolean;
+  readonly placeIdle: (e: FlowEntry<S>, nowNs: number) => boolean;
   /** Send what this batch queued: the sweep's pushes/writes, then the fetches. Never throws. */
   flush(): void;
   /** Retirement (SIGTERM): hand every flow on; resolves once each hand-off was answered or failed. */

@@ -8,6 +8,7 @@ import type { StateBackend } from './backend';
 import { ExternalStateBackend } from './external-backend';
 import { ExternalStateStore } from './external-store';
 import { PeerStateBackend, type PeerTransport } from './peer-backend';
+import type { PushTiming } from './push-timing';
 
 export type StateBackendKind = 'peer' | 'external';
 
@@ -22,13 +23,15 @@ export interface BackendDeps<C, S> {
   redisUrl: string;
   stateNamespace: string;
   evictMs: number;
+  /** Where the peer backend's pushes spend their time (STATS). */
+  pushTiming?: PushTiming;
 }
 
 /** The backend for `SNF_STATE`. */
 export function createStateBackend<C, S>(kind: StateBackendKind, d: BackendDeps<C, S>): StateBackend<S> {
   switch (kind) {
     case 'peer':
-      return new PeerStateBackend(d.proc, d.peers, d.log, d.nowNs, d.afterAsync);
+      return new PeerStateBackend(d.proc, d.peers, d.log, d.nowNs, d.afterAsync, d.pushTiming ?? null);
     case 'external':
       return new ExternalStateBackend(
         d.proc, new ExternalStateStore(d.redisUrl, d.stateNamespace, d.nf, d.evictMs, d.proc.counters), d.log, d.nowNs, d.afterAsync,

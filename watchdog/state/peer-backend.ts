@@ -14,6 +14,7 @@ import type { PacketProcessor } from '../runtime/packet-processor';
 import { forEachFlow } from '../runtime/sweep';
 import type { StateBackend } from './backend';
 import { entryMsg, FetchBatch, StateApplier } from './messages';
+import type { PushTiming } from './push-timing';
 
 /** The StatePeer calls this backend makes (PeerClients; fakes in tests). */
 export interface PeerTransport {
@@ -51,6 +52,8 @@ export class PeerStateBackend<C, S> implements StateBackend<S> {
     private readonly log: Logger,
     private readonly nowNs: () => number,
     private readonly afterAsync: () => void,
+    /** Idle-at-send of the sweep's pushes (state/push-timing.ts). */
+    private readonly timing: PushTiming | null = null,
   ) {
     this.app = new StateApplier(proc);
     this.self = proc.opts.unitId;
@@ -71,10 +74,11 @@ export class PeerStateBackend<C, S> implements StateBackend<S> {
     b.add(e, minClock);
   }
 
-  readonly placeIdle = (e: FlowEntry<S>): boolean => {
+  readonly placeIdle = (e: FlowEntry<S>, nowNs: number): boolean => {
     if (e.targetCount === 0) return false;
     const msg = entryMsg(this.proc, e);
     if (msg === null) return false;
+    this.timing?.placed(this.proc, e, nowNs);
     for (let i = 0; i < e.targetCount; i++) {
       const t = e.targets[i]!;
       if (t !== this.self) this.addTo(t, msg);

@@ -17,6 +17,7 @@ import type { PullReplyMsg, PullRequestMsg, PushReplyMsg, PushRequestMsg } from 
 import type { PacketProcessor } from '../runtime/packet-processor';
 import { EMPTY, flowStateMsg, StateApplier } from './messages';
 import { PullWaiters } from './pull-waiters';
+import type { PushTiming } from './push-timing';
 import { classifyPullAsk } from './pull-diagnosis';
 
 export class StatePeerService<C, S> {
@@ -31,6 +32,8 @@ export class StatePeerService<C, S> {
     private readonly afterArrival: () => void,
     /** T/2 (ns), for counting why a flow was pulled (state/pull-diagnosis.ts). */
     private readonly idlePushNs = 0,
+    /** Push flights (state/push-timing.ts); none in tests that do not look. */
+    private readonly timing: PushTiming | null = null,
   ) {
     this.app = new StateApplier(proc);
     this.pulls = new PullWaiters((k) => this.app.lookup(k)?.clock, pullWaitMs, (req, whatever) => this.answer(req, whatever));
@@ -42,8 +45,12 @@ export class StatePeerService<C, S> {
     c.pushesReceived++;
     const now = this.nowNs();
     const reply = { applied: 0, stale: 0, rejected: 0 };
+    const t = this.timing;
+    const flightNs = t === null ? -1 : t.arrived(req.sentMonoNs);
     for (const f of req.flows) {
+      const released = c.releasedByPush;
       const r = this.app.apply(f, now, false);
+      if (t !== null && c.releasedByPush !== released) t.late(flightNs);
       if (r === 0) (reply.applied++, c.pushFlowsApplied++);
       else if (r === 1) (reply.stale++, c.pushFlowsStale++);
       else (reply.rejected++, c.pushFlowsRejected++);
