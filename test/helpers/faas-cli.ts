@@ -39,6 +39,9 @@ export class FaasCli {
         const raw = Buffer.concat(out);
         done({ code: code ?? -1, stdout: raw.toString('utf8'), stderr: err, raw });
       });
+      // A command that exits without reading stdin makes this write fail with EPIPE: its exit code
+      // and output say how it went, not the pipe.
+      p.stdin.on('error', () => undefined);
       p.stdin.end(stdin ?? '');
     });
   }

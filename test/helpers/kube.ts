@@ -42,7 +42,10 @@ export async function tool(k: KubeEnv, bin: 'helm' | 'kubectl', args: string[], 
       if (err) reject(new Error(`${bin} ${args.join(' ')}: ${stderr || String(err)}`));
       else resolve(stdout);
     });
-    if (input !== undefined) child.stdin!.end(input);
+    if (input !== undefined) {
+      child.stdin!.on('error', () => undefined); // EPIPE if the tool exits first: its exit status decides
+      child.stdin!.end(input);
+    }
   });
 }
 
