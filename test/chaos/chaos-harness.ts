@@ -77,6 +77,8 @@ export async function runChaos(o: ChaosOptions): Promise<ChaosRun> {
   g.controller = {
     timeoutNs: 1e6, sizeThresholdBytes: 4500, alpha: 0, unitCapacityBps: 6e6, initialDemandBps: 1e6, idleRetireNs: 1e12,
     backlogBudgetNs: 0, sizeForkStays: false, pendingStaysWhenFull: false,
+    // No warm standby: every kill hits a unit that holds flows (a standby holds none).
+    standbyUnits: 0,
   };
   // Hold timeout 60 s: a liveness bound. Held packets wait for a dead unit's successor, and on this
   // contended 2-core box starting a node process takes 1–15 s (measured); stateLost must stay 0.

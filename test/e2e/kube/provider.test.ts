@@ -135,7 +135,8 @@ suite('snf up --provider kubernetes with the real faas-cli', () => {
     const s = await fetch(`${up!.url}/system/scale-function/nat`, { method: 'POST', headers: { authorization: up!.auth }, body: JSON.stringify({ serviceName: 'nat', replicas: 3 }) });
     expect(s.status).toBe(202);
     expect((await getJson(k, ['deployment', 'nat', '-n', ns])).spec.replicas).toBe(3);
-    expect(parseDescribe((await cli.describe('nat')).stdout).fields.Replicas).toBe('3');
+    // The gateway answers from its Deployment watch, which sees the patch a moment later.
+    await waitFor(async () => parseDescribe((await cli.describe('nat')).stdout).fields.Replicas === '3', { what: 'describe shows 3 replicas' });
     // Above the max label: clamped to it.
     await fetch(`${up!.url}/system/scale-function/nat`, { method: 'POST', headers: { authorization: up!.auth }, body: JSON.stringify({ serviceName: 'nat', replicas: 9 }) });
     expect((await getJson(k, ['deployment', 'nat', '-n', ns])).spec.replicas).toBe(3);
