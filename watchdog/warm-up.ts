@@ -7,7 +7,7 @@
  *  - NF: each packet through a scratch PacketProcessor (its own flow store and flow state, so
  *    nothing stays in the unit's tables), several packets per flow so the state path (get, put,
  *    the codec's encode/decode as a push and a pull use them) runs too;
- *  - StatePeer: connections to the peers known at start are opened (`warm`).
+ *  - StatePeer: connections and PushStreams to the peers known at start are opened (`warm`).
  *
  * The NF handler: a scratch one from `nf.create` when the unit's own create was cheap
  * (< CHEAP_CREATE_MS), so no handler-level data of the synthetic flows (e.g. NAT's port pool)
