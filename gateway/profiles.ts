@@ -80,10 +80,6 @@ export const LIVE: Profile = Object.freeze({
     // A unit the gateway holds frames back from (link backpressure, gateway/units/unit-link.ts)
     // drains slower than its nominal capacity says: no new flowlet goes there while it is behind.
     avoidBehindUnits: true,
-    // A new flow is assumed to need at most a quarter of a unit until its first flowlet is
-    // measured: with small units (snf demo: 4 Mb/s against the 10 Mb/s first estimate) every new
-    // flow otherwise fit only an empty unit and promoted the standby (docs/results.md §8.0).
-    newFlowDemandCap: 0.25,
   } satisfies ControllerParams),
 });
 

@@ -46,8 +46,6 @@ export class Controller implements RebalanceHost {
   readonly flows: FlowStore;
   private readonly meters: DrainMeters;
   private readonly average: GlobalFlowletAverage;
-  /** A new flow's assumed demand at most (params.newFlowDemandCap of a unit's capacity; Infinity: no cap). */
-  private readonly newFlowDemandMaxBps: number;
   private readonly rng: Prng;
   /** Scratch: 1 for units holding the flow being assigned's state, cleared after each decision. */
   private readonly stateMark: Uint8Array;
@@ -82,7 +80,6 @@ export class Controller implements RebalanceHost {
     this.flows = new FlowStore(p.flowTableCapacity, p.k);
     this.meters = new DrainMeters(p.maxUnits, p.loadBucketNs, p.loadBuckets);
     this.average = new GlobalFlowletAverage(p.initialDemandBps);
-    this.newFlowDemandMaxBps = p.newFlowDemandCap > 0 ? p.newFlowDemandCap * p.unitCapacityBps : Infinity;
     this.rng = new Prng(p.seed);
     this.stateMark = new Uint8Array(p.maxUnits + 1);
     this.stateHolders = new Int32Array(p.k + 1);
@@ -198,7 +195,7 @@ export class Controller implements RebalanceHost {
     const d = this.decision;
     const prev = f.unit[s]!;
     const isNew = reason === RouteReason.NEW_FLOW;
-    const demand = isNew ? Math.min(this.average.valueBps, this.newFlowDemandMaxBps) : f.demandBps[s]!;
+    const demand = isNew ? this.average.valueBps : f.demandBps[s]!;
     f.demandBps[s] = demand;
 
     if (this.pinFlows && !isNew && U.isRunning(prev)) {

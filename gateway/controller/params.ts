@@ -115,13 +115,6 @@ export interface ControllerParams {
    * else fits (pendingStaysWhenFull). false: the simulator's units have no links.
    */
   readonly avoidBehindUnits: boolean;
-  /**
-   * A new flow's assumed demand (the global flowlet average) is capped at this fraction of a unit's
-   * capacity; 0 = no cap. With an average at or above a unit's capacity (small units, or
-   * initialDemandBps above them: `snf demo`'s 4 Mb/s units against 10 Mb/s) every new flow fits
-   * only an empty unit, so each one promoted a standby or started a unit. 0: the simulator (paper).
-   */
-  readonly newFlowDemandCap: number;
   /** Start a unit ahead of need when every ready unit is above this utilization (0..1]. */
   readonly scaleUpUtilization: number;
   /** Retire a unit that was routed nothing for this long (ns). The last unit is never retired. */
@@ -168,7 +161,6 @@ export const DEFAULT_PARAMS: ControllerParams = Object.freeze({
   awaitUnitUp: false,
   standbyUnits: 0,
   avoidBehindUnits: false,
-  newFlowDemandCap: 0,
   scaleUpUtilization: 0.9,
   idleRetireNs: 1e9,
   unitStartupNs: 0,
@@ -234,7 +226,6 @@ const RANGES: Record<NumericKey, [min: number, max: number, integer: boolean]> =
   seed: [0, 2 ** 32 - 1, true],
   assignScanBelow: [0, 1e9, true],
   standbyUnits: [0, 65_535, true],
-  newFlowDemandCap: [0, 1, false],
 };
 
 /** Defaults overlaid with `raw`; unknown keys and out-of-range values are ConfigErrors naming the field. */

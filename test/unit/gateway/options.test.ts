@@ -70,7 +70,7 @@ describe('profiles', () => {
   test('PAPER is the controller defaults, LIVE differs only where measured; both frozen', () => {
     expect(PAPER.controller).toBe(DEFAULT_PARAMS);
     const differ = Object.keys(LIVE.controller).filter((k) => LIVE.controller[k as keyof typeof DEFAULT_PARAMS] !== DEFAULT_PARAMS[k as keyof typeof DEFAULT_PARAMS]);
-    expect(differ.sort()).toEqual(['avoidBehindUnits', 'awaitUnitUp', 'backlogBudgetNs', 'holdRetiredIds', 'idleRetireNs', 'newFlowDemandCap', 'pendingStaysWhenFull', 'sizeForkStays', 'standbyUnits', 'startOneAtATime', 'timeoutNs']);
+    expect(differ.sort()).toEqual(['avoidBehindUnits', 'awaitUnitUp', 'backlogBudgetNs', 'holdRetiredIds', 'idleRetireNs', 'pendingStaysWhenFull', 'sizeForkStays', 'standbyUnits', 'startOneAtATime', 'timeoutNs']);
     for (const p of [PAPER, LIVE]) expect(Object.isFrozen(p) && Object.isFrozen(p.controller)).toBe(true);
   });
   test('unitSettings derives T/2 and expiry + margin', () => {
