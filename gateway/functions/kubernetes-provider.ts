@@ -15,7 +15,6 @@
  * invokable; a start that fails (no ready endpoint in time) is logged and tried again.
  */
 import { SnfError } from '../../sdk/errors';
-import type { Gateway } from '../gateway';
 import { resolveRouting, unitEnvFor } from '../options';
 import { kubeErrorText, ListWatch } from '../units/kubernetes/list-watch';
 import { validateDeployment, type FunctionSpec, type SpecContext } from '../api/function-spec';
@@ -24,29 +23,13 @@ import { functionGatewayOptions } from './function-gateway';
 import { statusOf, type KubeFunctionsApi } from './kube-functions-api';
 import { deploymentFor, deploymentOf, FUNCTION_LABEL, MANAGED_BY, secretFor, serviceFor, tokenSecret } from './kube-objects';
 import { SliceGateway } from './slice-gateway';
-import { SliceFunctions } from './slice-functions';
+import { SliceFunctions, sliceSettings, type SliceProviderOptions } from './slice-functions';
 import type { FunctionInfo, FunctionProvider } from './provider';
 
 type Obj = Record<string, any>;
 
-export interface KubeProviderOptions {
+export interface KubeProviderOptions extends SliceProviderOptions {
   api: KubeFunctionsApi;
-  /** Functions namespace in the cluster (default `openfaas-fn`). */
-  namespace: string;
-  /** Cluster token: the function gateways' and, through Secret snf-cluster-token, the unit pods'. */
-  token: string;
-  /** Address the functions' packet ingress binds to. */
-  host: string;
-  knownNfs: readonly string[];
-  defaultNf?: string;
-  alerts?: string;
-  /** How long a function's gateway waits for its first units' endpoints (default 60 s). */
-  startTimeoutMs?: number;
-  /** Between gateway start attempts and API retries (default 1 s … 10 s). */
-  backoffMs?: { min: number; max: number };
-  log?: (line: string) => void;
-  /** A function's gateway came up (metrics watch it). */
-  onGateway?: (name: string, gw: Gateway) => void;
 }
 
 interface Fn {
@@ -173,14 +156,7 @@ export class KubernetesFunctionProvider extends SliceFunctions<Fn> implements Fu
 
   private add(spec: FunctionSpec, dep: Obj, createdAt: string): Fn {
     const minUnits = Math.max(1, (dep.spec?.replicas as number | undefined) ?? spec.minUnits);
-    const run = new SliceGateway(spec, {
-      api: this.o.api.units, namespace: this.o.namespace, token: this.o.token, host: this.o.host,
-      ...(this.o.alerts !== undefined ? { alerts: this.o.alerts } : {}),
-      ...(this.o.startTimeoutMs !== undefined ? { startTimeoutMs: this.o.startTimeoutMs } : {}),
-      ...(this.o.backoffMs !== undefined ? { backoffMs: this.o.backoffMs } : {}),
-      ...(this.o.log !== undefined ? { log: this.o.log } : {}),
-      ...(this.o.onGateway !== undefined ? { onGateway: this.o.onGateway } : {}),
-    }, minUnits);
+    const run = new SliceGateway(spec, { ...sliceSettings(this.o), api: this.o.api.units }, minUnits);
     const f: Fn = { spec, createdAt, dep, invocations: 0, run };
     this.fns.set(spec.name, f);
     run.start();

@@ -9,30 +9,20 @@
  * labels. A proxied update or removal of the function drops its gateway (the next invocation
  * looks it up again).
  */
-import type { Gateway } from '../gateway';
 import type { KubeApi } from '../units/kubernetes/kube-api';
 import { REPORTED_KEYS, validateDeployment, type FunctionSpec, type SpecContext } from '../api/function-spec';
 import type { Credentials } from '../api/auth';
 import type { FunctionStatus } from '../api/types';
 import type { FunctionInfo, FunctionProvider } from './provider';
 import { SliceGateway } from './slice-gateway';
-import { SliceFunctions } from './slice-functions';
+import { SliceFunctions, sliceSettings, type SliceProviderOptions } from './slice-functions';
 
-export interface ProxyProviderOptions {
+export interface ProxyProviderOptions extends SliceProviderOptions {
   /** The provider's base URL (`functions_provider_url`, e.g. http://127.0.0.1:8081/). */
   url: string;
   /** Basic auth sent to the provider (the gateway's own credentials, as the stock gateway does). */
   creds: Credentials;
   api: KubeApi;
-  namespace: string;
-  token: string;
-  host: string;
-  knownNfs: readonly string[];
-  defaultNf?: string;
-  alerts?: string;
-  startTimeoutMs?: number;
-  log?: (line: string) => void;
-  onGateway?: (name: string, gw: Gateway) => void;
 }
 
 interface Known {
@@ -98,12 +88,7 @@ export class ProxyFunctionProvider extends SliceFunctions<Known> implements Func
       return false;
     }
     const run = new SliceGateway(spec, {
-      api: this.o.api, namespace: this.o.namespace, token: this.o.token, host: this.o.host,
-      ...(this.o.alerts !== undefined ? { alerts: this.o.alerts } : {}),
-      ...(this.o.startTimeoutMs !== undefined ? { startTimeoutMs: this.o.startTimeoutMs } : {}),
-      ...(this.o.log !== undefined ? { log: this.o.log } : {}),
-      ...(this.o.onGateway !== undefined ? { onGateway: this.o.onGateway } : {}),
-      setReplicas: (fn, n) => this.setReplicas(fn, n),
+      ...sliceSettings(this.o), api: this.o.api, setReplicas: (fn, n) => this.setReplicas(fn, n),
     }, Math.max(spec.minUnits, status.replicas ?? 0));
     this.fns.set(name, { run, createdAt: status.createdAt ?? new Date().toISOString(), invocations: 0 });
     run.start();

@@ -7,7 +7,25 @@ import type { InvokeResult } from '../egress/invoke-sink';
 import type { Gateway } from '../gateway';
 import type { LogLine } from '../api/types';
 import type { FunctionInfo, LogQuery } from './provider';
-import type { SliceGateway } from './slice-gateway';
+import type { SliceGateway, SliceGatewaySettings } from './slice-gateway';
+
+/** What a slice provider's options share: the settings every function's SliceGateway gets, and the NFs. */
+export interface SliceProviderOptions extends Omit<SliceGatewaySettings, 'api' | 'setReplicas'> {
+  knownNfs: readonly string[];
+  defaultNf?: string;
+}
+
+/** The SliceGateway settings a provider's options carry (unset ones left out). */
+export function sliceSettings(o: SliceProviderOptions): Omit<SliceGatewaySettings, 'api' | 'setReplicas'> {
+  return {
+    namespace: o.namespace, token: o.token, host: o.host,
+    ...(o.alerts !== undefined ? { alerts: o.alerts } : {}),
+    ...(o.startTimeoutMs !== undefined ? { startTimeoutMs: o.startTimeoutMs } : {}),
+    ...(o.backoffMs !== undefined ? { backoffMs: o.backoffMs } : {}),
+    ...(o.log !== undefined ? { log: o.log } : {}),
+    ...(o.onGateway !== undefined ? { onGateway: o.onGateway } : {}),
+  };
+}
 
 export interface SliceFunction {
   run: SliceGateway;

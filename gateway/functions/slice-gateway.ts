@@ -15,15 +15,19 @@ import { LogRing } from './log-ring';
 
 export interface SliceGatewaySettings {
   api: KubeApi;
+  /** Functions namespace in the cluster (default `openfaas-fn`). */
   namespace: string;
+  /** Cluster token: the function gateways' and, through Secret snf-cluster-token, the unit pods'. */
   token: string;
+  /** Address the functions' packet ingress binds to. */
   host: string;
   alerts?: string;
   /** How long a start waits for the first units' endpoints (default 60 s). */
   startTimeoutMs?: number;
-  /** Between start attempts (default 1 s … 10 s). */
+  /** Between start attempts and API retries (default 1 s … 10 s). */
   backoffMs?: { min: number; max: number };
   log?: (line: string) => void;
+  /** A function's gateway came up (metrics watch it). */
   onGateway?: (name: string, gw: Gateway) => void;
   /** How the scaler sets replicas; unset = the Deployment's scale subresource. */
   setReplicas?: (name: string, replicas: number) => Promise<void>;
