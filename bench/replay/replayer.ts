@@ -14,7 +14,7 @@
  * ingress, so this batching does not enter it.
  */
 import * as net from 'net';
-import { performance } from 'perf_hooks';
+import { monoNs as nowNs } from '../../gateway/clock';
 import { FrameType, GATEWAY_UNIT_ID, HandshakeFlag, Role } from '../../proto/frames/constants';
 import { EgressBatchReader } from '../../proto/frames/egress-batch-v1';
 import { FrameParser } from '../../proto/frames/frame-parser';
@@ -209,10 +209,6 @@ export async function replay(o: ReplayOptions): Promise<ReplayResult> {
   };
 }
 
-/** Monotonic ns; performance.now() allocates nothing (hrtime.bigint() allocates a BigInt per call). */
-function nowNs(): number {
-  return performance.now() * 1e6;
-}
 
 function connect(host: string, port: number, token: string): Promise<net.Socket> {
   return new Promise((resolve, reject) => {
