@@ -7,6 +7,7 @@
 import { execFile } from 'child_process';
 import * as path from 'path';
 import { promisify } from 'util';
+import type { UnitEndpoint } from '../../gateway/units/provider';
 
 const run = promisify(execFile);
 const ROOT = path.join(__dirname, '..', '..');
@@ -54,3 +55,21 @@ export async function getJson<T = any>(k: KubeEnv, args: string[]): Promise<T> {
 }
 
 export const CHART = path.join(ROOT, 'charts', 'snf');
+
+/**
+ * The EndpointSlice the cluster would publish for function `nat`'s pod, pointing at a local unit
+ * process (hostname unit-<id>, ready), with its data and peer ports, and an `http` port first
+ * when given (a faas-netes pod's).
+ */
+export function natUnitSlice(ns: string, ep: UnitEndpoint, pod: string, httpPort?: number): string {
+  return JSON.stringify({
+    apiVersion: 'discovery.k8s.io/v1', kind: 'EndpointSlice',
+    metadata: { name: `nat-u${ep.unit}`, namespace: ns, labels: { 'kubernetes.io/service-name': 'nat' } },
+    addressType: 'IPv4',
+    ports: [
+      ...(httpPort !== undefined ? [{ name: 'http', port: httpPort, protocol: 'TCP' }] : []),
+      { name: 'data', port: ep.data.port, protocol: 'TCP' }, { name: 'peer', port: ep.peer!.port, protocol: 'TCP' },
+    ],
+    endpoints: [{ addresses: [ep.data.host], hostname: `unit-${ep.unit}`, conditions: { ready: true }, targetRef: { kind: 'Pod', name: pod, namespace: ns } }],
+  });
+}

@@ -16,9 +16,8 @@ import * as fs from 'fs';
 import * as os from 'os';
 import * as path from 'path';
 import { LocalProcessProvider } from '../../../gateway/units/process/local-process-provider';
-import type { UnitEndpoint } from '../../../gateway/units/provider';
 import { FaasCli, faasCliPath, parseDescribe, parseList } from '../../helpers/faas-cli';
-import { getJson, kubeUp, tool, type KubeEnv } from '../../helpers/kube';
+import { getJson, kubeUp, natUnitSlice, tool, type KubeEnv } from '../../helpers/kube';
 import { createNetns, type Netns } from '../../helpers/netns';
 import { checksumsValid, udp } from '../../helpers/packets';
 import { uniqueName, waitFor } from '../../helpers/services';
@@ -30,16 +29,6 @@ const TOKEN = 'e2e-kube-provider-token';
 const STACK = path.join(__dirname, 'k8s-stack.yml');
 const bin = faasCliPath();
 const suite = bin === null ? describe.skip : describe;
-
-function sliceFor(ns: string, ep: UnitEndpoint): string {
-  return JSON.stringify({
-    apiVersion: 'discovery.k8s.io/v1', kind: 'EndpointSlice',
-    metadata: { name: `nat-u${ep.unit}`, namespace: ns, labels: { 'kubernetes.io/service-name': 'nat' } },
-    addressType: 'IPv4',
-    ports: [{ name: 'http', port: 8080, protocol: 'TCP' }, { name: 'data', port: ep.data.port, protocol: 'TCP' }, { name: 'peer', port: ep.peer!.port, protocol: 'TCP' }],
-    endpoints: [{ addresses: [ep.data.host], hostname: `unit-${ep.unit}`, conditions: { ready: true }, targetRef: { kind: 'Pod', name: `nat-6d5f7c9b8-u${ep.unit}`, namespace: ns } }],
-  });
-}
 
 const notFound = (k: KubeEnv, args: string[]): Promise<boolean> =>
   tool(k, 'kubectl', ['get', ...args]).then(() => false, (err: Error) => /NotFound/.test(err.message));
@@ -117,7 +106,7 @@ suite('snf up --provider kubernetes with the real faas-cli', () => {
     for (const e of dep.spec.template.spec.containers[0].env) if (/^SNF_(MAX_UNITS|IDLE_PUSH_US|EVICT_MS)$/.test(e.name)) podEnv[e.name] = e.value;
     units = new LocalProcessProvider({ function: 'nat', token: TOKEN, host: net!.nsAddr, launcher: net!.exec, env: podEnv });
     const eps = await Promise.all([units.start(1, 'compute'), units.start(2, 'compute')]);
-    for (const ep of eps) await tool(k, 'kubectl', ['apply', '-f', '-'], sliceFor(ns, ep));
+    for (const ep of eps) await tool(k, 'kubectl', ['apply', '-f', '-'], natUnitSlice(ns, ep, `nat-6d5f7c9b8-u${ep.unit}`, 8080));
     await waitFor(() => /nat: gateway up/.test(up!.err()), { timeoutMs: 90_000, what: 'the function\'s gateway up on its discovered units' });
     await waitFor(async () => parseDescribe((await cli.describe('nat')).stdout).fields['Available Replicas'] === '2', { timeoutMs: 30_000, what: 'nat at 2 available' });
 

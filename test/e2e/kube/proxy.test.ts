@@ -15,9 +15,8 @@ import * as fs from 'fs';
 import * as os from 'os';
 import * as path from 'path';
 import { LocalProcessProvider } from '../../../gateway/units/process/local-process-provider';
-import type { UnitEndpoint } from '../../../gateway/units/provider';
 import { FaasCli, faasCliPath, parseList } from '../../helpers/faas-cli';
-import { kubeUp, tool, type KubeEnv } from '../../helpers/kube';
+import { kubeUp, natUnitSlice, tool, type KubeEnv } from '../../helpers/kube';
 import { createNetns, type Netns } from '../../helpers/netns';
 import { checksumsValid, udp } from '../../helpers/packets';
 import { uniqueName, waitFor } from '../../helpers/services';
@@ -29,14 +28,6 @@ const TOKEN = 'e2e-kube-proxy-token';
 const STACK = path.join(__dirname, '..', 'up', 'stack.yml');
 const bin = faasCliPath();
 const suite = bin === null ? describe.skip : describe;
-
-const sliceFor = (ns: string, ep: UnitEndpoint): string => JSON.stringify({
-  apiVersion: 'discovery.k8s.io/v1', kind: 'EndpointSlice',
-  metadata: { name: `nat-u${ep.unit}`, namespace: ns, labels: { 'kubernetes.io/service-name': 'nat' } },
-  addressType: 'IPv4',
-  ports: [{ name: 'data', port: ep.data.port, protocol: 'TCP' }, { name: 'peer', port: ep.peer!.port, protocol: 'TCP' }],
-  endpoints: [{ addresses: [ep.data.host], hostname: `unit-${ep.unit}`, conditions: { ready: true }, targetRef: { kind: 'Pod', name: `nat-5c8d6f-u${ep.unit}`, namespace: ns } }],
-});
 
 suite('the faas-netes proxy path (functions_provider_url) with the real faas-cli', () => {
   let k: KubeEnv;
@@ -90,7 +81,7 @@ suite('the faas-netes proxy path (functions_provider_url) with the real faas-cli
   it('an invocation is routed by flowlet to the units in the function\'s EndpointSlices, not to the provider', async () => {
     units = new LocalProcessProvider({ function: 'nat', token: TOKEN, host: net!.nsAddr, launcher: net!.exec, env: {} });
     const eps = await Promise.all([units.start(1, 'compute'), units.start(2, 'compute')]);
-    for (const ep of eps) await tool(k, 'kubectl', ['apply', '-f', '-'], sliceFor(ns, ep));
+    for (const ep of eps) await tool(k, 'kubectl', ['apply', '-f', '-'], natUnitSlice(ns, ep, `nat-5c8d6f-u${ep.unit}`));
     const pkt = udp('10.0.0.5', 40000, '198.51.100.7', 53, 'query');
     const r = await cli.invoke('nat', pkt);
     expect(r.stderr).toBe('');
