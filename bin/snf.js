@@ -33,8 +33,9 @@ function relaunchWithDataPlaneFlags() {
   } catch {
     return false; // no build yet: the normal path reports it
   }
-  const already = [process.env.NODE_OPTIONS ?? '', ...process.execArgv].join(' ');
-  if (flags.dataPlaneNodeOptions(already) === already.trim().split(/\s+/).filter(Boolean).join(' ')) return false;
+  // Already under them (NODE_OPTIONS or node's own flags): nothing to add, run here.
+  const mine = [...(process.env.NODE_OPTIONS ?? '').split(/\s+/).filter(Boolean), ...process.execArgv];
+  if (flags.dataPlaneNodeFlags(mine).length === mine.length) return false;
   const { spawn } = require('child_process');
   const env = { ...process.env, NODE_OPTIONS: flags.dataPlaneNodeOptions(process.env.NODE_OPTIONS) };
   const child = spawn(process.execPath, [...process.execArgv, __filename, ...process.argv.slice(2)], { stdio: 'inherit', env });

@@ -20,16 +20,8 @@ export interface ThreadReplayResult {
   cpuUs: number;
 }
 
-interface WireTrace {
-  path: string;
-  count: number;
-  bytes: Uint8Array;
-  offsets: Uint32Array;
-  lengths: Uint32Array;
-  wireLengths: Uint32Array;
-  timesNs: Float64Array;
-  skipped: number;
-}
+/** A LoadedTrace as it crosses to the thread: a Buffer arrives as a plain Uint8Array. */
+type WireTrace = Omit<LoadedTrace, 'bytes'> & { bytes: Uint8Array };
 
 /** Runs `replay` on a new thread and resolves with its result and the thread's CPU time. */
 export function replayInThread(o: ThreadReplayOptions): Promise<ThreadReplayResult> {

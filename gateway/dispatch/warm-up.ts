@@ -39,8 +39,6 @@ const NO_SIDS = new Uint32Array(0);
 /** A unit's link as the core sees it, answering every record in-process. */
 class StandInUnit implements UnitPort {
   readonly writer = new PacketBatchWriter(FRAME_BYTES);
-  frameSeq = 0;
-  readonly frameTimes = null;
   add(flowletId: number, clock: number, prevUnit: number, targets: ArrayLike<number>, targetCount: number, tsNs: number, buf: Buffer, off: number, len: number): boolean {
     return this.writer.add(flowletId, clock, prevUnit, targets, targetCount, tsNs, buf, off, len);
   }
@@ -86,7 +84,6 @@ export function warmUpDispatch(params: ControllerParams, options: DispatchOption
         bytes += r.packetLength;
       }
       unit.writer.reset();
-      unit.frameSeq++;
       answering = u;
       fromUnit.push(egress.finish());
       fromUnit.push(encodeCredit({ drained, held: 0, drainedBytes: bytes, cpuMicros: drained }, credit));
