@@ -14,7 +14,7 @@
  * ingress, so this batching does not enter it.
  */
 import * as net from 'net';
-import { monoNs as nowNs } from '../../gateway/clock';
+import { monotonicNs as nowNs } from '../../proto/frames/timing-v1';
 import { FrameType, GATEWAY_UNIT_ID, HandshakeFlag, Role } from '../../proto/frames/constants';
 import { EgressBatchReader } from '../../proto/frames/egress-batch-v1';
 import { FrameParser } from '../../proto/frames/frame-parser';
