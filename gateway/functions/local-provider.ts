@@ -5,15 +5,15 @@
  * function's min and max, `scale` sets the floor. Deployments, floors, ports and secrets go to
  * the state store after every change and come back with `restore()`.
  */
-import type { InvokeResult } from '../egress/invoke-sink';
 import { Gateway, type GatewayDeps } from '../gateway';
 import type { GatewayOptions } from '../options';
 import type { FunctionSpec, SpecContext } from '../api/function-spec';
 import { validateDeployment } from '../api/function-spec';
-import { DEFAULT_NAMESPACE, type LogLine, type SecretEntry } from '../api/types';
+import { DEFAULT_NAMESPACE, type SecretEntry } from '../api/types';
 import { functionGatewayOptions } from './function-gateway';
+import { FunctionTable } from './function-table';
 import { LogRing } from './log-ring';
-import type { FunctionInfo, FunctionProvider, LogQuery } from './provider';
+import type { FunctionInfo, FunctionProvider } from './provider';
 import type { PersistedState, StateStore } from './state-store';
 
 export interface LocalProviderOptions {
@@ -42,15 +42,16 @@ interface Running {
   invocations: number;
 }
 
-export class LocalFunctionProvider implements FunctionProvider {
+export class LocalFunctionProvider extends FunctionTable<Running> implements FunctionProvider {
   readonly name = 'snf-local';
   readonly orchestration = 'local-process';
-  private readonly fns = new Map<string, Running>();
   private readonly secrets = new Map<string, { value?: string; rawValue?: string }>();
   /** Per-function operation chain: deploy/update/remove/scale of one function run one at a time. */
   private readonly ops = new Map<string, Promise<unknown>>();
 
-  constructor(private readonly o: LocalProviderOptions) {}
+  constructor(private readonly o: LocalProviderOptions) {
+    super();
+  }
 
   private serial<T>(name: string, op: () => Promise<T>): Promise<T> {
     const prev = this.ops.get(name) ?? Promise.resolve();
@@ -143,7 +144,7 @@ export class LocalFunctionProvider implements FunctionProvider {
     });
   }
 
-  private info(r: Running): FunctionInfo {
+  protected info(r: Running): FunctionInfo {
     const c = r.gw.unitCounts();
     return {
       spec: r.spec, createdAt: r.createdAt, replicas: c.replicas, availableReplicas: c.available,
@@ -151,32 +152,12 @@ export class LocalFunctionProvider implements FunctionProvider {
     };
   }
 
-  list(): FunctionInfo[] {
-    return [...this.fns.values()].map((r) => this.info(r));
+  protected gatewayOf(r: Running): Gateway {
+    return r.gw;
   }
 
-  get(name: string): FunctionInfo | undefined {
-    const r = this.fns.get(name);
-    return r === undefined ? undefined : this.info(r);
-  }
-
-  gateway(name: string): Gateway | undefined {
-    return this.fns.get(name)?.gw;
-  }
-
-  invoke(name: string, packet: Buffer): Promise<InvokeResult> | undefined {
-    const r = this.fns.get(name);
-    if (r === undefined) return undefined;
-    r.invocations++;
-    return r.gw.invoke(packet);
-  }
-
-  logs(name: string, q: LogQuery): LogLine[] {
-    return this.fns.get(name)?.logs.query(q) ?? [];
-  }
-
-  followLogs(name: string, listener: (l: LogLine) => void): () => void {
-    return this.fns.get(name)?.logs.follow(listener) ?? (() => {});
+  protected logsOf(r: Running): LogRing {
+    return r.logs;
   }
 
   listSecrets(): Array<{ name: string; namespace: string }> {

@@ -1,12 +1,11 @@
 /**
  * What the two providers whose functions run over EndpointSlices (the Kubernetes provider and
- * the faas-netes proxy path) answer the same way: list, get, invoke, logs, from a table of
- * functions each with its SliceGateway. The subclass says how a function is described (`info`).
+ * the faas-netes proxy path) share: their options and the SliceGateway settings made from them,
+ * and a function table (function-table.ts) whose gateway and logs are each function's SliceGateway's.
  */
-import type { InvokeResult } from '../egress/invoke-sink';
 import type { Gateway } from '../gateway';
-import type { LogLine } from '../api/types';
-import type { FunctionInfo, LogQuery } from './provider';
+import { FunctionTable } from './function-table';
+import type { LogRing } from './log-ring';
 import type { SliceGateway, SliceGatewaySettings } from './slice-gateway';
 
 /** What a slice provider's options share: the settings every function's SliceGateway gets, and the NFs. */
@@ -32,36 +31,13 @@ export interface SliceFunction {
   invocations: number;
 }
 
-export abstract class SliceFunctions<T extends SliceFunction> {
-  protected readonly fns = new Map<string, T>();
-
-  protected abstract info(f: T): FunctionInfo;
-
-  list(): FunctionInfo[] {
-    return [...this.fns.values()].map((f) => this.info(f));
+/** A provider whose functions run over EndpointSlices: each function's gateway and logs are its SliceGateway's. */
+export abstract class SliceFunctions<T extends SliceFunction> extends FunctionTable<T> {
+  protected gatewayOf(f: T): Gateway | null {
+    return f.run.gw;
   }
 
-  get(name: string): FunctionInfo | undefined {
-    const f = this.fns.get(name);
-    return f === undefined ? undefined : this.info(f);
-  }
-
-  gateway(name: string): Gateway | undefined {
-    return this.fns.get(name)?.run.gw ?? undefined;
-  }
-
-  invoke(name: string, packet: Buffer): Promise<InvokeResult> | undefined {
-    const f = this.fns.get(name);
-    if (f === undefined || f.run.gw === null) return undefined;
-    f.invocations++;
-    return f.run.gw.invoke(packet);
-  }
-
-  logs(name: string, q: LogQuery): LogLine[] {
-    return this.fns.get(name)?.run.logs.query(q) ?? [];
-  }
-
-  followLogs(name: string, listener: (l: LogLine) => void): () => void {
-    return this.fns.get(name)?.run.logs.follow(listener) ?? (() => {});
+  protected logsOf(f: T): LogRing {
+    return f.run.logs;
   }
 }
