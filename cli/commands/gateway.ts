@@ -5,7 +5,7 @@
  */
 import type { Command } from 'commander';
 import { Gateway } from '../../gateway/gateway';
-import { gatewayConfig } from '../../gateway/config';
+import { ENV_KEYS, gatewayConfig } from '../../gateway/config';
 import { MODE_SYNTAX } from '../../gateway/modes';
 import { LIVE } from '../../gateway/profiles';
 import { SnfMetrics, startMetricsServer, type MetricsServer } from '../../gateway/metrics';
@@ -38,6 +38,8 @@ export function register(program: Command): void {
     .option('--checkpoint-ms <ms>', 'checkpoint flush interval (default 20)')
     .option('--alerts <sink>', 'IDS alerts as EVE JSON lines: stdout | file:<path> | kafka[:topic] | off (default: kafka:snf-alerts when KAFKA_BROKERS is set, else stdout)')
     .option('--metrics-port <port>', 'Prometheus /metrics and /healthz on this port (0 = any free port; default off)')
+    .addHelpText('after', `\nEvery flag is also an SNF_GATEWAY_* variable; these have no flag (README "Gateway configuration"):\n${
+      Object.entries(ENV_KEYS).filter(([, k]) => k.flag === undefined).map(([name]) => `  ${name}`).join('\n')}`)
     .action(async (f: Record<string, string | undefined>) => {
       const o = gatewayConfig(process.env, f);
       const gw = new Gateway(o);
